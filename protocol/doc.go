@@ -1,0 +1,17 @@
+// Package protocol is the wire format between the world server and its
+// clients: message type codes, typed messages, a bounded msgpack codec,
+// position quantisation, limits, error codes and close codes.
+//
+// It knows nothing of the network. docs/PROTOCOL.md is the normative
+// description; protocol/testdata/vectors.json holds the examples of that
+// document as test vectors shared with the web page's tests.
+//
+// Every message is one binary WebSocket message holding one msgpack array
+// whose first element is the message type code. Fields are positional.
+//
+// Decoding never trusts a length: every array, string and binary length is
+// checked against the bytes that remain and against the limits below before
+// anything is allocated, so a 5-byte message cannot allocate gigabytes.
+//
+// All functions are safe for concurrent use; Encoder values are not.
+package protocol

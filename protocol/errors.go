@@ -1,0 +1,116 @@
+package protocol
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorCode is a non-fatal error reported to the client inside an Update
+// event. The connection stays open; the offending message had no effect.
+type ErrorCode uint16
+
+const (
+	ErrUnknownType    ErrorCode = 1 // message type not known by this server (ignored)
+	ErrBadIntent      ErrorCode = 2 // NaN, infinity or out-of-range value in MOVE or GOTO
+	ErrUnreachable    ErrorCode = 3 // GOTO target is blocked or has no path
+	ErrUnknownHotspot ErrorCode = 4 // OPEN_HOTSPOT / CLOSE_HOTSPOT with an unknown id
+	ErrOutOfRange     ErrorCode = 5 // hotspot exists but the avatar is too far from it
+	ErrRateLimited    ErrorCode = 6 // too many messages: this one was dropped
+	ErrNotReady       ErrorCode = 7 // a message other than HELLO before WELCOME, or HELLO twice
+)
+
+var errorCodeNames = map[ErrorCode]string{
+	ErrUnknownType:    "unknown_type",
+	ErrBadIntent:      "bad_intent",
+	ErrUnreachable:    "unreachable",
+	ErrUnknownHotspot: "unknown_hotspot",
+	ErrOutOfRange:     "out_of_range",
+	ErrRateLimited:    "rate_limited",
+	ErrNotReady:       "not_ready",
+}
+
+func (c ErrorCode) String() string {
+	if s, ok := errorCodeNames[c]; ok {
+		return s
+	}
+	return fmt.Sprintf("error_%d", uint16(c))
+}
+
+// CloseCode is a WebSocket close status. Codes 4000-4099 are this protocol's.
+type CloseCode uint16
+
+const (
+	CloseNormal         CloseCode = 1000
+	CloseGoingAway      CloseCode = 1001
+	CloseTooBig         CloseCode = 1009 // message over MaxClientMessage bytes
+	CloseInternal       CloseCode = 1011
+	CloseServiceRestart CloseCode = 1012 // server restarting: reconnect with jitter and resume
+
+	CloseBadHandshake   CloseCode = 4000 // first message not HELLO, or no HELLO in time
+	CloseBadVersion     CloseCode = 4001 // subprotocol missing or not supported
+	CloseMalformed      CloseCode = 4002 // not msgpack, wrong shape, too deep, too long
+	CloseServerFull     CloseCode = 4003 // admission limit reached: retry later
+	CloseTooManyJoins   CloseCode = 4004 // new-connection rate exceeded: retry in a few seconds
+	CloseSlowConsumer   CloseCode = 4005 // the client did not read its updates
+	CloseTakenOver      CloseCode = 4006 // another connection resumed this session: do not reconnect
+	CloseResumeExpired  CloseCode = 4007 // resume token unknown or expired: start a new session
+	CloseFlood          CloseCode = 4008 // far too many messages
+	ClosePseudoInvalid  CloseCode = 4010 // pseudonym too short, too long or with forbidden characters
+	ClosePseudoTaken    CloseCode = 4011 // pseudonym in use by someone online
+	ClosePseudoRefused  CloseCode = 4012 // pseudonym on the deny-list (insult, impersonation)
+	CloseIdle           CloseCode = 4013 // no answer to keepalive pings
+)
+
+var closeCodeNames = map[CloseCode]string{
+	CloseNormal:         "normal",
+	CloseGoingAway:      "going_away",
+	CloseTooBig:         "too_big",
+	CloseInternal:       "internal",
+	CloseServiceRestart: "service_restart",
+	CloseBadHandshake:   "bad_handshake",
+	CloseBadVersion:     "bad_version",
+	CloseMalformed:      "malformed",
+	CloseServerFull:     "server_full",
+	CloseTooManyJoins:   "too_many_joins",
+	CloseSlowConsumer:   "slow_consumer",
+	CloseTakenOver:      "taken_over",
+	CloseResumeExpired:  "resume_expired",
+	CloseFlood:          "flood",
+	ClosePseudoInvalid:  "pseudo_invalid",
+	ClosePseudoTaken:    "pseudo_taken",
+	ClosePseudoRefused:  "pseudo_refused",
+	CloseIdle:           "idle",
+}
+
+func (c CloseCode) String() string {
+	if s, ok := closeCodeNames[c]; ok {
+		return s
+	}
+	return fmt.Sprintf("close_%d", uint16(c))
+}
+
+// Retry reports whether a client should reconnect (with jitter) after this close.
+func (c CloseCode) Retry() bool {
+	switch c {
+	case CloseGoingAway, CloseInternal, CloseServiceRestart, CloseServerFull, CloseTooManyJoins, CloseSlowConsumer, CloseIdle:
+		return true
+	}
+	return false
+}
+
+// DecodeError is returned for any message that cannot be decoded. Code says
+// how the server closes the connection for it.
+type DecodeError struct {
+	Code   CloseCode // CloseMalformed, or CloseBadHandshake
+	Reason string
+}
+
+func (e *DecodeError) Error() string { return "protocol: " + e.Reason }
+
+// ErrUnknownMessage is wrapped by the error Decode returns for a well-formed
+// message whose type code this version does not know; it is not fatal.
+var ErrUnknownMessage = errors.New("protocol: unknown message type")
+
+func malformed(format string, args ...any) error {
+	return &DecodeError{Code: CloseMalformed, Reason: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,144 @@
+package protocol
+
+// Subprotocol is the WebSocket subprotocol name; it carries the protocol version.
+const Subprotocol = "usine.v1"
+
+// SubprotocolPrefix is what every version of this protocol starts with.
+const SubprotocolPrefix = "usine.v"
+
+// Type is a message type code, the first element of every message array.
+type Type uint8
+
+// Client to server.
+const (
+	TypeHello        Type = 1 // [1, pseudonym, resume_token]
+	TypeMove         Type = 2 // [2, seq, dx, dy]
+	TypeGoto         Type = 3 // [3, seq, x, y]
+	TypeOpenHotspot  Type = 4 // [4, req, hotspot_id]
+	TypeCloseHotspot Type = 5 // [5, hotspot_id]
+)
+
+// Server to client.
+const (
+	TypeWelcome Type = 64 // [64, session_id, resume_token, self_id, tick_hz, zone_id, build, pseudonym, resumed]
+	TypeUpdate  Type = 65 // [65, tick, ack, self_x, self_y, moves, enters, leaves, events, crowd, online]
+)
+
+// Hello opens a session. Pseudonym is ignored when ResumeToken names a live or
+// recently dropped session.
+type Hello struct {
+	Pseudonym   string
+	ResumeToken string
+}
+
+// Move asks the avatar to walk in direction (DX, DY), a vector of length at
+// most 1 whose length scales the speed; (0, 0) stops. It holds until the next
+// intent. Seq is echoed as Update.Ack once the intent is applied.
+type Move struct {
+	Seq    uint32
+	DX, DY float64
+}
+
+// Goto asks the avatar to walk to the point (X, Y), in metres, along a path
+// around obstacles chosen by the server.
+type Goto struct {
+	Seq  uint32
+	X, Y float64
+}
+
+// OpenHotspot asks for a hotspot's content. Req is echoed in the reply.
+type OpenHotspot struct {
+	Req uint32
+	ID  string
+}
+
+// CloseHotspot says the client closed the hotspot's panel.
+type CloseHotspot struct {
+	ID string
+}
+
+// Welcome answers a valid Hello.
+type Welcome struct {
+	SessionID   string
+	ResumeToken string
+	SelfID      uint32
+	TickHz      uint32
+	ZoneID      string
+	Build       string
+	Pseudonym   string // as the server normalised it
+	Resumed     bool
+}
+
+// Role says what an avatar is; clients draw them differently.
+type Role uint8
+
+const (
+	RoleVisitor      Role = 0
+	RoleProfessional Role = 1 // later stage: professionals at their booths
+	RoleTeacher      Role = 2 // later stage: class groups
+)
+
+// Enter introduces an avatar into the client's view, at an absolute quantised position.
+type Enter struct {
+	ID        uint32
+	Pseudonym string
+	X, Y      uint16
+	Role      Role
+}
+
+// MoveRec is one avatar's new position. On the wire it is a delta from the
+// last position the client holds for that avatar; in memory it is absolute.
+type MoveRec struct {
+	ID   uint32
+	X, Y uint16
+}
+
+// Update is the one message a client gets per tick, and only when something
+// changed. Moves is sorted by ID, ascending.
+type Update struct {
+	Tick   uint32
+	Ack    uint32 // seq of the last intent applied to the client's own avatar
+	SelfX  uint16
+	SelfY  uint16
+	Moves  []MoveRec
+	Enters []Enter
+	Leaves []uint32
+	Events []Event
+	Crowd  uint32 // avatars in the area of interest that are not sent individually
+	Online uint32 // avatars online on this server
+}
+
+// EventKind is the first element of an event array inside Update.Events.
+type EventKind uint8
+
+const (
+	EventHotspotContent    EventKind = 1 // [1, req, hotspot_id, title, text, media, challenge, booth_id, viewers]
+	EventHotspotDiscovered EventKind = 2 // [2, hotspot_id, avatar_id, pseudonym]
+	EventHotspotViewers    EventKind = 3 // [3, hotspot_id, viewers]
+	EventError             EventKind = 4 // [4, code, ref, message]
+	EventPath              EventKind = 5 // [5, seq, [x0, y0, x1, y1, ...]]
+)
+
+// Event is one of the event kinds. Only the fields of its Kind are used.
+type Event struct {
+	Kind EventKind
+
+	// HotspotContent, HotspotDiscovered, HotspotViewers
+	HotspotID string
+	Req       uint32 // HotspotContent: the OpenHotspot.Req; Error: the seq/req it refers to (0 if none)
+	Title     string
+	Text      string
+	Media     string
+	Challenge string
+	Booth     string
+	Viewers   uint32
+	AvatarID  uint32
+	Pseudonym string
+
+	// Error
+	Code    ErrorCode
+	Message string
+
+	// Path: the waypoints of a Goto (quantised), Req holds its seq.
+	Path []uint16
+}
