@@ -52,7 +52,8 @@ func (v *View) Reset() { clear(v.pos) }
 // first, then enters, then moves. Leaves of avatars the view does not hold,
 // enters of avatars it already holds (sent as moves instead) and moves of
 // avatars it does not hold (dropped) are mended here, so the encoding always
-// matches what the client will hold. u.Moves is sorted by ID in place.
+// matches what the client will hold. u is modified: Moves sorted by ID,
+// Leaves compacted, Enters of held avatars moved to Moves.
 func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 	b = appendArrayHeader(b, 11)
 	b = appendUint(b, uint64(TypeUpdate))
@@ -62,13 +63,15 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 	b = appendUint(b, uint64(u.SelfY))
 
 	// Leaves are applied first; they are written after the moves, so count them now.
-	nLeaves := 0
+	// u.Leaves is compacted in place to the avatars the view held.
+	left := u.Leaves[:0]
 	for _, id := range u.Leaves {
 		if _, ok := v.pos[id]; ok {
 			delete(v.pos, id)
-			nLeaves++
+			left = append(left, id)
 		}
 	}
+	u.Leaves = left
 	// Enters of avatars already held become moves.
 	nEnters := 0
 	for i := range u.Enters {
@@ -130,11 +133,9 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 		b = appendUint(b, uint64(e.Role))
 		v.pos[e.ID] = uint32(e.X)<<16 | uint32(e.Y)
 	}
-	b = appendArrayHeader(b, nLeaves)
+	b = appendArrayHeader(b, len(u.Leaves))
 	for _, id := range u.Leaves {
-		if _, ok := v.pos[id]; !ok { // removed above (and not entered again)
-			b = appendUint(b, uint64(id))
-		}
+		b = appendUint(b, uint64(id))
 	}
 	b = appendArrayHeader(b, len(u.Events))
 	for i := range u.Events {
