@@ -1,0 +1,252 @@
+// Wire codec for protocol v1 (docs/PROTOCOL.md): msgpack arrays, positional fields.
+// Client intents are encoded here; server messages (WELCOME, UPDATE and its events)
+// are decoded into plain objects, and UPDATEs are applied to a view of avatars.
+
+import { Decoder, encode } from "@msgpack/msgpack";
+
+export const SUBPROTOCOL = "usine.v1";
+
+// Client -> server type codes.
+export const C2S = { HELLO: 1, MOVE: 2, GOTO: 3, OPEN_HOTSPOT: 4, CLOSE_HOTSPOT: 5 };
+// Server -> client type codes.
+export const S2C = { WELCOME: 64, UPDATE: 65 };
+// Event kinds inside UPDATE.events.
+export const EVENT = { HOTSPOT_CONTENT: 1, HOTSPOT_DISCOVERED: 2, HOTSPOT_VIEWERS: 3, ERROR: 4, PATH: 5 };
+// ERROR event codes.
+export const ERR = {
+  UNKNOWN_TYPE: 1, BAD_INTENT: 2, UNREACHABLE: 3, UNKNOWN_HOTSPOT: 4,
+  OUT_OF_RANGE: 5, RATE_LIMITED: 6, NOT_READY: 7,
+};
+export const ROLE = { VISITOR: 0, PROFESSIONAL: 1, TEACHER: 2 };
+
+/** Positions on the wire are uint16 counts of 1/16 m. */
+export const QUANTUM = 16;
+export const toMetres = (q) => q / QUANTUM;
+
+export class ProtocolError extends Error {}
+
+// ---------------------------------------------------------------- encoding
+
+// @msgpack/msgpack encodes integral numbers as integers; the protocol wants the
+// coordinates of MOVE/GOTO as float64 (servers accept both, but float64 keeps
+// the bytes identical to the reference vectors). So the array is assembled
+// here: each integer/string element goes through the library, floats through
+// writeF64.
+
+function f64(n) {
+  const b = new Uint8Array(9);
+  b[0] = 0xcb;
+  new DataView(b.buffer).setFloat64(1, n, false);
+  return b;
+}
+
+const F64 = Symbol("f64");
+const asF64 = (n) => ({ [F64]: Number(n) });
+
+function encodeArray(items) {
+  if (items.length > 15) throw new RangeError("array too long");
+  const parts = [Uint8Array.of(0x90 | items.length)];
+  for (const it of items) {
+    parts.push(it !== null && typeof it === "object" && F64 in it ? f64(it[F64]) : encode(it));
+  }
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+const u32 = (n) => (Number(n) >>> 0);
+
+export function encodeHello(pseudonym, resumeToken = "") {
+  return encodeArray([C2S.HELLO, String(pseudonym), String(resumeToken || "")]);
+}
+export function encodeMove(seq, dx, dy) {
+  return encodeArray([C2S.MOVE, u32(seq), asF64(dx), asF64(dy)]);
+}
+export function encodeGoto(seq, x, y) {
+  return encodeArray([C2S.GOTO, u32(seq), asF64(x), asF64(y)]);
+}
+export function encodeOpenHotspot(req, hotspotId) {
+  return encodeArray([C2S.OPEN_HOTSPOT, u32(req), String(hotspotId)]);
+}
+export function encodeCloseHotspot(hotspotId) {
+  return encodeArray([C2S.CLOSE_HOTSPOT, String(hotspotId)]);
+}
+
+// ---------------------------------------------------------------- decoding
+
+// Bounded decoder: a server message is never deep nor huge, refuse otherwise.
+const decoder = new Decoder({
+  maxStrLength: 1 << 16,
+  maxBinLength: 1 << 22,
+  maxArrayLength: 1 << 16,
+  maxMapLength: 256,
+  maxExtLength: 0,
+});
+
+/** Decodes one msgpack value (used by tests and by decodeServer). */
+export function decodeValue(bytes) {
+  return decoder.decode(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes);
+}
+
+const isArr = Array.isArray;
+const num = (v, d = 0) => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : d);
+const str = (v) => (typeof v === "string" ? v : "");
+const bin = (v) => (v instanceof Uint8Array ? v : new Uint8Array(0));
+
+/**
+ * Decodes a server message. Returns {type: "welcome"|"update", ...} or
+ * {type: "unknown", code} for a type this client does not know.
+ */
+export function decodeServer(bytes) {
+  const v = decodeValue(bytes);
+  if (!isArr(v) || v.length === 0) throw new ProtocolError("server message is not an array");
+  const code = num(v[0], -1);
+  if (code === S2C.WELCOME) return decodeWelcome(v);
+  if (code === S2C.UPDATE) return decodeUpdate(v);
+  return { type: "unknown", code };
+}
+
+function decodeWelcome(v) {
+  if (v.length < 9) throw new ProtocolError("short WELCOME");
+  return {
+    type: "welcome",
+    sessionId: str(v[1]),
+    resumeToken: str(v[2]),
+    selfId: num(v[3]),
+    tickHz: num(v[4], 20) || 20,
+    zoneId: str(v[5]),
+    build: str(v[6]),
+    pseudonym: str(v[7]),
+    resumed: v[8] === true,
+  };
+}
+
+function decodeUpdate(v) {
+  if (v.length < 11) throw new ProtocolError("short UPDATE");
+  const enters = [];
+  for (const e of isArr(v[6]) ? v[6] : []) {
+    if (!isArr(e) || e.length < 5) continue;
+    enters.push({ id: num(e[0]), pseudonym: str(e[1]), x: num(e[2]), y: num(e[3]), role: num(e[4]) });
+  }
+  const leaves = (isArr(v[7]) ? v[7] : []).map((id) => num(id));
+  const events = [];
+  for (const e of isArr(v[8]) ? v[8] : []) {
+    const ev = decodeEvent(e);
+    if (ev) events.push(ev);
+  }
+  return {
+    type: "update",
+    tick: num(v[1]),
+    ack: num(v[2]),
+    selfX: num(v[3]),
+    selfY: num(v[4]),
+    moves: bin(v[5]),
+    enters,
+    leaves,
+    events,
+    crowd: num(v[9]),
+    online: num(v[10]),
+  };
+}
+
+/** Decodes one event array; returns null for unknown kinds or short arrays. */
+export function decodeEvent(e) {
+  if (!isArr(e) || e.length === 0) return null;
+  switch (num(e[0], -1)) {
+    case EVENT.HOTSPOT_CONTENT:
+      if (e.length < 9) return null;
+      return {
+        kind: "content", req: num(e[1]), hotspotId: str(e[2]), title: str(e[3]), text: str(e[4]),
+        media: str(e[5]), challenge: str(e[6]), boothId: str(e[7]), viewers: num(e[8]),
+      };
+    case EVENT.HOTSPOT_DISCOVERED:
+      if (e.length < 4) return null;
+      return { kind: "discovered", hotspotId: str(e[1]), avatarId: num(e[2]), pseudonym: str(e[3]) };
+    case EVENT.HOTSPOT_VIEWERS:
+      if (e.length < 3) return null;
+      return { kind: "viewers", hotspotId: str(e[1]), viewers: num(e[2]) };
+    case EVENT.ERROR:
+      if (e.length < 4) return null;
+      return { kind: "error", code: num(e[1]), ref: num(e[2]), message: str(e[3]) };
+    case EVENT.PATH: {
+      if (e.length < 3) return null;
+      const flat = isArr(e[2]) ? e[2].map((n) => num(n)) : [];
+      const points = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) points.push({ x: flat[i], y: flat[i + 1] });
+      return { kind: "path", seq: num(e[1]), points };
+    }
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------- MOVES
+
+/**
+ * Decodes the MOVES binary against `view` (Map id -> object with x, y, the
+ * last quantised position received). Mutates the view entries and calls
+ * onMove(id, entry) for each record. Returns the number of records.
+ * Throws ProtocolError on a truncated buffer or an id the view does not hold.
+ */
+export function applyMoves(bytes, view, onMove) {
+  let off = 0;
+  const n = bytes.length;
+  const uvarint = () => {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      if (off >= n) throw new ProtocolError("truncated varint in moves");
+      const b = bytes[off++];
+      result += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) return result;
+      mul *= 128;
+    }
+    throw new ProtocolError("varint too long in moves");
+  };
+  // Zigzag decode without 32-bit overflow: u even -> u/2, odd -> -(u+1)/2.
+  const zigzag = () => {
+    const u = uvarint();
+    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+  };
+  let id = 0;
+  let count = 0;
+  while (off < n) {
+    id += uvarint();
+    const dx = zigzag();
+    const dy = zigzag();
+    const entry = view.get(id);
+    if (!entry) throw new ProtocolError(`move for unknown avatar ${id}`);
+    entry.x += dx;
+    entry.y += dy;
+    count++;
+    if (onMove) onMove(id, entry);
+  }
+  return count;
+}
+
+/**
+ * Applies a decoded UPDATE to `view` in the protocol's order: leaves, enters,
+ * then moves. New entries are created by makeEntry(enter) (default: a copy of
+ * the enter). Hooks: onLeave(id, entry), onEnter(entry), onMove(id, entry).
+ */
+export function applyUpdate(view, upd, hooks = {}) {
+  for (const id of upd.leaves) {
+    const entry = view.get(id);
+    if (entry) {
+      view.delete(id);
+      if (hooks.onLeave) hooks.onLeave(id, entry);
+    }
+  }
+  for (const e of upd.enters) {
+    const entry = hooks.makeEntry ? hooks.makeEntry(e) : { ...e };
+    view.set(e.id, entry);
+    if (hooks.onEnter) hooks.onEnter(entry);
+  }
+  applyMoves(upd.moves, view, hooks.onMove);
+}

@@ -1,0 +1,159 @@
+// Codec tests: every vector of protocol/testdata/vectors.json, plus edge cases.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { encode } from "@msgpack/msgpack";
+import {
+  encodeHello, encodeMove, encodeGoto, encodeOpenHotspot, encodeCloseHotspot,
+  decodeServer, decodeValue, applyUpdate, applyMoves, ProtocolError,
+} from "../src/protocol.js";
+
+const vectors = JSON.parse(
+  readFileSync(new URL("../../protocol/testdata/vectors.json", import.meta.url), "utf8"),
+);
+const hex = (u8) => Buffer.from(u8).toString("hex");
+const unhex = (h) => new Uint8Array(Buffer.from(h, "hex"));
+
+// The vectors write bin fields as hex strings; turn decoded values into that form.
+function normalise(v) {
+  if (v instanceof Uint8Array) return hex(v);
+  if (Array.isArray(v)) return v.map(normalise);
+  return v;
+}
+
+function encodeC2S(value) {
+  const [type, ...a] = value;
+  switch (type) {
+    case 1: return encodeHello(a[0], a[1]);
+    case 2: return encodeMove(a[0], a[1], a[2]);
+    case 3: return encodeGoto(a[0], a[1], a[2]);
+    case 4: return encodeOpenHotspot(a[0], a[1]);
+    case 5: return encodeCloseHotspot(a[0]);
+    default: throw new Error(`no encoder for ${type}`);
+  }
+}
+
+test("vectors file is present and non-trivial", () => {
+  assert.ok(vectors.length >= 10);
+  assert.ok(vectors.some((v) => v.dir === "c2s"));
+  assert.ok(vectors.some((v) => v.dir === "s2c"));
+});
+
+for (const vec of vectors) {
+  test(`vector ${vec.name} (${vec.dir})`, () => {
+    const bytes = unhex(vec.hex);
+    // The raw msgpack value always matches (bins as hex).
+    assert.deepEqual(normalise(decodeValue(bytes)), vec.value);
+
+    if (vec.dir === "c2s") {
+      const out = encodeC2S(vec.value);
+      assert.deepEqual(normalise(decodeValue(out)), vec.value, "encoded value round-trips");
+      assert.equal(hex(out), vec.hex, "encoder output is byte-identical");
+      return;
+    }
+
+    const msg = decodeServer(bytes);
+    const v = vec.value;
+    if (v[0] === 64) {
+      assert.deepEqual(msg, {
+        type: "welcome", sessionId: v[1], resumeToken: v[2], selfId: v[3], tickHz: v[4],
+        zoneId: v[5], build: v[6], pseudonym: v[7], resumed: v[8],
+      });
+      return;
+    }
+    assert.equal(msg.type, "update");
+    assert.equal(msg.tick, v[1]);
+    assert.equal(msg.ack, v[2]);
+    assert.equal(msg.selfX, v[3]);
+    assert.equal(msg.selfY, v[4]);
+    assert.equal(hex(msg.moves), v[5]);
+    assert.deepEqual(msg.enters, v[6].map(([id, pseudonym, x, y, role]) => ({ id, pseudonym, x, y, role })));
+    assert.deepEqual(msg.leaves, v[7]);
+    assert.equal(msg.events.length, v[8].length, "every event kind is known");
+    assert.equal(msg.crowd, v[9]);
+    assert.equal(msg.online, v[10]);
+
+    // Apply to the view the vector starts from; check the resulting positions.
+    const view = new Map((vec.view_before || []).map(([id, x, y]) => [id, { id, x, y }]));
+    const order = [];
+    applyUpdate(view, msg, {
+      onLeave: (id) => order.push(`leave:${id}`),
+      onEnter: (e) => order.push(`enter:${e.id}`),
+      onMove: (id) => order.push(`move:${id}`),
+    });
+    if (vec.moves) {
+      for (const [id, x, y] of vec.moves) {
+        assert.deepEqual({ x: view.get(id).x, y: view.get(id).y }, { x, y }, `avatar ${id}`);
+      }
+    }
+    for (const id of v[7]) assert.ok(!view.has(id), `left avatar ${id} removed`);
+    for (const [id, , x, y] of v[6]) assert.deepEqual([view.get(id).x, view.get(id).y], [x, y]);
+    // leaves come before enters, enters before moves.
+    const kinds = order.map((s) => s.split(":")[0]);
+    const rank = { leave: 0, enter: 1, move: 2 };
+    for (let i = 1; i < kinds.length; i++) assert.ok(rank[kinds[i - 1]] <= rank[kinds[i]]);
+  });
+}
+
+test("update_leave_events decodes each event kind", () => {
+  const vec = vectors.find((v) => v.name === "update_leave_events");
+  const msg = decodeServer(unhex(vec.hex));
+  assert.deepEqual(msg.events, [
+    {
+      kind: "content", req: 3, hotspotId: "h-042", title: "La centrale marémotrice",
+      text: "La marée fait tourner les turbines.", media: "/media/developpement-durable.svg",
+      challenge: "developpement-durable", boothId: "b-07", viewers: 2,
+    },
+    { kind: "discovered", hotspotId: "h-042", avatarId: 9, pseudonym: "Inès" },
+    { kind: "viewers", hotspotId: "h-042", viewers: 2 },
+    { kind: "error", code: 5, ref: 4, message: "too far from hotspot h-043" },
+    { kind: "path", seq: 9, points: [{ x: 1940, y: 1024 }, { x: 1928, y: 1100 }] },
+  ]);
+});
+
+test("trailing fields and unknown events are ignored", () => {
+  const bytes = encode([
+    65, 10, 2, 100, 200, new Uint8Array(0),
+    [[7, "Zoé", 50, 60, 2, "future-field"]], [], [[99, "x"], [3, "h-001", 4, "extra"]], 1, 5, "extra",
+  ]);
+  const msg = decodeServer(bytes);
+  assert.deepEqual(msg.enters, [{ id: 7, pseudonym: "Zoé", x: 50, y: 60, role: 2 }]);
+  assert.deepEqual(msg.events, [{ kind: "viewers", hotspotId: "h-001", viewers: 4 }]);
+  const w = decodeServer(encode([64, "s", "t", 3, 20, "z", "b", "P", true, "more"]));
+  assert.equal(w.resumed, true);
+  assert.equal(w.selfId, 3);
+});
+
+test("integers in any msgpack encoding", () => {
+  // uint64 tick, int8 ack, uint32 positions, float online.
+  const raw = unhex(
+    "9b41" + "cf00000000000004b0" + "d007" + "ce00000788" + "d10406" + "c400" + "909090" + "00" + "cb4000000000000000",
+  );
+  const msg = decodeServer(raw);
+  assert.equal(msg.tick, 1200);
+  assert.equal(msg.ack, 7);
+  assert.equal(msg.selfX, 1928);
+  assert.equal(msg.selfY, 1030);
+  assert.equal(msg.online, 2);
+});
+
+test("moves: large ids and deltas, unknown id and truncation", () => {
+  const view = new Map([[1_000_000, { x: 4000, y: 10 }], [1_000_001, { x: 0, y: 65535 }]]);
+  // id 1_000_000 = uvarint c0 84 3d; dx -4000 -> zigzag 7999 = bf 3e; dy +5 -> 10 = 0a
+  // id +1 = 01; dx +65535 -> 131070 = fe ff 07; dy -65535 -> 131069 = fd ff 07
+  applyMoves(unhex("c0843dbf3e0a01feff07fdff07"), view);
+  assert.deepEqual(view.get(1_000_000), { x: 0, y: 15 });
+  assert.deepEqual(view.get(1_000_001), { x: 65535, y: 0 });
+  assert.throws(() => applyMoves(unhex("020000"), new Map()), ProtocolError);
+  assert.throws(() => applyMoves(unhex("0180"), new Map([[1, { x: 0, y: 0 }]])), ProtocolError);
+});
+
+test("unknown server message types are reported, not thrown", () => {
+  assert.deepEqual(decodeServer(encode([66, "x"])), { type: "unknown", code: 66 });
+  assert.throws(() => decodeServer(encode({ a: 1 })), ProtocolError);
+});
+
+test("encoders produce float64 coordinates even for integral values", () => {
+  assert.equal(hex(encodeGoto(1, 120, 64)), "940301cb405e000000000000cb4050000000000000");
+  assert.equal(hex(encodeMove(0x1_0000_0001, 1, 0)).slice(0, 6), "940201");
+});
