@@ -1,0 +1,79 @@
+package world
+
+import (
+	"fmt"
+	"math"
+)
+
+// Config tunes a World. The zero value is a valid configuration: every
+// zero field takes the default its comment gives.
+type Config struct {
+	TickRate   int     // Hz; zero means 20
+	MaxSpeed   float64 // m/s; zero means 5
+	Radius     float64 // avatar radius, m; zero means 0.35
+	CellSize   float64 // m; zero means 16
+	ViewRadius float64 // area-of-interest radius, m; zero means 40
+	Budget     int     // avatars sent individually per viewer; zero means 64 (nearest first)
+	Seed       int64   // spawn randomness
+
+	// Refresh is how many ticks apart a viewer's visible set is recomputed
+	// (staggered by avatar id); moves of the current set are still sent every
+	// tick. Zero means TickRate/5 (4 at 20 Hz, so 200 ms), at least 1.
+	Refresh int
+}
+
+// Limits Config values must respect.
+const (
+	maxTickRate = 1000
+	maxSpeed    = 100    // m/s
+	maxBudget   = 4096   // protocol.MaxRecords is 16384 per update
+	maxView     = 1000.0 // m
+	maxCell     = 1024.0 // m
+	minCell     = 1.0    // m
+	maxRefresh  = 1000   // ticks
+)
+
+// withDefaults fills the zero fields and validates the result.
+func (c Config) withDefaults() (Config, error) {
+	if c.TickRate == 0 {
+		c.TickRate = 20
+	}
+	if c.MaxSpeed == 0 {
+		c.MaxSpeed = 5
+	}
+	if c.Radius == 0 {
+		c.Radius = 0.35
+	}
+	if c.CellSize == 0 {
+		c.CellSize = 16
+	}
+	if c.ViewRadius == 0 {
+		c.ViewRadius = 40
+	}
+	if c.Budget == 0 {
+		c.Budget = 64
+	}
+	if c.Refresh == 0 {
+		c.Refresh = max(1, c.TickRate/5)
+	}
+	switch {
+	case c.TickRate < 1 || c.TickRate > maxTickRate:
+		return c, fmt.Errorf("world: TickRate %d out of [1, %d]", c.TickRate, maxTickRate)
+	case !inRange(c.MaxSpeed, 0, maxSpeed) || c.MaxSpeed == 0:
+		return c, fmt.Errorf("world: MaxSpeed %v out of (0, %d] m/s", c.MaxSpeed, maxSpeed)
+	case !inRange(c.CellSize, minCell, maxCell):
+		return c, fmt.Errorf("world: CellSize %v out of [%v, %v] m", c.CellSize, minCell, maxCell)
+	case !inRange(c.Radius, 0, c.CellSize/2) || c.Radius == 0:
+		return c, fmt.Errorf("world: Radius %v out of (0, CellSize/2] m", c.Radius)
+	case !inRange(c.ViewRadius, 0, maxView) || c.ViewRadius == 0:
+		return c, fmt.Errorf("world: ViewRadius %v out of (0, %v] m", c.ViewRadius, maxView)
+	case c.Budget < 1 || c.Budget > maxBudget:
+		return c, fmt.Errorf("world: Budget %d out of [1, %d]", c.Budget, maxBudget)
+	case c.Refresh < 1 || c.Refresh > maxRefresh:
+		return c, fmt.Errorf("world: Refresh %d out of [1, %d]", c.Refresh, maxRefresh)
+	}
+	return c, nil
+}
+
+// inRange reports whether lo <= v <= hi; false for NaN.
+func inRange(v, lo, hi float64) bool { return v >= lo && v <= hi && !math.IsInf(v, 0) }

@@ -1,0 +1,474 @@
+package world
+
+import (
+	"math"
+	"slices"
+	"sort"
+)
+
+// Interest policy, scores being squared distances (smaller is better):
+const (
+	// prio2 scales the score of a prioritised candidate (non-visitor, or
+	// same non-zero group as the viewer): it competes as if at 0.7 times its
+	// distance. Later stages can refine the hook in prioritised.
+	prio2 = 0.49
+	// keep2 scales the score of an avatar already visible, so that in a
+	// crowd the visible set does not churn when two candidates swap ranks.
+	keep2 = 0.81
+	// denseView: a viewer with more avatars than denseView*Budget in the
+	// cells around it searches sub-cell by sub-cell, nearest first, and
+	// stops once the budget is surely filled.
+	denseView = 4
+)
+
+// scratch holds buffers reused by every recomputation.
+type scratch struct {
+	stamp  []uint32 // per slot
+	cstamp []uint32 // per cell
+	base   uint32
+	cand   []cand
+	enters []visEntry
+	offs   []fineOff // sub-cell offsets within ViewRadius, by lower bound
+	margin float32   // hysteresis: a visible avatar leaves beyond ViewRadius+margin
+}
+
+type cand struct {
+	slot  int32
+	d2    float32
+	score float32
+}
+
+type fineOff struct {
+	dx, dy int16
+	lb     float32 // lower bound of the distance from the viewer's sub-cell, m
+}
+
+func (sc *scratch) init(cfg Config) {
+	sc.base = 1
+	sc.margin = float32(max(1, cfg.ViewRadius/20))
+	sc.cand = make([]cand, 0, 4*cfg.Budget)
+}
+
+func (sc *scratch) grow(n int) {
+	for len(sc.stamp) < n {
+		sc.stamp = append(sc.stamp, 0)
+	}
+}
+
+// initOffsets lists the sub-cell offsets whose lower-bound distance is
+// within ViewRadius, nearest first.
+func (w *World) initOffsets() {
+	c := &w.cells
+	sc := &w.scr
+	sc.cstamp = make([]uint32, c.ncells())
+	k := int(math.Ceil(w.cfg.ViewRadius/c.fs)) + 1
+	for dy := -k; dy <= k; dy++ {
+		for dx := -k; dx <= k; dx++ {
+			ex, ey := float64(max(abs(dx)-1, 0)), float64(max(abs(dy)-1, 0))
+			lb := c.fs * math.Hypot(ex, ey)
+			if lb <= w.cfg.ViewRadius {
+				sc.offs = append(sc.offs, fineOff{int16(dx), int16(dy), float32(lb)})
+			}
+		}
+	}
+	sort.SliceStable(sc.offs, func(i, j int) bool { return sc.offs[i].lb < sc.offs[j].lb })
+}
+
+// next reserves three stamp values unique to one recomputation.
+func (sc *scratch) next() uint32 {
+	if sc.base > math.MaxUint32-8 {
+		clear(sc.stamp)
+		clear(sc.cstamp)
+		sc.base = 1
+	}
+	b := sc.base
+	sc.base += 3
+	return b
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// prioritised is the priority hook: should a viewer whose tag group is vg
+// see the candidate with tag t before others at the same distance?
+func prioritised(vg, t uint32) bool {
+	return t&proBit != 0 || (vg != 0 && t&^proBit == vg)
+}
+
+// recomputeInterest recomputes the visible sets that are due this tick:
+// every Refresh ticks for each avatar, staggered by id, and at once for
+// those that just joined.
+func (w *World) recomputeInterest() {
+	p := uint32(w.cfg.Refresh)
+	phase := w.tick % p
+	for s := range w.av {
+		if w.hot[s].gen == 0 {
+			continue
+		}
+		a := &w.av[s]
+		if a.refresh || a.id%p == phase {
+			a.refresh = false
+			w.recompute(int32(s))
+		}
+	}
+}
+
+// gatherer collects the candidates of one viewer.
+type gatherer struct {
+	px, py float32
+	r2     float32
+	self   int32
+	m      uint32 // stamp of the current members
+	vg     uint32 // viewer's group
+	nIn    int    // avatars within ViewRadius seen so far
+	cand   []cand
+}
+
+// scan adds the non-member avatars of layout entries [lo, hi) within
+// ViewRadius.
+func (g *gatherer) scan(w *World, lo, hi int32) {
+	c := &w.cells
+	lx, ly := c.lx[lo:hi], c.ly[lo:hi]
+	ly = ly[:len(lx)] // one bounds check for both
+	stamp := w.scr.stamp
+	for i := range lx {
+		dx, dy := lx[i]-g.px, ly[i]-g.py
+		d2 := dx*dx + dy*dy
+		if d2 > g.r2 {
+			continue
+		}
+		sl := c.lslot[int(lo)+i]
+		if sl == g.self || stamp[sl] == g.m {
+			continue
+		}
+		g.nIn++
+		score := d2
+		if prioritised(g.vg, c.ltag[int(lo)+i]) {
+			score *= prio2
+		}
+		g.cand = append(g.cand, cand{sl, d2, score})
+	}
+}
+
+// recompute chooses viewer s's visible set: everyone within ViewRadius if
+// they fit in the Budget, else the Budget best scores; then records the
+// enters and leaves against the current set.
+func (w *World) recompute(s int32) {
+	w.stats.Recomputes++
+	a := &w.av[s]
+	c := &w.cells
+	sc := &w.scr
+	p := w.pos[s]
+	R := float32(w.cfg.ViewRadius)
+	RM := R + sc.margin
+	B := w.cfg.Budget
+	M := sc.next()
+	S, K := M+1, M+2
+	g := gatherer{px: float32(p.X), py: float32(p.Y), r2: R * R, self: s, m: M, vg: w.tag[s] &^ proBit, cand: sc.cand[:0]}
+
+	// Current members first: they stay up to ViewRadius+margin.
+	rm2 := RM * RM
+	for _, e := range a.vis {
+		if e.gen&genMask != w.hot[e.slot].gen {
+			continue
+		}
+		q := w.pos[e.slot]
+		dx, dy := float32(q.X)-g.px, float32(q.Y)-g.py
+		d2 := dx*dx + dy*dy
+		if d2 > rm2 {
+			continue
+		}
+		sc.stamp[e.slot] = M
+		if d2 <= g.r2 {
+			g.nIn++
+		}
+		score := d2 * keep2
+		if prioritised(g.vg, w.tag[e.slot]) {
+			score *= prio2
+		}
+		g.cand = append(g.cand, cand{e.slot, d2, score})
+	}
+
+	// Others, within ViewRadius.
+	x0, y0, x1, y1 := c.cellRange(p.X, p.Y, float64(R))
+	total := int32(0)
+	for cy := y0; cy <= y1; cy++ {
+		for cx := x0; cx <= x1; cx++ {
+			ci := cy*c.cols + cx
+			total += c.cstart[ci+1] - c.cstart[ci]
+		}
+	}
+	exhaustive := true
+	if int(total) <= denseView*B {
+		for cy := y0; cy <= y1; cy++ {
+			for cx := x0; cx <= x1; cx++ {
+				if near, _ := c.rectDist2(g.px, g.py, cx, cy); near > g.r2 {
+					continue
+				}
+				ci := cy*c.cols + cx
+				g.scan(w, c.cstart[ci], c.cstart[ci+1])
+			}
+		}
+	} else {
+		exhaustive = w.gatherDense(&g, M)
+	}
+	sc.cand = g.cand
+
+	// Select.
+	sel := g.cand
+	if len(sel) > B {
+		nthSmallest(sel, B)
+		sel = sel[:B]
+	}
+	inSel := 0
+	for _, cd := range sel {
+		if cd.d2 <= g.r2 {
+			inSel++
+		}
+	}
+	nIn := g.nIn
+	if !exhaustive {
+		nIn = max(nIn, w.estimateInR(g.px, g.py, g.r2))
+	}
+	a.crowd = uint32(max(nIn-inSel, 0))
+
+	// Diff against the current set.
+	ent := sc.enters[:0]
+	for _, cd := range sel {
+		if sc.stamp[cd.slot] == M {
+			sc.stamp[cd.slot] = K
+			continue
+		}
+		sc.stamp[cd.slot] = S
+		ent = append(ent, visEntry{id: w.av[cd.slot].id, slot: cd.slot, gen: w.hot[cd.slot].gen | pendingBit})
+	}
+	vis := a.vis
+	k := 0
+	for _, e := range vis {
+		if e.gen&genMask == w.hot[e.slot].gen && sc.stamp[e.slot] == K {
+			vis[k] = e
+			k++
+			continue
+		}
+		if e.gen&pendingBit == 0 {
+			a.leaves = append(a.leaves, e.id)
+		}
+	}
+	vis = vis[:k]
+	if len(ent) > 0 {
+		if len(a.leaves) > 0 {
+			// An id that left (and came back in a new slot) in this pass
+			// enters at the next recomputation, never in the same Update as
+			// its Leave.
+			ent = slices.DeleteFunc(ent, func(e visEntry) bool { return slices.Contains(a.leaves, e.id) })
+		}
+		slices.SortFunc(ent, func(x, y visEntry) int { return cmpID(x.id, y.id) })
+		vis = mergeVis(vis, ent)
+		w.reciprocate(s, ent)
+	}
+	a.vis = vis
+	sc.enters = ent
+}
+
+func cmpID(x, y ID) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// mergeVis merges the sorted entries ent into the sorted vis, from the back,
+// in place when vis has the capacity.
+func mergeVis(vis, ent []visEntry) []visEntry {
+	k, m := len(vis), len(ent)
+	if cap(vis) < k+m {
+		nv := make([]visEntry, k, max(k+m, 2*cap(vis), 8))
+		copy(nv, vis)
+		vis = nv
+	}
+	vis = vis[:k+m]
+	i, j := k-1, m-1
+	for o := k + m - 1; j >= 0; o-- {
+		if i >= 0 && vis[i].id > ent[j].id {
+			vis[o] = vis[i]
+			i--
+		} else {
+			vis[o] = ent[j]
+			j--
+		}
+	}
+	return vis
+}
+
+// reciprocate makes the avatars that viewer s just started to see also see
+// s at once, when they have room for it: they see everyone within their
+// radius (no crowd) and are under budget. It spares a Refresh period of
+// one-sided visibility in quiet areas; crowded viewers wait for their own
+// recomputation.
+func (w *World) reciprocate(s int32, ent []visEntry) {
+	self := w.av[s].id
+	gen := w.hot[s].gen | pendingBit
+	for _, e := range ent {
+		b := &w.av[e.slot]
+		if b.refresh || b.crowd != 0 || len(b.vis) >= w.cfg.Budget {
+			continue
+		}
+		i, found := slices.BinarySearchFunc(b.vis, self, func(x visEntry, id ID) int { return cmpID(x.id, id) })
+		if found {
+			continue
+		}
+		b.vis = slices.Insert(b.vis, i, visEntry{id: self, slot: s, gen: gen})
+	}
+}
+
+// gatherDense visits sub-cells nearest first and stops once Budget
+// candidates are certain to beat anything farther. It reports whether it
+// saw every avatar within ViewRadius.
+func (w *World) gatherDense(g *gatherer, stamp uint32) bool {
+	c := &w.cells
+	sc := &w.scr
+	B := w.cfg.Budget
+	gx, gy := c.fine(float64(g.px), float64(g.py))
+	mask := c.F - 1
+	offs := sc.offs
+	lastBucket := -1
+	for k := 0; k < len(offs); {
+		lb := offs[k].lb
+		for ; k < len(offs) && offs[k].lb == lb; k++ {
+			fx, fy := gx+int(offs[k].dx), gy+int(offs[k].dy)
+			if fx < 0 || fy < 0 || fx >= c.gcols || fy >= c.grows {
+				continue
+			}
+			ci := (fy>>c.fb)*c.cols + fx>>c.fb
+			if base := c.fsub[ci]; base >= 0 {
+				sub := int32((fy&mask)<<c.fb | fx&mask)
+				g.scan(w, c.fstart[base+sub], c.fstart[base+sub+1])
+			} else if sc.cstamp[ci] != stamp {
+				sc.cstamp[ci] = stamp
+				g.scan(w, c.cstart[ci], c.cstart[ci+1])
+			}
+		}
+		if k == len(offs) || len(g.cand) < B {
+			continue
+		}
+		// Anything not seen yet is at least offs[k].lb away; the best it can
+		// score is prio2*lb^2.
+		nb := offs[k].lb
+		if b := int(nb / float32(c.fs)); b != lastBucket {
+			lastBucket = b
+			bound := prio2 * nb * nb
+			n := 0
+			for _, cd := range g.cand {
+				if cd.score <= bound {
+					n++
+				}
+			}
+			if n >= B {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// estimateInR counts the avatars within ViewRadius of (x, y) from the cell
+// counts: whole cells inside the circle count in full, sub-cells of dense
+// cells count when their centre is inside, and other cells are counted one
+// by one. Used for the Crowd number when the dense search stopped early.
+func (w *World) estimateInR(x, y, r2 float32) int {
+	c := &w.cells
+	x0, y0, x1, y1 := c.cellRange(float64(x), float64(y), w.cfg.ViewRadius)
+	n := 0
+	fs := float32(c.fs)
+	for cy := y0; cy <= y1; cy++ {
+		for cx := x0; cx <= x1; cx++ {
+			near, far := c.rectDist2(x, y, cx, cy)
+			if near > r2 {
+				continue
+			}
+			ci := cy*c.cols + cx
+			lo, hi := c.cstart[ci], c.cstart[ci+1]
+			if hi == lo {
+				continue
+			}
+			if far <= r2 {
+				n += int(hi - lo)
+				continue
+			}
+			base := c.fsub[ci]
+			if base < 0 {
+				for i := lo; i < hi; i++ {
+					dx, dy := c.lx[i]-x, c.ly[i]-y
+					if dx*dx+dy*dy <= r2 {
+						n++
+					}
+				}
+				continue
+			}
+			ox, oy := float32(cx)*float32(c.cs), float32(cy)*float32(c.cs)
+			for sub := range int32(c.F * c.F) {
+				cnt := c.fstart[base+sub+1] - c.fstart[base+sub]
+				if cnt == 0 {
+					continue
+				}
+				sx := ox + (float32(sub&int32(c.F-1))+0.5)*fs - x
+				sy := oy + (float32(sub>>c.fb)+0.5)*fs - y
+				if sx*sx+sy*sy <= r2 {
+					n += int(cnt)
+				}
+			}
+		}
+	}
+	return n
+}
+
+// nthSmallest reorders c so that its first n elements have the n smallest
+// scores (ties broken by slot, so the result is deterministic).
+func nthSmallest(c []cand, n int) {
+	less := func(a, b cand) bool { return a.score < b.score || (a.score == b.score && a.slot < b.slot) }
+	lo, hi := 0, len(c)-1
+	for lo < hi {
+		// Median of three as the pivot.
+		mid := lo + (hi-lo)/2
+		if less(c[mid], c[lo]) {
+			c[mid], c[lo] = c[lo], c[mid]
+		}
+		if less(c[hi], c[lo]) {
+			c[hi], c[lo] = c[lo], c[hi]
+		}
+		if less(c[hi], c[mid]) {
+			c[hi], c[mid] = c[mid], c[hi]
+		}
+		pv := c[mid]
+		i, j := lo, hi
+		for i <= j {
+			for less(c[i], pv) {
+				i++
+			}
+			for less(pv, c[j]) {
+				j--
+			}
+			if i <= j {
+				c[i], c[j] = c[j], c[i]
+				i++
+				j--
+			}
+		}
+		// Now c[lo..j] <= pv <= c[i..hi].
+		switch {
+		case n-1 <= j:
+			hi = j
+		case n-1 >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}
