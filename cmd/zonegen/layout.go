@@ -136,6 +136,10 @@ func generate() *plan {
 	silo1 := p.building("Silo à grains", "silo", rect{20, 184, 16, 16}, 30)
 	p.building("Silo à grains", "silo", rect{48, 184, 16, 16}, 30)
 
+	// Training hall and stores north of the factory quarter.
+	p.building("Halle des apprentis", "training_centre", rect{112, 14, 40, 36}, 9)
+	p.building("Entrepôt de pièces détachées", "warehouse", rect{162, 14, 30, 40}, 12)
+
 	// Agora: a 60 x 40 m plaza with a small stage, for the evening talks.
 	p.paint(rect{224, 14, 60, 40}, tPlaza)
 	stage := p.building("Scène de l'agora", "agora_stage", rect{244, 14, 20, 6}, 4)

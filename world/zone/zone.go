@@ -32,6 +32,14 @@ type Zone struct {
 // Hotspot returns the hotspot with the given id. The pointer is into the
 // zone's own slice: read it, never modify it.
 func (z *Zone) Hotspot(id string) (*Hotspot, bool) {
+	if z.hotspots == nil { // a Zone built by hand, as in tests
+		for i := range z.Hotspots {
+			if z.Hotspots[i].ID == id {
+				return &z.Hotspots[i], true
+			}
+		}
+		return nil, false
+	}
 	i, ok := z.hotspots[id]
 	if !ok {
 		return nil, false
@@ -49,10 +57,11 @@ func (z *Zone) Booth(id string) (*Booth, bool) {
 	return nil, false
 }
 
-// Media returns the map's media folder: hotspot media "/media/x.svg" is the
-// file "x.svg" in it, so a server can do
+// Media returns the map's media folder: hotspot media "/media/x.svg" is
+// the file "x.svg" in it, so a server can do
 // http.StripPrefix("/media/", http.FileServerFS(z.Media())).
-// It returns an empty file system when the map has no media folder.
+// It returns an empty file system when the map has no media folder (or the
+// Zone was not made by Load).
 func (z *Zone) Media() fs.FS {
 	if z.media == nil {
 		return emptyFS{}
