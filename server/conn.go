@@ -1,0 +1,213 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/usine-extraordinaire/fairworld/protocol"
+)
+
+// conn is one client connection. One goroutine reads (serve); at most one
+// writer goroutine at a time writes, started on demand when output is pending
+// and ending when the outbox is empty, so an idle connection costs no writer
+// stack. The hub never blocks on a conn: it pushes into the outbox under mu
+// and, at most, starts the writer.
+type conn struct {
+	srv  *Server
+	ws   *websocket.Conn
+	log  *slog.Logger
+	done chan struct{} // closed when the connection is over
+
+	// owned by the read goroutine
+	limiter *rate.Limiter
+	flood   int // messages dropped by the limiter in the current flood window
+	floodAt time.Time
+
+	lastRead atomic.Int64 // unix nanoseconds of the last message read, for keepalive
+
+	mu        sync.Mutex
+	out       outbox // guarded by mu
+	writing   bool   // guarded by mu: a writer goroutine is running
+	closing   bool   // guarded by mu: close requested, no more writers
+	closeCode protocol.CloseCode
+	closeMsg  string
+
+	// owned by the running writer (handed over under mu)
+	view *protocol.View
+	buf  []byte
+	upd  protocol.Update
+
+	// set by the hub at join, read by the read goroutine after the join reply
+	avatar uint32
+}
+
+func newConn(s *Server, ws *websocket.Conn) *conn {
+	c := &conn{
+		srv:     s,
+		ws:      ws,
+		log:     s.log,
+		done:    make(chan struct{}),
+		limiter: rate.NewLimiter(rate.Limit(s.cfg.InputRate), s.cfg.InputBurst),
+	}
+	c.lastRead.Store(time.Now().UnixNano())
+	return c
+}
+
+// push merges a tick's update into the outbox and makes sure a writer runs.
+// Called by the hub; never blocks beyond the short critical section.
+func (c *conn) push(u *protocol.Update) {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return
+	}
+	replaced := c.out.push(u)
+	over := c.out.undroppable() > c.srv.cfg.MaxPendingEvents
+	start := c.startWriterLocked()
+	c.mu.Unlock()
+	if replaced > 0 {
+		c.srv.metrics.drops.WithLabelValues("position_replaced").Add(float64(replaced))
+	}
+	if over {
+		c.srv.metrics.drops.WithLabelValues("backlog_over_bound").Inc()
+		c.close(protocol.CloseSlowConsumer, "too far behind")
+		return
+	}
+	if start {
+		go c.writeLoop()
+	}
+}
+
+// pushEvent queues one event for this client outside the tick (errors the
+// read goroutine detects).
+func (c *conn) pushEvent(e protocol.Event) {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return
+	}
+	c.out.pushEvent(e)
+	start := c.startWriterLocked()
+	c.mu.Unlock()
+	if start {
+		go c.writeLoop()
+	}
+}
+
+func (c *conn) pushError(code protocol.ErrorCode, ref uint32, msg string) {
+	c.pushEvent(protocol.Event{Kind: protocol.EventError, Code: code, Req: ref, Message: msg})
+}
+
+// setWelcome queues the WELCOME, which the writer sends before any update.
+func (c *conn) setWelcome(b []byte) {
+	c.mu.Lock()
+	c.out.welcome = b
+	start := c.startWriterLocked()
+	c.mu.Unlock()
+	if start {
+		go c.writeLoop()
+	}
+}
+
+func (c *conn) startWriterLocked() bool {
+	if c.writing || c.closing {
+		return false
+	}
+	c.writing = true
+	return true
+}
+
+// writeLoop writes pending output until there is none, then exits.
+func (c *conn) writeLoop() {
+	for {
+		c.mu.Lock()
+		if c.closing {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		welcome := c.out.welcome
+		c.out.welcome = nil
+		var has bool
+		if welcome == nil {
+			has = c.out.take(&c.upd)
+		}
+		if welcome == nil && !has {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+
+		msg := welcome
+		if msg == nil {
+			if c.view == nil {
+				c.view = protocol.NewView()
+			}
+			c.buf = c.view.AppendUpdate(c.buf[:0], &c.upd)
+			msg = c.buf
+		}
+		if err := c.write(msg); err != nil {
+			c.mu.Lock()
+			c.writing = false
+			c.mu.Unlock()
+			if errors.Is(err, context.DeadlineExceeded) {
+				c.srv.metrics.slowCloses.Inc()
+				c.close(protocol.CloseSlowConsumer, "socket accepted nothing in time")
+			} else {
+				c.close(protocol.CloseGoingAway, "write failed")
+			}
+			return
+		}
+		if cap(c.buf) > 64<<10 { // do not keep a crowd-sized buffer on an idle conn
+			c.buf = nil
+		}
+	}
+}
+
+func (c *conn) write(msg []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), c.srv.cfg.WriteTimeout)
+	defer cancel()
+	if err := c.ws.Write(ctx, websocket.MessageBinary, msg); err != nil {
+		return err
+	}
+	c.srv.metrics.msgsOut.Inc()
+	c.srv.metrics.bytesOut.Add(float64(len(msg)))
+	return nil
+}
+
+// close ends the connection with a close code, once; safe from any goroutine.
+// The close handshake runs on its own goroutine so that the caller (the hub,
+// say) never waits for the peer.
+func (c *conn) close(code protocol.CloseCode, reason string) {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return
+	}
+	c.closing = true
+	c.closeCode, c.closeMsg = code, reason
+	c.mu.Unlock()
+	c.srv.metrics.closes.WithLabelValues(code.String()).Inc()
+	go func() {
+		// Waits up to 5 s for the peer's close frame, then drops the TCP connection.
+		_ = c.ws.Close(websocket.StatusCode(code), reason)
+		close(c.done)
+	}()
+}
+
+// closed is closed once the connection is fully closed.
+func (c *conn) closed() <-chan struct{} { return c.done }
+
+func (c *conn) isClosing() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closing
+}

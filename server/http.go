@@ -1,0 +1,139 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/usine-extraordinaire/fairworld/world/zone"
+)
+
+func zoneJSON(z *zone.Zone) ([]byte, error) {
+	b, err := json.Marshal(z)
+	if err != nil {
+		return nil, fmt.Errorf("server: encoding the zone: %w", err)
+	}
+	return b, nil
+}
+
+// Handler serves the public side: the page, the zone, the media and /ws.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ws", s.serveWS)
+	mux.HandleFunc("GET /api/zone", s.serveZone)
+	if s.cfg.Media != nil {
+		mux.Handle("GET /media/", http.StripPrefix("/media/", http.FileServerFS(s.cfg.Media)))
+	}
+	mux.HandleFunc("GET /", s.servePage)
+	return securityHeaders(mux)
+}
+
+// AdminHandler serves /metrics, /healthz and /readyz, meant for an address
+// kept off the public port.
+func (s *Server) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
+	s.adminRoutes(mux)
+	return mux
+}
+
+func (s *Server) adminRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if !s.ready.Load() {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+}
+
+func (s *Server) combinedHandler() http.Handler {
+	mux := http.NewServeMux()
+	s.adminRoutes(mux)
+	mux.Handle("/", s.Handler())
+	return mux
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		// Everything comes from this origin: no CDN, fonts or trackers.
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) serveZone(w http.ResponseWriter, r *http.Request) {
+	etag := `"` + s.cfg.Zone.ID + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(s.zoneJS)
+}
+
+const notBuilt = `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Usine Extraordinaire</title>
+<p>La page n'est pas construite. Lancez <code>make run</code> (ou <code>make web</code>) depuis le dépôt.</p></html>`
+
+// servePage serves the built page: index.html is never cached (a new build
+// is seen at once), hashed assets are cached for a year, and a precompressed
+// .gz twin is served to clients that accept gzip.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+	if name == "" {
+		name = "index.html"
+	}
+	if s.cfg.Page == nil {
+		s.pageMissing(w, name)
+		return
+	}
+	if _, err := fs.Stat(s.cfg.Page, name); err != nil {
+		s.pageMissing(w, name)
+		return
+	}
+	if strings.HasPrefix(name, "assets/") {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache, no-store, must-revalidate")
+	}
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.Header().Add("Vary", "Accept-Encoding")
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		if b, err := fs.ReadFile(s.cfg.Page, name+".gz"); err == nil {
+			w.Header().Set("Content-Encoding", "gzip")
+			_, _ = w.Write(b)
+			return
+		}
+	}
+	b, err := fs.ReadFile(s.cfg.Page, name)
+	if err != nil {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	_, _ = w.Write(b)
+}
+
+func (s *Server) pageMissing(w http.ResponseWriter, name string) {
+	if name != "index.html" {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = w.Write([]byte(notBuilt))
+}

@@ -1,0 +1,61 @@
+package server
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics are the server's Prometheus collectors, registered on the
+// Registerer the caller injects (never the global default registry).
+type metrics struct {
+	connections  prometheus.Gauge
+	connAttempts *prometheus.CounterVec // by result
+	admission    *prometheus.CounterVec // refusals by reason
+	closes       *prometheus.CounterVec // by close code name
+	slowCloses   prometheus.Counter
+	tickDuration prometheus.Histogram
+	pathDuration prometheus.Histogram
+	inputs       *prometheus.CounterVec // by message type
+	msgsIn       prometheus.Counter
+	bytesIn      prometheus.Counter
+	msgsOut      prometheus.Counter
+	bytesOut     prometheus.Counter
+	drops        *prometheus.CounterVec // by reason
+	avatars      prometheus.Gauge
+	sessions     prometheus.Gauge
+	pings        *prometheus.CounterVec // by result
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	const ns = "fair"
+	counter := func(sub, name, help string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: name, Help: help})
+	}
+	counterVec := func(sub, name, help, label string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: name, Help: help}, []string{label})
+	}
+	m := &metrics{
+		connections:  prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "gateway", Name: "connections", Help: "Open WebSocket connections."}),
+		connAttempts: counterVec("gateway", "connection_attempts_total", "WebSocket upgrades by outcome of the handshake.", "result"),
+		admission:    counterVec("gateway", "admission_refusals_total", "Connections refused by admission control, by reason (server_full, join_rate).", "reason"),
+		closes:       counterVec("gateway", "closes_total", "Connections closed by the server, by close code.", "code"),
+		slowCloses:   counter("gateway", "slow_consumer_closes_total", "Connections closed because their socket accepted nothing in time or their backlog passed its bound."),
+		tickDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: "world", Name: "tick_duration_seconds",
+			Help: "Time to step the world and hand every connection its update.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14)}),
+		pathDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: "world", Name: "path_duration_seconds",
+			Help: "Time to compute one GOTO path.", Buckets: prometheus.ExponentialBuckets(0.00001, 2, 14)}),
+		inputs:   counterVec("world", "inputs_total", "Client intents handed to the world, by type.", "type"),
+		msgsIn:   counter("gateway", "messages_in_total", "WebSocket messages received."),
+		bytesIn:  counter("gateway", "bytes_in_total", "WebSocket payload bytes received."),
+		msgsOut:  counter("gateway", "messages_out_total", "WebSocket messages sent."),
+		bytesOut: counter("gateway", "bytes_out_total", "WebSocket payload bytes sent."),
+		drops:    counterVec("gateway", "drops_total", "Things dropped on purpose, by reason.", "reason"),
+		avatars:  prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "world", Name: "avatars", Help: "Avatars in the world."}),
+		sessions: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "world", Name: "sessions", Help: "Sessions, online or resumable."}),
+		pings:    counterVec("gateway", "keepalive_pings_total", "Keepalive pings by result.", "result"),
+	}
+	for _, c := range []prometheus.Collector{m.connections, m.connAttempts, m.admission, m.closes, m.slowCloses, m.tickDuration,
+		m.pathDuration, m.inputs, m.msgsIn, m.bytesIn, m.msgsOut, m.bytesOut, m.drops, m.avatars, m.sessions, m.pings} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}

@@ -1,0 +1,122 @@
+package server
+
+import (
+	"slices"
+
+	"github.com/usine-extraordinaire/fairworld/protocol"
+)
+
+// outbox is what the hub has produced for one connection and its writer has
+// not yet taken. It merges ticks: the newest position of an avatar replaces
+// an older one, while enters, leaves and events are kept in order, so a
+// connection that falls a few ticks behind gets one message with the net
+// result, and nothing undroppable is lost. Not safe for concurrent use: the
+// conn guards it with its mutex.
+type outbox struct {
+	welcome []byte // encoded WELCOME, written before anything else
+	has     bool   // an update is pending
+	u       protocol.Update
+	spare   []protocol.MoveRec // merge buffer, swapped with u.Moves
+}
+
+// undroppable is how many enters, leaves and events wait; the conn closes a
+// client whose backlog passes its bound.
+func (o *outbox) undroppable() int { return len(o.u.Enters) + len(o.u.Leaves) + len(o.u.Events) }
+
+// push merges one tick's update for this connection. It copies everything it
+// keeps: u belongs to the world and is reused after the call.
+func (o *outbox) push(u *protocol.Update) (replaced int) {
+	p := &o.u
+	p.Tick, p.Ack, p.SelfX, p.SelfY, p.Crowd, p.Online = u.Tick, u.Ack, u.SelfX, u.SelfY, u.Crowd, u.Online
+	// An enter or a leave makes any older pending move of that avatar stale:
+	// the encoder applies moves after enters.
+	for _, id := range u.Leaves {
+		o.dropMove(id)
+		if i := slices.IndexFunc(p.Enters, func(e protocol.Enter) bool { return e.ID == id }); i >= 0 {
+			p.Enters = slices.Delete(p.Enters, i, i+1) // never sent: the client never needs to hear of it
+		}
+		p.Leaves = append(p.Leaves, id)
+	}
+	for _, e := range u.Enters {
+		o.dropMove(e.ID)
+		p.Enters = append(p.Enters, e)
+	}
+	p.Events = append(p.Events, u.Events...)
+	if len(u.Moves) > 0 {
+		if !slices.IsSortedFunc(u.Moves, cmpMove) {
+			slices.SortFunc(u.Moves, cmpMove)
+		}
+		if len(p.Moves) == 0 {
+			p.Moves = append(p.Moves, u.Moves...)
+		} else {
+			replaced = o.mergeMoves(u.Moves)
+		}
+	}
+	o.has = true
+	return replaced
+}
+
+func cmpMove(a, b protocol.MoveRec) int { return int(int64(a.ID) - int64(b.ID)) }
+
+// mergeMoves merges sorted newer moves into the sorted pending ones; the newer
+// position of an avatar wins. It returns how many pending positions were replaced.
+func (o *outbox) mergeMoves(newer []protocol.MoveRec) (replaced int) {
+	old := o.u.Moves
+	out := o.spare[:0]
+	i, j := 0, 0
+	for i < len(old) && j < len(newer) {
+		switch {
+		case old[i].ID < newer[j].ID:
+			out = append(out, old[i])
+			i++
+		case old[i].ID > newer[j].ID:
+			out = append(out, newer[j])
+			j++
+		default:
+			out = append(out, newer[j])
+			i++
+			j++
+			replaced++
+		}
+	}
+	out = append(out, old[i:]...)
+	out = append(out, newer[j:]...)
+	o.spare, o.u.Moves = old[:0], out
+	return replaced
+}
+
+func (o *outbox) dropMove(id uint32) {
+	if i, ok := slices.BinarySearchFunc(o.u.Moves, id, func(m protocol.MoveRec, id uint32) int {
+		return cmpMove(m, protocol.MoveRec{ID: id})
+	}); ok {
+		o.u.Moves = slices.Delete(o.u.Moves, i, i+1)
+	}
+}
+
+// pushEvent queues one event (an error for this client, say).
+func (o *outbox) pushEvent(e protocol.Event) {
+	o.u.Events = append(o.u.Events, e)
+	o.has = true
+}
+
+// take moves the pending update into dst (whose slices are recycled as the
+// outbox's next buffers) and reports whether there was one.
+func (o *outbox) take(dst *protocol.Update) bool {
+	if !o.has {
+		return false
+	}
+	*dst, o.u = o.u, protocol.Update{
+		Moves:  dst.Moves[:0],
+		Enters: dst.Enters[:0],
+		Leaves: dst.Leaves[:0],
+		Events: clearEvents(dst.Events),
+	}
+	o.has = false
+	return true
+}
+
+// clearEvents empties an event slice, dropping references to strings and paths.
+func clearEvents(e []protocol.Event) []protocol.Event {
+	clear(e)
+	return e[:0]
+}
