@@ -105,10 +105,12 @@ func (c *conn) pushError(code protocol.ErrorCode, ref uint32, msg string) {
 	c.pushEvent(protocol.Event{Kind: protocol.EventError, Code: code, Req: ref, Message: msg})
 }
 
-// setWelcome queues the WELCOME, which the writer sends before any update.
-func (c *conn) setWelcome(b []byte) {
+// setWelcome queues the WELCOME, which the writer sends before any update,
+// and the avatar's starting point, which any update carries until the first tick.
+func (c *conn) setWelcome(b []byte, tick uint32, x, y uint16) {
 	c.mu.Lock()
 	c.out.welcome = b
+	c.out.u.Tick, c.out.u.SelfX, c.out.u.SelfY = tick, x, y
 	start := c.startWriterLocked()
 	c.mu.Unlock()
 	if start {

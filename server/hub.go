@@ -246,7 +246,7 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 		Build:       h.srv.cfg.Build,
 		Pseudonym:   s.display,
 		Resumed:     resumed,
-	}))
+	}), h.world.Tick(), protocol.Quantise(s.pos.X), protocol.Quantise(s.pos.Y))
 	h.srv.metrics.sessions.Set(float64(len(h.byToken)))
 	return joinResult{}
 }

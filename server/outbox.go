@@ -105,7 +105,10 @@ func (o *outbox) take(dst *protocol.Update) bool {
 	if !o.has {
 		return false
 	}
+	// The scalar fields stay: an event pushed outside a tick carries the
+	// latest tick, ack and own position.
 	*dst, o.u = o.u, protocol.Update{
+		Tick: o.u.Tick, Ack: o.u.Ack, SelfX: o.u.SelfX, SelfY: o.u.SelfY, Crowd: o.u.Crowd, Online: o.u.Online,
 		Moves:  dst.Moves[:0],
 		Enters: dst.Enters[:0],
 		Leaves: dst.Leaves[:0],

@@ -201,6 +201,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: world: %w", err)
 	}
+	cfg.World = w.Config() // with the world's defaults filled in
 	zoneJS, err := zoneJSON(cfg.Zone)
 	if err != nil {
 		return nil, err
