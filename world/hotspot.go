@@ -125,12 +125,12 @@ func (w *World) discovered(s int32, hi int32) {
 	r2 := w.cfg.ViewRadius * w.cfg.ViewRadius
 	gen := w.hot[s].gen
 	for _, e := range a.vis {
-		if e.gen&genMask != w.hot[e.slot].gen || dist2(w.pos[e.slot], h.x, h.y) > r2 {
+		if !e.live(w.hot[e.slot]) || dist2(w.pos[e.slot], h.x, h.y) > r2 {
 			continue
 		}
 		b := &w.av[e.slot]
 		i, found := slices.BinarySearchFunc(b.vis, a.id, func(x visEntry, id ID) int { return cmpID(x.id, id) })
-		if !found || b.vis[i].gen&genMask != gen {
+		if !found || !b.vis[i].live(hotRec{gen: gen}) {
 			continue
 		}
 		w.queue(e.slot, protocol.Event{

@@ -28,6 +28,7 @@ type scratch struct {
 	base   uint32
 	cand   []cand
 	enters []visEntry
+	merge  []visEntry
 	offs   []fineOff // sub-cell offsets within ViewRadius, by lower bound
 	margin float32   // hysteresis: a visible avatar leaves beyond ViewRadius+margin
 }
@@ -173,7 +174,7 @@ func (w *World) recompute(s int32) {
 	// Current members first: they stay up to ViewRadius+margin.
 	rm2 := RM * RM
 	for _, e := range a.vis {
-		if e.gen&genMask != w.hot[e.slot].gen {
+		if !e.live(w.hot[e.slot]) {
 			continue
 		}
 		q := w.pos[e.slot]
@@ -232,7 +233,7 @@ func (w *World) recompute(s int32) {
 	}
 	nIn := g.nIn
 	if !exhaustive {
-		nIn = max(nIn, w.estimateInR(g.px, g.py, g.r2))
+		nIn = max(nIn, w.estimateInR(g.px, g.py, g.r2)-1) // not the viewer
 	}
 	a.crowd = uint32(max(nIn-inSel, 0))
 
@@ -246,28 +247,26 @@ func (w *World) recompute(s int32) {
 		sc.stamp[cd.slot] = S
 		ent = append(ent, visEntry{id: w.av[cd.slot].id, slot: cd.slot, gen: w.hot[cd.slot].gen | pendingBit})
 	}
+	// Entries not kept become tombstones (or vanish if never sent), so the
+	// set stays sorted and the next Updates sends their Leaves in order.
 	vis := a.vis
 	k := 0
 	for _, e := range vis {
-		if e.gen&genMask == w.hot[e.slot].gen && sc.stamp[e.slot] == K {
-			vis[k] = e
-			k++
+		switch {
+		case e.gen&leavingBit != 0:
+		case e.live(w.hot[e.slot]) && sc.stamp[e.slot] == K:
+		case e.gen&pendingBit != 0:
 			continue
+		default:
+			e.gen |= leavingBit
 		}
-		if e.gen&pendingBit == 0 {
-			a.leaves = append(a.leaves, e.id)
-		}
+		vis[k] = e
+		k++
 	}
 	vis = vis[:k]
 	if len(ent) > 0 {
-		if len(a.leaves) > 0 {
-			// An id that left (and came back in a new slot) in this pass
-			// enters at the next recomputation, never in the same Update as
-			// its Leave.
-			ent = slices.DeleteFunc(ent, func(e visEntry) bool { return slices.Contains(a.leaves, e.id) })
-		}
 		slices.SortFunc(ent, func(x, y visEntry) int { return cmpID(x.id, y.id) })
-		vis = mergeVis(vis, ent)
+		vis = w.mergeVis(vis, ent)
 		w.reciprocate(s, ent)
 	}
 	a.vis = vis
@@ -284,27 +283,45 @@ func cmpID(x, y ID) int {
 	return 0
 }
 
-// mergeVis merges the sorted entries ent into the sorted vis, from the back,
-// in place when vis has the capacity.
-func mergeVis(vis, ent []visEntry) []visEntry {
-	k, m := len(vis), len(ent)
-	if cap(vis) < k+m {
-		nv := make([]visEntry, k, max(k+m, 2*cap(vis), 8))
-		copy(nv, vis)
-		vis = nv
-	}
-	vis = vis[:k+m]
-	i, j := k-1, m-1
-	for o := k + m - 1; j >= 0; o-- {
-		if i >= 0 && vis[i].id > ent[j].id {
-			vis[o] = vis[i]
-			i--
-		} else {
-			vis[o] = ent[j]
-			j--
+// mergeVis merges the sorted entries ent into the sorted vis. An enter
+// whose id is already there (a tombstone: the same id left and came back
+// in a new slot) is dropped: it enters at the next recomputation, never in
+// the same Update as its Leave.
+func (w *World) mergeVis(vis, ent []visEntry) []visEntry {
+	buf := w.scr.merge[:0]
+	i, j := 0, 0
+	for i < len(vis) || j < len(ent) {
+		switch {
+		case j == len(ent) || i < len(vis) && vis[i].id < ent[j].id:
+			buf = append(buf, vis[i])
+			i++
+		case i < len(vis) && vis[i].id == ent[j].id:
+			j++
+		default:
+			buf = append(buf, ent[j])
+			j++
 		}
 	}
+	w.scr.merge = buf
+	vis = w.fit(vis, len(buf))
+	copy(vis, buf)
 	return vis
+}
+
+// fit returns vis with length n, reallocated when too small: at 1.25
+// Budget capacity (room for a few tombstones), else twice Budget, else n.
+func (w *World) fit(vis []visEntry, n int) []visEntry {
+	if cap(vis) < n {
+		b := w.cfg.Budget
+		c := b + b/4
+		if n > c {
+			c = max(n, 2*b)
+		}
+		nv := make([]visEntry, n, c)
+		copy(nv, vis)
+		return nv
+	}
+	return vis[:n]
 }
 
 // reciprocate makes the avatars that viewer s just started to see also see
@@ -321,10 +338,13 @@ func (w *World) reciprocate(s int32, ent []visEntry) {
 			continue
 		}
 		i, found := slices.BinarySearchFunc(b.vis, self, func(x visEntry, id ID) int { return cmpID(x.id, id) })
-		if found {
+		if found { // visible already, or a tombstone of a former self
 			continue
 		}
-		b.vis = slices.Insert(b.vis, i, visEntry{id: self, slot: s, gen: gen})
+		n := len(b.vis)
+		b.vis = w.fit(b.vis, n+1)
+		copy(b.vis[i+1:], b.vis[i:n])
+		b.vis[i] = visEntry{id: self, slot: s, gen: gen}
 	}
 }
 

@@ -25,16 +25,15 @@ func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 		}
 		a := &w.av[s]
 		u.Moves, u.Enters = u.Moves[:0], u.Enters[:0]
-		u.Leaves = append(u.Leaves[:0], a.leaves...)
-		a.leaves = a.leaves[:0]
+		u.Leaves = u.Leaves[:0]
 
-		// The scan: one pass over the visible set, dropping avatars that
-		// left the world.
+		// The scan: one pass over the visible set, dropping tombstones and
+		// avatars that left the world.
 		vis := a.vis
 		k := 0
 		for _, e := range vis {
 			cur := w.hot[e.slot]
-			if e.gen&genMask != cur.gen {
+			if !e.live(cur) {
 				if e.gen&pendingBit == 0 {
 					u.Leaves = append(u.Leaves, e.id)
 				}
@@ -61,9 +60,6 @@ func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 			h.q == a.sentQ && a.ack == a.sentAck && a.crowd == a.sentCrowd && online == a.sentOnline {
 			continue
 		}
-		if len(u.Leaves) > 1 {
-			sortIDs(u.Leaves)
-		}
 		u.Tick, u.Ack = w.tick, a.ack
 		u.SelfX, u.SelfY = uint16(h.q>>16), uint16(h.q)
 		u.Events = a.events
@@ -79,14 +75,5 @@ func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 		u.Events = nil
 		a.fresh = false
 		a.sentQ, a.sentAck, a.sentCrowd, a.sentOnline = h.q, a.ack, a.crowd, online
-	}
-}
-
-// sortIDs is an insertion sort: leave lists are short.
-func sortIDs(ids []ID) {
-	for i := 1; i < len(ids); i++ {
-		for j := i; j > 0 && ids[j] < ids[j-1]; j-- {
-			ids[j], ids[j-1] = ids[j-1], ids[j]
-		}
 	}
 }

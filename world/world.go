@@ -21,10 +21,13 @@ var (
 	ErrNoRoom    = errors.New("world: no walkable point near the join position")
 )
 
-// genMask bounds slot generations to 31 bits; the top bit of a visEntry's
-// gen says the enter is still to be sent (pendingBit).
+// genMask bounds slot generations to 30 bits; the top bits of a
+// visEntry's gen say the Enter is still to be sent (pendingBit) or a Leave
+// is to be sent (leavingBit, a tombstone kept in the sorted set until the
+// next Updates).
 const (
-	genMask    = 1<<31 - 1
+	genMask    = 1<<30 - 1
+	leavingBit = 1 << 30
 	pendingBit = 1 << 31
 	// proBit marks a non-visitor in tag; the low bits hold the group.
 	proBit = 1 << 31
@@ -96,7 +99,6 @@ type avatar struct {
 
 	// Interest. vis is sorted by id.
 	vis     []visEntry
-	leaves  []ID // leaves decided by a recompute, sent by the next Updates
 	events  []protocol.Event
 	crowd   uint32
 	refresh bool // recompute at the next Step regardless of the stagger
@@ -111,10 +113,15 @@ type avatar struct {
 
 // visEntry is one avatar in a viewer's visible set, with the position last
 // sent to that viewer.
+//
+// A viewer's set only grows to Budget entries plus tombstones, so its
+// array is allocated once at 1.25 Budget capacity (16 bytes an entry;
+// twice Budget if churn ever needs it) and then reused, also by the
+// avatars that later take the slot.
 type visEntry struct {
 	id   ID
 	slot int32
-	gen  uint32 // slot generation when entered; | pendingBit until the Enter is sent
+	gen  uint32 // slot generation when entered, | pendingBit, | leavingBit
 	q    uint32
 }
 
@@ -238,7 +245,7 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 	a := &w.av[s]
 	*a = avatar{
 		id: id, name: name, role: role, group: group,
-		path: a.path[:0], open: a.open[:0], vis: a.vis[:0], leaves: a.leaves[:0], events: a.events[:0],
+		path: a.path[:0], open: a.open[:0], vis: a.vis[:0], events: a.events[:0],
 		refresh: true, fresh: true,
 	}
 	w.pos[s] = at
@@ -280,7 +287,7 @@ func (w *World) Leave(id ID) {
 		w.hotspotClosed(h)
 	}
 	clear(a.events) // drop references to strings
-	*a = avatar{path: a.path[:0], open: a.open[:0], vis: a.vis[:0], leaves: a.leaves[:0], events: a.events[:0]}
+	*a = avatar{path: a.path[:0], open: a.open[:0], vis: a.vis[:0], events: a.events[:0]}
 	w.hot[s] = hotRec{}
 	w.tag[s] = 0
 	delete(w.byID, id)
@@ -355,6 +362,10 @@ func (w *World) queue(s int32, e protocol.Event) {
 	}
 	a.events = append(a.events, e)
 }
+
+// live reports whether e is an avatar still in the world and not leaving
+// the viewer's set.
+func (e visEntry) live(h hotRec) bool { return e.gen&(genMask|leavingBit) == h.gen }
 
 // quant packs a position's quantised coordinates.
 func quant(p nav.Point) uint32 {

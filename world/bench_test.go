@@ -1,0 +1,158 @@
+package world
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/world/nav"
+	"github.com/usine-extraordinaire/fairworld/world/zone"
+)
+
+// crowdSim drives avatars that walk in random directions.
+type crowdSim struct {
+	w     *World
+	rng   *rand.Rand
+	ids   []ID
+	speed float64 // intent length
+}
+
+// walkers joins n avatars at random walkable points of the whole map, ids
+// from first, each walking in a random direction at full speed.
+func walkers(w *World, n int, first ID) *crowdSim {
+	mw, mh := w.grid.Size()
+	return walkersIn(w, n, first, zone.Rect{W: mw, H: mh}, 1)
+}
+
+func walkersIn(w *World, n int, first ID, r zone.Rect, speed float64) *crowdSim {
+	c := &crowdSim{w: w, rng: rand.New(rand.NewPCG(uint64(first), 99)), speed: speed}
+	for i := range n {
+		var p nav.Point
+		for range 1000 {
+			p = nav.Point{X: r.X + c.rng.Float64()*r.W, Y: r.Y + c.rng.Float64()*r.H}
+			if !w.grid.Collides(p, w.cfg.Radius) {
+				break
+			}
+		}
+		id := first + ID(i)
+		if err := w.Join(id, "walker", protocol.RoleVisitor, 0, p); err != nil {
+			panic(err)
+		}
+		c.ids = append(c.ids, id)
+		c.turnOne(id)
+	}
+	return c
+}
+
+func (c *crowdSim) turnOne(id ID) {
+	a := c.rng.Float64() * 2 * math.Pi
+	c.w.SetMove(id, c.rng.Uint32(), c.speed*math.Cos(a), c.speed*math.Sin(a))
+}
+
+// turn gives k random avatars a new direction.
+func (c *crowdSim) turn(k int) {
+	for range k {
+		c.turnOne(c.ids[c.rng.IntN(len(c.ids))])
+	}
+}
+
+// benchTick measures Step + Updates (no-op fn), reporting the mean as
+// ns/op and percentiles, the Step share, and how many avatars each viewer
+// sees individually and as crowd.
+func benchTick(b *testing.B, w *World, sim *crowdSim) {
+	noop := func(ID, *protocol.Update) {}
+	for range 3 * w.cfg.Refresh * 5 { // warm-up
+		sim.turn(len(sim.ids) / 100)
+		w.Step(tickDt)
+		w.Updates(noop)
+	}
+	total := make([]time.Duration, 0, b.N)
+	steps := make([]time.Duration, 0, b.N)
+	calls := 0
+	count := func(ID, *protocol.Update) { calls++ }
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		sim.turn(len(sim.ids) / 100)
+		t0 := time.Now()
+		w.Step(tickDt)
+		t1 := time.Now()
+		w.Updates(count)
+		t2 := time.Now()
+		steps = append(steps, t1.Sub(t0))
+		total = append(total, t2.Sub(t0))
+	}
+	b.StopTimer()
+	vis, crowd := 0, 0
+	for s := range w.av {
+		if w.hot[s].gen != 0 {
+			vis += len(w.av[s].vis)
+			crowd += int(w.av[s].crowd)
+		}
+	}
+	n := float64(w.Len())
+	b.ReportMetric(pct(total, 50), "p50-ms")
+	b.ReportMetric(pct(total, 99), "p99-ms")
+	b.ReportMetric(pct(steps, 99), "step-p99-ms")
+	b.ReportMetric(float64(vis)/n, "visible/avatar")
+	b.ReportMetric(float64(crowd)/n, "crowd/avatar")
+	b.ReportMetric(float64(calls)/float64(b.N)/n, "updates/avatar")
+}
+
+func pct(d []time.Duration, p int) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return float64(s[(len(s)-1)*p/100]) / float64(time.Millisecond)
+}
+
+// BenchmarkStep20k: 20,000 avatars walking in random directions. The open
+// 1400 m zone gives about 50 visible each; the 1000 m one about 100 within
+// ViewRadius (so the budget of 64 applies); the default fair zone is far
+// denser (the agora-like regime everywhere).
+func BenchmarkStep20k(b *testing.B) {
+	b.Run("open-1400m", func(b *testing.B) {
+		w := newWorld(b, openZone(1400, 1400, nil), Config{})
+		benchTick(b, w, walkers(w, 20000, 1))
+	})
+	b.Run("open-1000m", func(b *testing.B) {
+		w := newWorld(b, openZone(1000, 1000, nil), Config{})
+		benchTick(b, w, walkers(w, 20000, 1))
+	})
+	b.Run("default-zone", func(b *testing.B) {
+		z, err := zone.Default()
+		if err != nil {
+			b.Skip(err)
+		}
+		w := newWorld(b, z, Config{})
+		benchTick(b, w, walkers(w, 20000, 1))
+	})
+}
+
+// BenchmarkStepAgora: 5,000 avatars milling about (1 m/s) in a 60 x 40 m
+// plaza: every viewer has ~5,000 within ViewRadius.
+func BenchmarkStepAgora(b *testing.B) {
+	b.Run("plaza-60x40m", func(b *testing.B) {
+		w := newWorld(b, openZone(60, 40, nil), Config{})
+		benchTick(b, w, walkersIn(w, 5000, 1, zone.Rect{W: 60, H: 40}, 0.2))
+	})
+	b.Run("default-zone-agora", func(b *testing.B) {
+		z, err := zone.Default()
+		if err != nil {
+			b.Skip(err)
+		}
+		var agora zone.Rect
+		for _, a := range z.Areas {
+			if a.Kind == "agora" {
+				agora = a.Rect
+			}
+		}
+		w := newWorld(b, z, Config{})
+		benchTick(b, w, walkersIn(w, 5000, 1, agora, 0.2))
+	})
+}
