@@ -188,7 +188,9 @@ export class UI {
 
   /** items: [{hotspot, dist}] nearest first. onOpen(hotspot). */
   setNearby(items, onOpen) {
-    const order = items.map((i) => i.hotspot.id).join(",");
+    // The order is by distance when the set changes, then kept stable so
+    // that a button does not move under the pointer or the keyboard focus.
+    const order = items.map((i) => i.hotspot.id).sort().join(",");
     const list = this.el.nearby;
     if (order !== this.nearbyOrder) {
       this.nearbyOrder = order;
@@ -199,8 +201,8 @@ export class UI {
           this.nearbyItems.delete(id);
         }
       }
-      // Re-append in order; moving an element keeps its focus in Chromium
-      // and Firefox only if it is not removed, so reorder by insertBefore.
+      // Kept items stay in place (their focus too); new ones go where their
+      // distance puts them among the kept ones.
       let prev = null;
       for (const { hotspot: h } of items) {
         let it = this.nearbyItems.get(h.id);
@@ -224,8 +226,7 @@ export class UI {
           it = { li, btn, distEl: dist, dist: "" };
           this.nearbyItems.set(h.id, it);
         }
-        const want = prev ? prev.nextSibling : list.firstChild;
-        if (want !== it.li) list.insertBefore(it.li, want);
+        if (!it.li.parentNode) list.insertBefore(it.li, prev ? prev.nextSibling : list.firstChild);
         prev = it.li;
       }
       this.el.nearbyEmpty.hidden = items.length > 0;

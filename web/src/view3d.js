@@ -10,7 +10,8 @@ import {
 import { CHALLENGES } from "./texts.js";
 
 const MAX_AVATARS = 1024;
-const HOTSPOT_Y = 1.6;
+const HOTSPOT_Y = 2.0;
+const HOTSPOT_SCALE = 1.5;
 
 export function webglAvailable() {
   try {
@@ -46,8 +47,8 @@ export class View3D {
     this.scene.fog = new THREE.Fog("#bfd9ee", 160, 420);
     this.camera = new THREE.PerspectiveCamera(55, 1, 0.5, 700);
     this.azimuth = 0; // radians; 0 looks north (toward -y)
-    this.elevation = 0.85;
-    this.distance = 24;
+    this.elevation = 0.62;
+    this.distance = 34;
     this.target = new THREE.Vector3(zone.width / 2, 0, zone.height / 2);
     this._v = new THREE.Vector3();
     this._m = new THREE.Matrix4();
@@ -63,8 +64,8 @@ export class View3D {
   _build() {
     const z = this.zone;
     const s = this.scene;
-    s.add(new THREE.HemisphereLight("#ffffff", "#8a7f6a", 2.2));
-    const sun = new THREE.DirectionalLight("#ffffff", 1.6);
+    s.add(new THREE.HemisphereLight("#ffffff", "#8a7f6a", 1.1));
+    const sun = new THREE.DirectionalLight("#ffffff", 1.8);
     sun.position.set(-0.5, 1, 0.35);
     s.add(sun);
 
@@ -115,7 +116,7 @@ export class View3D {
     s.add(booths);
 
     // Hotspots: one instanced mesh per challenge (shape + colour), on poles.
-    this._s.set(1, 1, 1);
+    this._s.set(HOTSPOT_SCALE, HOTSPOT_SCALE, HOTSPOT_SCALE);
     const groups = new Map();
     for (const h of z.hotspots) {
       const key = CHALLENGES[h.challenge] ? h.challenge : "other";
@@ -132,7 +133,8 @@ export class View3D {
       });
       s.add(mesh);
     }
-    const pole = new THREE.CylinderGeometry(0.05, 0.05, HOTSPOT_Y, 5);
+    this._s.set(1, 1, 1);
+    const pole = new THREE.CylinderGeometry(0.06, 0.06, HOTSPOT_Y, 5);
     pole.translate(0, HOTSPOT_Y / 2, 0);
     const poles = new THREE.InstancedMesh(pole, new THREE.MeshLambertMaterial({ color: "#444444" }), Math.max(1, z.hotspots.length));
     z.hotspots.forEach((h, i) => {

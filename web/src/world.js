@@ -25,7 +25,7 @@ export class World {
     this.self = {
       known: false, x: 0, y: 0, serverX: 0, serverY: 0, ack: 0,
       intent: null, // {kind: "move", dx, dy, seq} | {kind: "wait", seq} | {kind: "path", seq, points, i}
-      lastSeq: 0, pending: { x: 0, y: 0 }, history: [], heading: 0, moving: false,
+      lastSeq: 0, lastIntentAt: 0, pending: { x: 0, y: 0 }, history: [], heading: 0, moving: false,
     };
     this.sentAt = new Map(); // seq -> performance.now() when sent
     this.latency = 80; // ms, input-to-echo, smoothed
@@ -78,6 +78,7 @@ export class World {
   /** Records an intent just sent with seq. */
   setIntent(intent, now = performance.now()) {
     this.self.intent = intent;
+    this.self.lastIntentAt = now;
     if (intent && intent.seq) {
       this.self.lastSeq = intent.seq;
       this.sentAt.set(intent.seq, now);
@@ -164,7 +165,7 @@ export class World {
   step(dt, now = performance.now()) {
     const s = this.self;
     if (!s.known) return;
-    dt = Math.min(dt, 0.25);
+    dt = Math.min(dt, 1);
     let vx = 0;
     let vy = 0;
     const it = s.intent;
@@ -197,6 +198,18 @@ export class World {
     }
     s.moving = vx !== 0 || vy !== 0;
     if (s.moving) s.heading = Math.atan2(vy, vx);
+    // Settled: the server applied our latest intent and we stand still, so
+    // its position is the truth (no more updates come while nothing moves).
+    if (!s.moving && !s.intent?.points && s.ack >= s.lastSeq && now - s.lastIntentAt > this.latency + 2 * this.tickMs) {
+      const ex = s.serverX - s.x;
+      const ey = s.serverY - s.y;
+      const err = Math.hypot(ex, ey);
+      if (err > SNAP_DIST) this._snap(s.serverX, s.serverY);
+      else if (err > 0.005) {
+        s.pending.x = ex;
+        s.pending.y = ey;
+      }
+    }
     // Absorb the pending correction smoothly; shift the history with it so
     // that the next comparison measures only what remains.
     const k = Math.min(1, CORR_RATE * dt);

@@ -1,0 +1,119 @@
+// Shared helpers of the browser tests: build and start the real Go server,
+// launch headless Chromium through playwright-core, record requests.
+
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as pjoin, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const webDir = pjoin(dirname(fileURLToPath(import.meta.url)), "..");
+export const repoDir = pjoin(webDir, "..");
+export const resultsDir = pjoin(webDir, "test-results");
+mkdirSync(resultsDir, { recursive: true });
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+let built = null;
+
+/** Builds cmd/fairserver once per process (after the page, which it embeds). */
+export function buildServer() {
+  if (built) return built;
+  if (!existsSync(pjoin(webDir, "dist", "index.html"))) {
+    execFileSync(process.execPath, [pjoin(webDir, "build.mjs"), "--quiet"], { stdio: "inherit" });
+  }
+  const dir = mkdtempSync(pjoin(tmpdir(), "fairweb-"));
+  const bin = pjoin(dir, "fairserver");
+  execFileSync("go", ["build", "-o", bin, "./cmd/fairserver"], { cwd: repoDir, stdio: "inherit", timeout: 300_000 });
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  built = bin;
+  return bin;
+}
+
+/**
+ * Starts the server on a free loopback port (the kernel picks it: -addr
+ * 127.0.0.1:0, read back from the "listening" log line). Returns
+ * {url, port, proc, logs, stop()}.
+ */
+export async function startServer(extraArgs = [], { timeoutMs = 30_000 } = {}) {
+  const bin = buildServer();
+  const args = ["-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", ...extraArgs];
+  const proc = spawn(bin, args, { cwd: repoDir, stdio: ["ignore", "ignore", "pipe"] });
+  const logs = [];
+  let buf = "";
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join("\n")}`)), timeoutMs);
+    proc.stderr.on("data", (chunk) => {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        logs.push(line);
+        if (logs.length > 5000) logs.shift();
+        try {
+          const rec = JSON.parse(line);
+          if (rec.msg === "listening" && rec.addr) {
+            clearTimeout(timer);
+            resolve(`http://${rec.addr}`);
+          }
+        } catch { /* not JSON */ }
+      }
+    });
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${logs.join("\n")}`));
+    });
+  });
+  const stop = async () => {
+    if (proc.exitCode !== null) return;
+    proc.kill("SIGTERM");
+    await Promise.race([
+      new Promise((r) => proc.once("exit", r)),
+      new Promise((r) => setTimeout(r, 5000)).then(() => proc.kill("SIGKILL")),
+    ]);
+  };
+  return { url, port: Number(new URL(url).port), proc, logs, stop };
+}
+
+/** Launches headless Chromium; its default GPU flags give WebGL2 through SwiftShader. */
+export async function launchBrowser({ webgl = true } = {}) {
+  const args = [
+    "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    "--disable-sync", "--disable-quic", "--disable-default-apps", "--disable-extensions",
+  ];
+  if (!webgl) args.push("--disable-webgl", "--disable-3d-apis");
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args, timeout: 60_000 });
+}
+
+/** A page that records every request it makes and every console error. */
+export async function newPage(browser, { viewport = { width: 1280, height: 720 }, ...opts } = {}) {
+  const ctx = await browser.newContext({ viewport, locale: "fr-FR", ...opts });
+  const page = await ctx.newPage();
+  const requests = [];
+  const errors = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("websocket", (ws) => requests.push(ws.url()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  return { ctx, page, requests, errors };
+}
+
+/** Joins the fair with pseudonym; resolves when connected and placed. */
+export async function join(page, url, pseudonym) {
+  await page.goto(url);
+  await page.fill("#pseudo", pseudonym);
+  await page.click("#join-btn");
+  await page.waitForFunction(() => window.__fair && window.__fair.connected && window.__fair.self && window.__fair.self.known, null, { timeout: 20_000 });
+}
+
+export const shot = (page, name) => page.screenshot({ path: pjoin(resultsDir, `${name}.png`) });
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A unique pseudonym (the server refuses one already online). */
+let n = 0;
+export const pseudo = (base) => `${base}${process.pid % 1000}${++n}`;
