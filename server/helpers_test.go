@@ -20,11 +20,13 @@ var pseudoSeq atomic.Int64
 
 // name returns a fresh valid pseudonym ("Testeur" + letters: digits are limited).
 func name() string {
+	// No i, l or o: the uniqueness key folds them with 1 and 0.
+	const letters = "abcdefghjkmnpqrstuvwxyz"
 	n := pseudoSeq.Add(1)
 	s := ""
 	for n > 0 {
-		s = string(rune('a'+n%26)) + s
-		n /= 26
+		s = string(letters[n%int64(len(letters))]) + s
+		n /= int64(len(letters))
 	}
 	return "Visiteur" + s
 }
