@@ -86,7 +86,7 @@ func Dial(ctx context.Context, url string, opts Options) (*Client, error) {
 		ctx:    life,
 		cancel: cancel,
 		start:  time.Now(),
-		events: make(chan protocol.Event, o.EventBuffer),
+		events: make(chan protocol.Event, max(o.EventBuffer, 0)),
 		done:   make(chan struct{}),
 		w:      newWorld(),
 		seq:    o.Seq,
@@ -178,6 +178,7 @@ func (c *Client) Err() error {
 // (Options.EventBuffer): when the consumer is slow, events are dropped and
 // counted in Stats.EventsDropped rather than stalling the read goroutine,
 // which would stall positions too. It is closed when the connection ends.
+// With a negative Options.EventBuffer it never receives anything.
 func (c *Client) Events() <-chan protocol.Event { return c.events }
 
 // Welcome returns the WELCOME of this connection.

@@ -39,9 +39,9 @@ type Options struct {
 	WriteTimeout time.Duration
 
 	// EventBuffer is the capacity of the Events channel. Zero means 16.
-	// Negative means unbuffered: events are then delivered only to a
-	// receiver already waiting, and otherwise dropped (and counted); load
-	// tools that look at events through OnUpdate use it to save memory.
+	// Negative disables the channel (it receives nothing and is closed at
+	// the end; nothing counts as dropped): load tools that look at events
+	// through OnUpdate use it to save memory.
 	EventBuffer int
 
 	// OnUpdate, if set, is called from the read goroutine with every decoded
@@ -72,11 +72,8 @@ func (o *Options) withDefaults() Options {
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = 10 * time.Second
 	}
-	switch {
-	case c.EventBuffer == 0:
+	if c.EventBuffer == 0 {
 		c.EventBuffer = 16
-	case c.EventBuffer < 0:
-		c.EventBuffer = 0
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

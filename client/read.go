@@ -86,6 +86,9 @@ func (c *Client) handle(b []byte) error {
 	if c.opts.OnUpdate != nil {
 		c.opts.OnUpdate(u)
 	}
+	if c.opts.EventBuffer < 0 {
+		return nil
+	}
 	for _, e := range u.Events {
 		select {
 		case c.events <- e:

@@ -11,7 +11,7 @@ type Stats struct {
 	Enters           uint64
 	Leaves           uint64
 	Events           uint64 // events of every kind, delivered or not
-	EventsDropped    uint64 // events not delivered because the Events channel was full
+	EventsDropped    uint64 // events not delivered because the Events channel was full (never with EventBuffer < 0)
 	MessagesSent     uint64 // HELLO included
 	BytesSent        uint64
 }

@@ -29,6 +29,9 @@ type Config struct {
 	// Refuse, if set, is asked about every HELLO; a non-zero code closes
 	// the connection with it and the reason instead of answering WELCOME.
 	Refuse func(pseudonym string) (protocol.CloseCode, string)
+	// Joined, if set, is called after each WELCOME is queued, with the
+	// number of avatars now online. It must not block.
+	Joined func(pseudonym string, online int)
 	Logger *slog.Logger // nil discards
 }
 
@@ -177,6 +180,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.leave(a)
+	if s.cfg.Joined != nil {
+		s.cfg.Joined(m.Hello.Pseudonym, s.Online())
+	}
 	go a.writeLoop(ctx)
 	for {
 		_, b, err := conn.Read(ctx)

@@ -1,0 +1,101 @@
+// Command bots runs from one to a few thousand simulated visitors against a
+// world server and reports what they receive, once a second and at the end.
+//
+//	bots -url ws://127.0.0.1:8080/ws -n 2000 -ramp 200 -duration 2m -density 20 -echo 5
+//
+// Live lines go to stderr; the summary to stdout (-json for scripts). One
+// process holds up to about 15,000 bots (the open-file limit is 20,000 per
+// process); beyond that, or for more than ~28,000 connections to one
+// address, start several processes, each with its own -prefix and, on
+// loopback, its own -local-addrs (127.0.0.2, 127.0.0.3, ...).
+//
+// For latency figures not inflated by the bots' own CPU use, run a second,
+// small process with only echo bots: bots -n 0 -echo 5 -prefix echo.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/usine-extraordinaire/fairworld/loadtest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "bots:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run parses the flags, runs the bots and prints the summary.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bots", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		cfg     loadtest.Config
+		addrs   string
+		asJSON  bool
+		quiet   bool
+		verbose bool
+	)
+	fs.StringVar(&cfg.URL, "url", "ws://127.0.0.1:8080/ws", "the server's game endpoint")
+	fs.IntVar(&cfg.N, "n", 100, "bots that walk (or stay idle with -idle)")
+	fs.IntVar(&cfg.Echo, "echo", 0, "extra bots measuring input-to-echo latency with an intent every ~250 ms")
+	fs.Float64Var(&cfg.Ramp, "ramp", 100, "new connections per second (keep under the server's admission rate)")
+	fs.DurationVar(&cfg.Duration, "duration", 60e9, "the whole run, ramp included")
+	fs.IntVar(&cfg.Density, "density", 0, "place bots in groups so that each sees about this many others (0: roam)")
+	fs.Float64Var(&cfg.ViewRadius, "view-radius", 40, "the server's view radius in metres (for -density)")
+	fs.BoolVar(&cfg.Idle, "idle", false, "connect and do nothing (server memory per idle connection)")
+	fs.StringVar(&addrs, "local-addrs", "", "comma-separated source IPs to spread connections over, e.g. 127.0.0.2,127.0.0.3")
+	fs.StringVar(&cfg.Prefix, "prefix", "bot", "pseudonym prefix (letters/digits; one per process)")
+	fs.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: random)")
+	fs.DurationVar(&cfg.DialTimeout, "dial-timeout", 15e9, "timeout of one connection attempt")
+	fs.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	fs.BoolVar(&quiet, "q", false, "no live line")
+	fs.BoolVar(&verbose, "v", false, "debug logs (every failed connection)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if addrs != "" {
+		cfg.LocalAddrs = strings.Split(addrs, ",")
+	}
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if !quiet {
+		cfg.Live = stderr
+	}
+	if limit, ok := openFileLimit(); ok && uint64(cfg.N+cfg.Echo)+64 > limit {
+		cfg.Logger.Warn("more bots than open files allowed: expect too_many_files failures", "bots", cfg.N+cfg.Echo, "limit", limit)
+	}
+
+	sum, err := loadtest.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	sum.WriteText(stdout)
+	return nil
+}

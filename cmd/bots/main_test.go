@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/usine-extraordinaire/fairworld/client/clienttest"
+	"github.com/usine-extraordinaire/fairworld/loadtest"
+)
+
+func TestRunJSON(t *testing.T) {
+	t.Parallel()
+	srv := clienttest.Start(t, clienttest.Config{})
+	var out, errs bytes.Buffer
+	err := run(t.Context(), []string{"-url", srv.URL, "-n", "3", "-echo", "1", "-duration", "1500ms", "-json", "-local-addrs", "127.0.0.1"}, &out, &errs)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	var sum loadtest.Summary
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if sum.Welcomed != 4 || sum.Bots != 4 {
+		t.Fatalf("summary = %+v\n%s", sum, errs.String())
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"-prefix", "admin"}, {"-n", "0"}, {"-url", "ftp://x"}, {"extra"}, {"-local-addrs", "nope"}} {
+		if err := run(t.Context(), args, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+			t.Errorf("%q accepted", args)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package loadtest
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+)
+
+// Config configures Run. Zero values are documented per field.
+type Config struct {
+	URL  string // the game endpoint, ws://host:port/ws
+	N    int    // bots that walk (or stay idle with Idle)
+	Echo int    // extra bots that send an intent about 4 times a second to measure latency
+
+	Ramp     float64       // new connections per second; zero means 100. Keep under the server's admission rate.
+	Duration time.Duration // the whole run, ramp included; zero means 60 s
+
+	// Density, when positive, places bots in groups so that each sees about
+	// Density others (see Plan); zero lets them roam the whole zone.
+	Density    int
+	ViewRadius float64 // the server's view radius in metres; zero means 40
+
+	Idle bool // bots connect and do nothing (server memory per idle connection)
+
+	// LocalAddrs are source IPs to spread connections over (loopback has
+	// ~28k ephemeral ports per source/destination pair). Empty means the
+	// system's choice.
+	LocalAddrs []string
+	Prefix     string // pseudonym prefix, letters or digits; zero means "bot". One per process.
+	Seed       uint64 // random seed; zero means a random one
+
+	DialTimeout time.Duration // per connection attempt; zero means 15 s
+	MaxDialing  int           // handshakes in flight at once; zero means 256
+
+	Live   io.Writer    // receives one line per second; nil for none
+	Logger *slog.Logger // nil discards
+}
+
+func (c *Config) withDefaults() (Config, error) {
+	o := *c
+	if o.URL == "" {
+		return o, fmt.Errorf("loadtest: no URL")
+	}
+	if _, err := ZoneURL(o.URL); err != nil {
+		return o, err
+	}
+	if o.N < 0 || o.Echo < 0 || o.N+o.Echo == 0 {
+		return o, fmt.Errorf("loadtest: want at least one bot (n=%d, echo=%d)", o.N, o.Echo)
+	}
+	if o.Ramp < 0 || o.Density < 0 || o.ViewRadius < 0 || o.Duration < 0 {
+		return o, fmt.Errorf("loadtest: negative ramp, density, view radius or duration")
+	}
+	if o.Ramp == 0 {
+		o.Ramp = 100
+	}
+	if o.Duration == 0 {
+		o.Duration = time.Minute
+	}
+	if o.ViewRadius == 0 {
+		o.ViewRadius = 40
+	}
+	if o.Prefix == "" {
+		o.Prefix = "bot"
+	}
+	if err := CheckPrefix(o.Prefix); err != nil {
+		return o, err
+	}
+	for _, a := range o.LocalAddrs {
+		if net.ParseIP(a) == nil {
+			return o, fmt.Errorf("loadtest: bad local address %q", a)
+		}
+	}
+	if o.DialTimeout == 0 {
+		o.DialTimeout = 15 * time.Second
+	}
+	if o.MaxDialing == 0 {
+		o.MaxDialing = 256
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Live == nil {
+		o.Live = io.Discard
+	}
+	return o, nil
+}

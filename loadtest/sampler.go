@@ -1,0 +1,71 @@
+package loadtest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+)
+
+// sampler takes a sample of every client's counters each second, prints the
+// live line and integrates what the summary needs over the steady window.
+type sampler struct {
+	first, last   sample  // the window: from the end of the ramp (or the start) to the end
+	clientSeconds float64 // connected clients integrated over the window
+	visSum        float64 // per-sample mean visible avatars, summed over the window
+	crowdSum      float64
+	n             int // samples in the window with clients connected
+}
+
+// runSampler runs until ctx ends and returns the integrated window.
+func runSampler(ctx context.Context, start time.Time, bots int, col *collector, live io.Writer, rampDone <-chan struct{}) *sampler {
+	s := &sampler{first: col.sample(start)}
+	s.last = s.first
+	steady := false
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		var now time.Time
+		select {
+		case <-ctx.Done():
+			now = time.Now()
+		case now = <-t.C:
+		}
+		cur := col.sample(now)
+		if now.Sub(s.last.at) >= time.Second/2 { // not the sliver at the end
+			fmt.Fprintln(live, liveLine(now.Sub(start), bots, col, &s.last, &cur))
+		}
+		s.add(&cur)
+		if ctx.Err() != nil {
+			return s
+		}
+		if !steady {
+			select {
+			case <-rampDone:
+				// The window starts now: the ramp's transient is left out.
+				steady = true
+				*s = sampler{first: cur, last: cur}
+			default:
+			}
+		}
+	}
+}
+
+func (s *sampler) add(cur *sample) {
+	dt := cur.at.Sub(s.last.at).Seconds()
+	s.clientSeconds += float64(s.last.connected+cur.connected) / 2 * dt
+	if cur.connected > 0 {
+		s.visSum += float64(cur.visible) / float64(cur.connected)
+		s.crowdSum += float64(cur.crowd) / float64(cur.connected)
+		s.n++
+	}
+	s.last = *cur
+}
+
+func (s *sampler) summarise(sum *Summary) {
+	vis, crowd := 0.0, 0.0
+	if s.n > 0 {
+		vis, crowd = s.visSum/float64(s.n), s.crowdSum/float64(s.n)
+	}
+	sum.rates(&s.first, &s.last, s.clientSeconds, vis, crowd)
+}
