@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/usine-extraordinaire/fairworld/world/zone"
+)
+
+func TestDefaultIsValid(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if code := run("", &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{"id:", "booths:    48", "innovation", "developpement-durable", "spawn"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// copyDefault writes the default map's files into a temporary folder,
+// applying edit to fair.tmx.
+func copyDefault(t *testing.T, edit func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(zone.DefaultFS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(p))
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := fs.ReadFile(zone.DefaultFS(), p)
+		if err != nil {
+			return err
+		}
+		if p == zone.DefaultMapName {
+			b = []byte(edit(string(b)))
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, zone.DefaultMapName)
+}
+
+func TestFileIsValid(t *testing.T) {
+	t.Parallel()
+	path := copyDefault(t, func(s string) string { return s })
+	var out, errOut bytes.Buffer
+	if code := run(path, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+}
+
+func TestBadFileExits1(t *testing.T) {
+	t.Parallel()
+	path := copyDefault(t, func(s string) string {
+		s = strings.Replace(s, `name="challenge" value="innovation"`, `name="challenge" value="robots"`, 1)
+		return strings.Replace(s, `name="kind" value="spawn"`, `name="kind" value="plaza"`, 1)
+	})
+	var out, errOut bytes.Buffer
+	if code := run(path, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a header and 2 problems, got:\n%s", errOut.String())
+	}
+	if !strings.Contains(errOut.String(), `hotspot h-001: unknown challenge "robots"`) ||
+		!strings.Contains(errOut.String(), "layer areas: no area of kind spawn") {
+		t.Errorf("problems not named:\n%s", errOut.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("summary printed for a bad map: %s", out.String())
+	}
+}
+
+func TestMissingFileExits1(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if code := run(filepath.Join(t.TempDir(), "absent.tmx"), &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut.String(), "map: cannot open map") {
+		t.Errorf("stderr: %s", errOut.String())
+	}
+}
