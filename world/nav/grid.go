@@ -29,12 +29,13 @@ const overlapEps = 1e-9
 
 // NewGrid builds a Grid from a zone grid. It copies the blocked bytes, so
 // later changes to g do not affect the Grid. A malformed zone grid never
-// panics: a tile size <= 0 is taken as 1 m and tiles missing from a short
-// Blocked slice count as blocked.
+// panics: a tile size <= 0 is taken as 1 m, tiles missing from a short
+// Blocked slice count as blocked, and an absurd size gives an empty grid
+// where everything collides.
 func NewGrid(g zone.Grid) *Grid {
 	cols, rows := max(g.Cols, 0), max(g.Rows, 0)
-	if cols == 0 || rows == 0 {
-		cols, rows = 0, 0
+	if cols == 0 || rows == 0 || rows > math.MaxInt32/cols {
+		cols, rows = 0, 0 // empty, or too large to index with int32
 	}
 	tile := g.Tile
 	if !(tile > 0) || math.IsInf(tile, 0) {

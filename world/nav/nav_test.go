@@ -318,6 +318,9 @@ func TestNewGridMalformed(t *testing.T) {
 	if !g.BlockedAt(2.5, 1.5) || g.BlockedAt(0.5, 0.5) {
 		t.Fatal("short Blocked should block the missing tiles only")
 	}
+	if huge := NewGrid(zone.Grid{Cols: 1 << 40, Rows: 1 << 40, Tile: 2}); !huge.BlockedAt(1, 1) {
+		t.Fatal("absurd grid should be empty")
+	}
 	empty := NewGrid(zone.Grid{Cols: -1, Rows: 5})
 	if !empty.Collides(Point{0, 0}, 0) {
 		t.Fatal("empty grid should collide everywhere")
