@@ -1,41 +1,58 @@
 package loadtest
 
-import "testing"
+import (
+	"testing"
 
-func TestPseudonymsUniqueAndValid(t *testing.T) {
+	"github.com/usine-extraordinaire/fairworld/server/pseudonym"
+)
+
+// The names must pass the real server's checker, with distinct keys.
+func TestPseudonymsPassTheServerChecker(t *testing.T) {
 	t.Parallel()
-	seen := make(map[string]int)
-	for _, prefix := range []string{"bot", "b", "loadtestabcd"} {
+	chk, err := pseudonym.New(pseudonym.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 20_000
+	if testing.Short() {
+		n = 2_000
+	}
+	keys := make(map[string]string)
+	check := func(prefix string, i int) {
+		p := Pseudonym(prefix, i)
+		if len(p) > maxPseudonym {
+			t.Fatalf("Pseudonym(%q, %d) = %q: too long", prefix, i, p)
+		}
+		_, key, err := chk.Check(p)
+		if err != nil {
+			t.Fatalf("Pseudonym(%q, %d) = %q refused: %v", prefix, i, p, err)
+		}
+		if q, dup := keys[key]; dup {
+			t.Fatalf("Pseudonym(%q, %d) = %q has the key of %q", prefix, i, p, q)
+		}
+		keys[key] = p
+	}
+	for _, prefix := range []string{"bot", "echo", "idle", "b", "Charge"} {
 		if err := CheckPrefix(prefix); err != nil {
 			t.Fatal(err)
 		}
-		for _, i := range []int{0, 1, 35, 36, 1295, 15_000, 99_999, 1 << 31} {
-			p := Pseudonym(prefix, i)
-			if len(p) < minPseudonym || len(p) > maxPseudonym {
-				t.Errorf("Pseudonym(%q, %d) = %q: length %d", prefix, i, p, len(p))
-			}
-			for _, r := range p {
-				if !isAlnum(r) {
-					t.Errorf("Pseudonym(%q, %d) = %q: rune %q", prefix, i, p, r)
-				}
-			}
-			if j, dup := seen[p]; dup {
-				t.Errorf("Pseudonym(%q, %d) = %q, same as bot %d", prefix, i, p, j)
-			}
-			seen[p] = i
+		for i := range n {
+			check(prefix, i)
 		}
+		// And a spread over the whole range.
+		for i := n; i < MaxBots; i += 997 {
+			check(prefix, i)
+		}
+		check(prefix, MaxBots-1)
 	}
-	if got := Pseudonym("bot", 36); got != "bot10" {
-		t.Errorf("Pseudonym(bot, 36) = %q", got)
-	}
-	if got := Pseudonym("b", 1); got != "b01" {
-		t.Errorf("Pseudonym(b, 1) = %q, want padding to 3", got)
+	if got := Pseudonym("bot", 19); got != "botbbbcc" {
+		t.Errorf("Pseudonym(bot, 19) = %q", got)
 	}
 }
 
 func TestCheckPrefixRefuses(t *testing.T) {
 	t.Parallel()
-	for _, p := range []string{"", "bot-", "bôt", "Admin", "xprofx", "abcdefghijklm", "bot bot"} {
+	for _, p := range []string{"", "bot-", "bôt", "bot1", "Admin", "xprofx", "abcdefghijklm", "bot bot"} {
 		if CheckPrefix(p) == nil {
 			t.Errorf("CheckPrefix(%q) accepted", p)
 		}

@@ -54,7 +54,7 @@ func TestRunCountsRefusalsAndDrops(t *testing.T) {
 	var srv *clienttest.Server
 	srv = clienttest.Start(t, clienttest.Config{
 		Refuse: func(p string) (protocol.CloseCode, string) {
-			if strings.HasSuffix(p, "1") || strings.HasSuffix(p, "2") {
+			if strings.HasSuffix(p, "c") || strings.HasSuffix(p, "d") { // bots 1 and 2
 				return protocol.CloseServerFull, "full"
 			}
 			return 0, ""
