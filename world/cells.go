@@ -26,6 +26,7 @@ type cells struct {
 	// The layout, one entry per live avatar, sorted by cell.
 	lx, ly []float32
 	lslot  []int32
+	lgen   []uint32
 	ltag   []uint32
 
 	cellOf []int32 // per slot, set by rebuild
@@ -147,10 +148,10 @@ func (w *World) rebuild() {
 	c.lx = resize(c.lx, total)
 	c.ly = resize(c.ly, total)
 	c.ltag = resize(c.ltag, total)
+	c.lgen = resize(c.lgen, total)
 	for i, s := range c.lslot {
-		c.lx[i] = float32(w.pos[s].X)
-		c.ly[i] = float32(w.pos[s].Y)
-		c.ltag[i] = w.tag[s]
+		h := &w.hot[s]
+		c.lx[i], c.ly[i], c.ltag[i], c.lgen[i] = h.x, h.y, h.tag, h.gen
 	}
 }
 
@@ -170,14 +171,22 @@ func (c *cells) cellRange(x, y, r float64) (x0, y0, x1, y1 int) {
 // rectDist2 returns the squared distances from (x, y) to the nearest and the
 // farthest point of cell (cx, cy).
 func (c *cells) rectDist2(x, y float32, cx, cy int) (near, far float32) {
-	cs := float32(c.cs)
-	x0, y0 := float32(cx)*cs, float32(cy)*cs
-	x1, y1 := x0+cs, y0+cs
-	dx := max(x0-x, 0, x-x1)
-	dy := max(y0-y, 0, y-y1)
-	fx := max(x-x0, x1-x)
-	fy := max(y-y0, y1-y)
-	return dx*dx + dy*dy, fx*fx + fy*fy
+	nx, fx := axisDist(x, float32(cx)*float32(c.cs), float32(c.cs))
+	ny, fy := axisDist(y, float32(cy)*float32(c.cs), float32(c.cs))
+	return nx*nx + ny*ny, fx*fx + fy*fy
+}
+
+// axisDist returns the distances from v to the nearest and the farthest
+// point of [lo, lo+size].
+func axisDist(v, lo, size float32) (near, far float32) {
+	hi := lo + size
+	switch {
+	case v < lo:
+		return lo - v, hi - v
+	case v > hi:
+		return v - hi, v - lo
+	}
+	return 0, max(v-lo, hi-v)
 }
 
 // resize returns s with length n, reusing its array when large enough.

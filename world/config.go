@@ -18,7 +18,10 @@ type Config struct {
 
 	// Refresh is how many ticks apart a viewer's visible set is recomputed
 	// (staggered by avatar id); moves of the current set are still sent every
-	// tick. Zero means TickRate/5 (4 at 20 Hz, so 200 ms), at least 1.
+	// tick. Zero means TickRate/2 (10 at 20 Hz, so 500 ms), at least 1.
+	// Newcomers are computed at once, and quiet areas see each other at once
+	// (see the package doc), so the period mostly delays who is shown in a
+	// crowd and enters at the edge of the view radius.
 	Refresh int
 }
 
@@ -54,7 +57,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.Budget = 64
 	}
 	if c.Refresh == 0 {
-		c.Refresh = max(1, c.TickRate/5)
+		c.Refresh = max(1, c.TickRate/2)
 	}
 	switch {
 	case c.TickRate < 1 || c.TickRate > maxTickRate:

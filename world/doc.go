@@ -50,7 +50,7 @@
 // (max(1 m, ViewRadius/20)); it enters within ViewRadius. Enters and
 // leaves therefore happen once per crossing.
 //
-// Visible sets are recomputed every Refresh ticks (4 at 20 Hz), staggered
+// Visible sets are recomputed every Refresh ticks (10 at 20 Hz), staggered
 // by avatar id so each tick does 1/Refresh of the work, and at once at the
 // first Step after a Join. Moves of the current set are sent every tick.
 // When a viewer starts seeing an avatar that has room in its own budget

@@ -23,8 +23,8 @@ const (
 
 // scratch holds buffers reused by every recomputation.
 type scratch struct {
-	stamp  []uint32 // per slot
-	cstamp []uint32 // per cell
+	stamp  []stampRec // per slot
+	cstamp []uint32   // per cell
 	base   uint32
 	cand   []cand
 	enters []visEntry
@@ -35,8 +35,15 @@ type scratch struct {
 
 type cand struct {
 	slot  int32
+	gen   uint32
 	d2    float32
 	score float32
+}
+
+// stampRec marks a slot during one recomputation: mark is M (member) or K
+// (member kept), for the avatar of generation gen.
+type stampRec struct {
+	mark, gen uint32
 }
 
 type fineOff struct {
@@ -52,22 +59,23 @@ func (sc *scratch) init(cfg Config) {
 
 func (sc *scratch) grow(n int) {
 	for len(sc.stamp) < n {
-		sc.stamp = append(sc.stamp, 0)
+		sc.stamp = append(sc.stamp, stampRec{})
 	}
 }
 
 // initOffsets lists the sub-cell offsets whose lower-bound distance is
-// within ViewRadius, nearest first.
+// within ViewRadius+margin, nearest first.
 func (w *World) initOffsets() {
 	c := &w.cells
 	sc := &w.scr
 	sc.cstamp = make([]uint32, c.ncells())
-	k := int(math.Ceil(w.cfg.ViewRadius/c.fs)) + 1
+	reach := w.cfg.ViewRadius + float64(sc.margin) // members stay up to there
+	k := int(math.Ceil(reach/c.fs)) + 1
 	for dy := -k; dy <= k; dy++ {
 		for dx := -k; dx <= k; dx++ {
 			ex, ey := float64(max(abs(dx)-1, 0)), float64(max(abs(dy)-1, 0))
 			lb := c.fs * math.Hypot(ex, ey)
-			if lb <= w.cfg.ViewRadius {
+			if lb <= reach {
 				sc.offs = append(sc.offs, fineOff{int16(dx), int16(dy), float32(lb)})
 			}
 		}
@@ -75,7 +83,7 @@ func (w *World) initOffsets() {
 	sort.SliceStable(sc.offs, func(i, j int) bool { return sc.offs[i].lb < sc.offs[j].lb })
 }
 
-// next reserves three stamp values unique to one recomputation.
+// next reserves two stamp values unique to one recomputation.
 func (sc *scratch) next() uint32 {
 	if sc.base > math.MaxUint32-8 {
 		clear(sc.stamp)
@@ -83,7 +91,7 @@ func (sc *scratch) next() uint32 {
 		sc.base = 1
 	}
 	b := sc.base
-	sc.base += 3
+	sc.base += 2
 	return b
 }
 
@@ -106,14 +114,16 @@ func prioritised(vg, t uint32) bool {
 func (w *World) recomputeInterest() {
 	p := uint32(w.cfg.Refresh)
 	phase := w.tick % p
-	for s := range w.av {
+	// Slots are numbered in cell order (renumber), so consecutive viewers
+	// are neighbours and share most of their candidates, then in cache.
+	for s := range int32(len(w.av)) {
 		if w.hot[s].gen == 0 {
 			continue
 		}
 		a := &w.av[s]
 		if a.refresh || a.id%p == phase {
 			a.refresh = false
-			w.recompute(int32(s))
+			w.recompute(s)
 		}
 	}
 }
@@ -121,7 +131,8 @@ func (w *World) recomputeInterest() {
 // gatherer collects the candidates of one viewer.
 type gatherer struct {
 	px, py float32
-	r2     float32
+	r2     float32 // ViewRadius^2: non-members enter within it
+	rm2    float32 // (ViewRadius+margin)^2: members stay within it
 	self   int32
 	m      uint32 // stamp of the current members
 	vg     uint32 // viewer's group
@@ -129,8 +140,8 @@ type gatherer struct {
 	cand   []cand
 }
 
-// scan adds the non-member avatars of layout entries [lo, hi) within
-// ViewRadius.
+// scan adds the avatars of layout entries [lo, hi) that qualify: within
+// ViewRadius, or members within ViewRadius+margin.
 func (g *gatherer) scan(w *World, lo, hi int32) {
 	c := &w.cells
 	lx, ly := c.lx[lo:hi], c.ly[lo:hi]
@@ -139,19 +150,29 @@ func (g *gatherer) scan(w *World, lo, hi int32) {
 	for i := range lx {
 		dx, dy := lx[i]-g.px, ly[i]-g.py
 		d2 := dx*dx + dy*dy
-		if d2 > g.r2 {
+		if d2 > g.rm2 {
 			continue
 		}
-		sl := c.lslot[int(lo)+i]
-		if sl == g.self || stamp[sl] == g.m {
-			continue
-		}
-		g.nIn++
+		j := int(lo) + i
+		sl := c.lslot[j]
+		gen := c.lgen[j]
+		member := stamp[sl] == stampRec{g.m, gen}
 		score := d2
-		if prioritised(g.vg, c.ltag[int(lo)+i]) {
+		switch {
+		case member:
+			score *= keep2
+		case d2 > g.r2:
+			continue
+		case sl == g.self:
+			continue
+		}
+		if d2 <= g.r2 {
+			g.nIn++
+		}
+		if prioritised(g.vg, c.ltag[j]) {
 			score *= prio2
 		}
-		g.cand = append(g.cand, cand{sl, d2, score})
+		g.cand = append(g.cand, cand{slot: sl, gen: gen, d2: d2, score: score})
 	}
 }
 
@@ -164,58 +185,45 @@ func (w *World) recompute(s int32) {
 	c := &w.cells
 	sc := &w.scr
 	p := w.pos[s]
+	self := w.hot[s]
 	R := float32(w.cfg.ViewRadius)
 	RM := R + sc.margin
 	B := w.cfg.Budget
 	M := sc.next()
-	S, K := M+1, M+2
-	g := gatherer{px: float32(p.X), py: float32(p.Y), r2: R * R, self: s, m: M, vg: w.tag[s] &^ proBit, cand: sc.cand[:0]}
+	K := M + 1
+	g := gatherer{px: self.x, py: self.y, r2: R * R, rm2: RM * RM, self: s, m: M, vg: self.tag &^ proBit, cand: sc.cand[:0]}
 
-	// Current members first: they stay up to ViewRadius+margin.
-	rm2 := RM * RM
+	// Mark the current members (by slot and generation, so a reused slot is
+	// not mistaken for them): the scan gives them the keep bonus and lets
+	// them stay up to ViewRadius+margin. Marking reads no avatar state.
 	for _, e := range a.vis {
-		if !e.live(w.hot[e.slot]) {
-			continue
+		if e.gen&leavingBit == 0 {
+			sc.stamp[e.slot] = stampRec{M, e.gen & genMask}
 		}
-		q := w.pos[e.slot]
-		dx, dy := float32(q.X)-g.px, float32(q.Y)-g.py
-		d2 := dx*dx + dy*dy
-		if d2 > rm2 {
-			continue
-		}
-		sc.stamp[e.slot] = M
-		if d2 <= g.r2 {
-			g.nIn++
-		}
-		score := d2 * keep2
-		if prioritised(g.vg, w.tag[e.slot]) {
-			score *= prio2
-		}
-		g.cand = append(g.cand, cand{e.slot, d2, score})
 	}
 
-	// Others, within ViewRadius.
-	x0, y0, x1, y1 := c.cellRange(p.X, p.Y, float64(R))
-	total := int32(0)
-	for cy := y0; cy <= y1; cy++ {
-		for cx := x0; cx <= x1; cx++ {
-			ci := cy*c.cols + cx
-			total += c.cstart[ci+1] - c.cstart[ci]
-		}
-	}
+	// Every cell overlapping the circle, unless that finds a crowd; then
+	// the nearest-first search.
+	x0, y0, x1, y1 := c.cellRange(p.X, p.Y, float64(RM))
 	exhaustive := true
-	if int(total) <= denseView*B {
-		for cy := y0; cy <= y1; cy++ {
-			for cx := x0; cx <= x1; cx++ {
-				if near, _ := c.rectDist2(g.px, g.py, cx, cy); near > g.r2 {
-					continue
-				}
-				ci := cy*c.cols + cx
-				g.scan(w, c.cstart[ci], c.cstart[ci+1])
+	limit := denseView * B
+sparse:
+	for cy := y0; cy <= y1; cy++ {
+		ny, _ := axisDist(g.py, float32(cy)*float32(c.cs), float32(c.cs))
+		ny *= ny
+		for cx := x0; cx <= x1; cx++ {
+			nx, _ := axisDist(g.px, float32(cx)*float32(c.cs), float32(c.cs))
+			if nx*nx+ny > g.rm2 {
+				continue
+			}
+			ci := cy*c.cols + cx
+			g.scan(w, c.cstart[ci], c.cstart[ci+1])
+			if len(g.cand) > limit {
+				g.cand, g.nIn = g.cand[:0], 0
+				exhaustive = w.gatherDense(&g, M)
+				break sparse
 			}
 		}
-	} else {
-		exhaustive = w.gatherDense(&g, M)
 	}
 	sc.cand = g.cand
 
@@ -240,12 +248,11 @@ func (w *World) recompute(s int32) {
 	// Diff against the current set.
 	ent := sc.enters[:0]
 	for _, cd := range sel {
-		if sc.stamp[cd.slot] == M {
-			sc.stamp[cd.slot] = K
+		if st := &sc.stamp[cd.slot]; st.mark == M && st.gen == cd.gen {
+			st.mark = K
 			continue
 		}
-		sc.stamp[cd.slot] = S
-		ent = append(ent, visEntry{id: w.av[cd.slot].id, slot: cd.slot, gen: w.hot[cd.slot].gen | pendingBit})
+		ent = append(ent, visEntry{id: w.av[cd.slot].id, slot: cd.slot, gen: cd.gen | pendingBit})
 	}
 	// Entries not kept become tombstones (or vanish if never sent), so the
 	// set stays sorted and the next Updates sends their Leaves in order.
@@ -254,7 +261,7 @@ func (w *World) recompute(s int32) {
 	for _, e := range vis {
 		switch {
 		case e.gen&leavingBit != 0:
-		case e.live(w.hot[e.slot]) && sc.stamp[e.slot] == K:
+		case sc.stamp[e.slot] == stampRec{K, e.gen & genMask}:
 		case e.gen&pendingBit != 0:
 			continue
 		default:
@@ -379,11 +386,11 @@ func (w *World) gatherDense(g *gatherer, stamp uint32) bool {
 			continue
 		}
 		// Anything not seen yet is at least offs[k].lb away; the best it can
-		// score is prio2*lb^2.
+		// score is keep2*prio2*lb^2.
 		nb := offs[k].lb
 		if b := int(nb / float32(c.fs)); b != lastBucket {
 			lastBucket = b
-			bound := prio2 * nb * nb
+			bound := keep2 * prio2 * nb * nb
 			n := 0
 			for _, cd := range g.cand {
 				if cd.score <= bound {

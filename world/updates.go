@@ -18,6 +18,8 @@ import "github.com/usine-extraordinaire/fairworld/protocol"
 func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 	u := &w.u
 	online := uint32(w.live)
+	// Slots are numbered in cell order (renumber): neighbouring viewers read
+	// the same visible avatars, from cache.
 	for s := range w.av {
 		h := w.hot[s]
 		if h.gen == 0 {

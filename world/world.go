@@ -60,12 +60,13 @@ type World struct {
 	live   int
 	genSeq uint32
 	hot    []hotRec    // read per visible entry per tick: keep it small
-	pos    []nav.Point // metres
-	tag    []uint32    // proBit | group, for the priority hook
+	pos    []nav.Point // metres, the simulation's precision
 	av     []avatar
+	free3  []bool // per nav tile: it and its 8 neighbours are walkable
 
 	cells cells
 	scr   scratch
+	ren   renumbering
 
 	hs    []hotspotState // indexed like zone.Hotspots
 	hsIdx map[string]int32
@@ -74,10 +75,12 @@ type World struct {
 	stats Stats
 }
 
-// hotRec is the per-slot state every viewer's scan reads each tick.
+// hotRec is the per-slot state that viewers' scans read: 20 bytes.
 type hotRec struct {
-	q   uint32 // quantised position, X<<16 | Y
-	gen uint32 // 0: free slot
+	x, y float32 // position, m
+	q    uint32  // quantised position, X<<16 | Y
+	gen  uint32  // 0: free slot
+	tag  uint32  // proBit | group, for the priority hook
 }
 
 // avatar is the rest of a slot: identity, intent and what its client is
@@ -167,6 +170,7 @@ func New(z *zone.Zone, g *nav.Grid, cfg Config) (*World, error) {
 		}
 		wd.hs[i] = hotspotState{x: h.X, y: h.Y, rng: r}
 	}
+	wd.initFree3()
 	wd.cells.init(w, h, cfg)
 	wd.scr.init(cfg)
 	wd.initOffsets()
@@ -234,7 +238,6 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 		w.av = append(w.av, avatar{})
 		w.hot = append(w.hot, hotRec{})
 		w.pos = append(w.pos, nav.Point{})
-		w.tag = append(w.tag, 0)
 		w.scr.grow(len(w.av))
 		w.cells.grow(len(w.av))
 	}
@@ -249,8 +252,7 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 		refresh: true, fresh: true,
 	}
 	w.pos[s] = at
-	w.hot[s] = hotRec{q: quant(at), gen: w.genSeq}
-	w.tag[s] = makeTag(role, group)
+	w.hot[s] = hotRec{x: float32(at.X), y: float32(at.Y), q: quant(at), gen: w.genSeq, tag: makeTag(role, group)}
 	w.byID[id] = s
 	w.live++
 	return nil
@@ -261,7 +263,7 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 func (w *World) SetGroup(id ID, group uint32) {
 	if s, ok := w.byID[id]; ok {
 		w.av[s].group = group
-		w.tag[s] = makeTag(w.av[s].role, group)
+		w.hot[s].tag = makeTag(w.av[s].role, group)
 		w.av[s].refresh = true
 	}
 }
@@ -289,7 +291,6 @@ func (w *World) Leave(id ID) {
 	clear(a.events) // drop references to strings
 	*a = avatar{path: a.path[:0], open: a.open[:0], vis: a.vis[:0], events: a.events[:0]}
 	w.hot[s] = hotRec{}
-	w.tag[s] = 0
 	delete(w.byID, id)
 	w.free = append(w.free, s)
 	w.live--

@@ -20,7 +20,7 @@ func TestConfigValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := w.Config(); c.TickRate != 20 || c.MaxSpeed != 5 || c.Radius != 0.35 || c.CellSize != 16 || c.ViewRadius != 40 || c.Budget != 64 || c.Refresh != 4 {
+	if c := w.Config(); c.TickRate != 20 || c.MaxSpeed != 5 || c.Radius != 0.35 || c.CellSize != 16 || c.ViewRadius != 40 || c.Budget != 64 || c.Refresh != 10 {
 		t.Fatalf("defaults: %+v", c)
 	}
 	for _, bad := range []Config{
