@@ -16,6 +16,11 @@ type Config struct {
 
 	Ramp     float64       // new connections per second; zero means 100. Keep under the server's admission rate.
 	Duration time.Duration // the whole run, ramp included; zero means 60 s
+	// Warmup delays the summary's measurement window: it starts at the end
+	// of the ramp or Warmup after the start, whichever is later. With
+	// Density, bots first walk from the spawn to their boxes (about a
+	// minute on the default map): a Warmup of 60-90 s leaves that out.
+	Warmup time.Duration
 
 	// Density, when positive, places bots in groups so that each sees about
 	// Density others (see Plan); zero lets them roam the whole zone.
@@ -49,8 +54,8 @@ func (c *Config) withDefaults() (Config, error) {
 	if o.N < 0 || o.Echo < 0 || o.N+o.Echo == 0 {
 		return o, fmt.Errorf("loadtest: want at least one bot (n=%d, echo=%d)", o.N, o.Echo)
 	}
-	if o.Ramp < 0 || o.Density < 0 || o.ViewRadius < 0 || o.Duration < 0 {
-		return o, fmt.Errorf("loadtest: negative ramp, density, view radius or duration")
+	if o.Ramp < 0 || o.Density < 0 || o.ViewRadius < 0 || o.Duration < 0 || o.Warmup < 0 {
+		return o, fmt.Errorf("loadtest: negative ramp, density, view radius, duration or warmup")
 	}
 	if o.Ramp == 0 {
 		o.Ramp = 100

@@ -13,7 +13,8 @@
 // inside one box each (see Plan), so that each sees about Density others.
 //
 // One process handles up to about 15,000 bots: each holds one socket and the
-// machine's open-file limit is 20,000 per process. Run several processes
+// machine's open-file limit is 20,000 per process; each costs the process
+// about 55 kB (measured: 110 MB resident for 2,000 walking bots). Run several processes
 // (different -prefix each) for more. Loopback offers about 28,000 ephemeral
 // ports per source/destination address pair: spread connections over
 // several source addresses (Config.LocalAddrs, e.g. 127.0.0.2,127.0.0.3).

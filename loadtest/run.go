@@ -67,7 +67,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	// The sampler prints the live line and keeps the samples the summary needs.
 	rampDone := make(chan struct{})
 	samplerDone := make(chan *sampler, 1)
-	go func() { samplerDone <- runSampler(runCtx, start, total, col, cfg.Live, rampDone) }()
+	go func() { samplerDone <- runSampler(runCtx, start, cfg.Warmup, total, col, cfg.Live, rampDone) }()
 
 	r.ramp(runCtx, total)
 	close(rampDone)

@@ -17,8 +17,10 @@ type sampler struct {
 	n             int // samples in the window with clients connected
 }
 
-// runSampler runs until ctx ends and returns the integrated window.
-func runSampler(ctx context.Context, start time.Time, bots int, col *collector, live io.Writer, rampDone <-chan struct{}) *sampler {
+// runSampler runs until ctx ends and returns the integrated window, which
+// starts once the ramp is done and warmup has passed (or at the start when
+// that never happens).
+func runSampler(ctx context.Context, start time.Time, warmup time.Duration, bots int, col *collector, live io.Writer, rampDone <-chan struct{}) *sampler {
 	s := &sampler{first: col.sample(start)}
 	s.last = s.first
 	steady := false
@@ -39,7 +41,7 @@ func runSampler(ctx context.Context, start time.Time, bots int, col *collector, 
 		if ctx.Err() != nil {
 			return s
 		}
-		if !steady {
+		if !steady && now.Sub(start) >= warmup {
 			select {
 			case <-rampDone:
 				// The window starts now: the ramp's transient is left out.

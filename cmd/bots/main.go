@@ -1,9 +1,14 @@
 // Command bots runs from one to a few thousand simulated visitors against a
 // world server and reports what they receive, once a second and at the end.
 //
-//	bots -url ws://127.0.0.1:8080/ws -n 2000 -ramp 200 -duration 2m -density 20 -echo 5
+//	bots -url ws://127.0.0.1:8080/ws -n 2000 -ramp 150 -duration 3m -warmup 90s -density 20 -echo 5
 //
-// Live lines go to stderr; the summary to stdout (-json for scripts). One
+// Live lines go to stderr, one a second: connections up/asked, failed
+// attempts, connections the server ended; messages and kB received per
+// client per second; avatars in view per client; avatar moves received per
+// second (all, and per client); input-to-echo latency p50/p99 over that
+// second and its sample count. The summary goes to stdout (-json for
+// scripts); its rates leave out the ramp and -warmup. One
 // process holds up to about 15,000 bots (the open-file limit is 20,000 per
 // process); beyond that, or for more than ~28,000 connections to one
 // address, start several processes, each with its own -prefix and, on
@@ -56,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.Echo, "echo", 0, "extra bots measuring input-to-echo latency with an intent every ~250 ms")
 	fs.Float64Var(&cfg.Ramp, "ramp", 100, "new connections per second (keep under the server's admission rate)")
 	fs.DurationVar(&cfg.Duration, "duration", 60e9, "the whole run, ramp included")
+	fs.DurationVar(&cfg.Warmup, "warmup", 0, "leave the first part of the run out of the summary's rates (with -density, ~90s: the walk to the boxes)")
 	fs.IntVar(&cfg.Density, "density", 0, "place bots in groups so that each sees about this many others (0: roam)")
 	fs.Float64Var(&cfg.ViewRadius, "view-radius", 40, "the server's view radius in metres (for -density)")
 	fs.BoolVar(&cfg.Idle, "idle", false, "connect and do nothing (server memory per idle connection)")
