@@ -53,9 +53,9 @@
 // Visible sets are recomputed every Refresh ticks (10 at 20 Hz), staggered
 // by avatar id so each tick does 1/Refresh of the work, and at once at the
 // first Step after a Join. Moves of the current set are sent every tick.
-// When a viewer starts seeing an avatar that has room in its own budget
-// and no crowd, that avatar starts seeing the viewer in the same tick, so
-// quiet areas never wait a Refresh period for mutual visibility.
+// When a newcomer starts seeing an avatar that has room in its own budget
+// and no crowd, that avatar starts seeing the newcomer in the same tick, so
+// in quiet areas someone who joins is seen at once.
 //
 // In a crowd (the nightly agora) the cost per viewer must not grow with
 // the crowd. A cell with more than 64 avatars is also sorted by 2 m
@@ -65,11 +65,22 @@
 // then estimated from cell and sub-cell counts instead of distances.
 // Bandwidth is bounded by Budget per viewer whatever the crowd.
 //
+// # Memory layout
+//
+// Avatars live in slots: parallel slices indexed by slot, a free list, and
+// an id-to-slot map used only at the API's edges. What every scan reads
+// per visible avatar (position, quantised position, generation, priority
+// tag) is one 20-byte record. Every 128 ticks the slots are renumbered in
+// cell order, so that the per-tick passes, which walk viewers in slot
+// order, find a viewer's visible avatars in cache after its neighbour's.
+//
 // Each viewer's visible set is a slice sorted by avatar id holding, per
 // visible avatar, its slot, the slot's generation (so an avatar that left
 // is noticed in the next scan and gets exactly one Leave, and a reused slot
-// is never mistaken for it) and the position last sent. A Leave is only
-// ever sent for an avatar whose Enter was sent to that viewer.
+// is never mistaken for it) and the position last sent. Entries that stop
+// being visible stay in the slice as tombstones until the next Updates
+// sends their Leave. A Leave is only ever sent for an avatar whose Enter
+// was sent to that viewer.
 //
 // # Hotspots
 //

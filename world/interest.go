@@ -121,9 +121,9 @@ func (w *World) recomputeInterest() {
 			continue
 		}
 		a := &w.av[s]
-		if a.refresh || a.id%p == phase {
+		if forced := a.refresh; forced || a.id%p == phase {
 			a.refresh = false
-			w.recompute(s)
+			w.recompute(s, forced)
 		}
 	}
 }
@@ -179,7 +179,7 @@ func (g *gatherer) scan(w *World, lo, hi int32) {
 // recompute chooses viewer s's visible set: everyone within ViewRadius if
 // they fit in the Budget, else the Budget best scores; then records the
 // enters and leaves against the current set.
-func (w *World) recompute(s int32) {
+func (w *World) recompute(s int32, forced bool) {
 	w.stats.Recomputes++
 	a := &w.av[s]
 	c := &w.cells
@@ -274,7 +274,9 @@ sparse:
 	if len(ent) > 0 {
 		slices.SortFunc(ent, func(x, y visEntry) int { return cmpID(x.id, y.id) })
 		vis = w.mergeVis(vis, ent)
-		w.reciprocate(s, ent)
+		if forced {
+			w.reciprocate(s, ent)
+		}
 	}
 	a.vis = vis
 	sc.enters = ent
@@ -331,11 +333,12 @@ func (w *World) fit(vis []visEntry, n int) []visEntry {
 	return vis[:n]
 }
 
-// reciprocate makes the avatars that viewer s just started to see also see
-// s at once, when they have room for it: they see everyone within their
-// radius (no crowd) and are under budget. It spares a Refresh period of
-// one-sided visibility in quiet areas; crowded viewers wait for their own
-// recomputation.
+// reciprocate makes the avatars that a newcomer s (or one whose group
+// changed) just started to see also see s at once, when they have room for
+// it: they see everyone within their radius (no crowd) and are under
+// budget. It spares a Refresh period of one-sided visibility after a join
+// in quiet areas; crowded viewers, and avatars that walk into each other's
+// radius, wait for their own recomputation (at most Refresh ticks).
 func (w *World) reciprocate(s int32, ent []visEntry) {
 	self := w.av[s].id
 	gen := w.hot[s].gen | pendingBit
