@@ -276,11 +276,12 @@ class App {
     }
   }
 
+  /** Enter on the view: opens the nearest content, walking to it when needed. */
   openNearest() {
     const s = this.world.self;
-    const near = hotspotsNear(this.zone, s.x, s.y, NEARBY_RANGE);
+    if (!s.known) return;
+    const near = hotspotsNear(this.zone, s.x, s.y, Infinity);
     if (near.length) this.openHotspot(near[0].hotspot);
-    else this.ui.toast(T.nearbyEmpty);
   }
 
   // ------------------------------------------------------------ frame loop

@@ -198,7 +198,8 @@ export class Connection {
     // after a drop of a live session is fast (a blip, a server handing over).
     const base = wasOpen ? 0.25 : Math.min(30, 2 ** this.attempt);
     this.attempt++;
-    this._schedule(jitter(base * 0.5, base * 1.5), info.text === T.lost ? T.lost : info.text);
+    const text = info.text === T.lost && !this.everOpened ? T.cannotConnect : info.text;
+    this._schedule(jitter(base * 0.5, base * 1.5), text);
   }
 
   _schedule(seconds, text, state = "retrying") {

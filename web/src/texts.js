@@ -15,6 +15,7 @@ export const T = {
   connecting: "Connexion…",
   connected: "Connecté·e",
   lost: "Connexion perdue, reconnexion…",
+  cannotConnect: "Connexion au serveur impossible pour le moment, nouvel essai…",
   retryIn: (s) => `Connexion perdue, nouvel essai dans ${s} s…`,
   restart: "Le serveur redémarre, reconnexion dans quelques secondes…",
   blocked:

@@ -118,10 +118,11 @@ export class View2D {
     }
   }
 
-  project(x, y) {
+  /** Like View3D.project; a height above 1 m lifts the point above the avatar's dot. */
+  project(x, y, h = 0) {
     const s = this.scale;
     const px = this.width / 2 + (x - this.cx) * s;
-    const py = this.height / 2 + (y - this.cy) * s - 0.6 * s;
+    const py = this.height / 2 + (y - this.cy) * s - (h > 1 ? Math.max(6, 0.6 * s) : 0);
     return { x: px, y: py, visible: true };
   }
 
