@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/usine-extraordinaire/fairworld/client"
+	"github.com/usine-extraordinaire/fairworld/protocol"
+)
+
+// The test binary doubles as the server: with FAIRSERVER_MAIN=1 it runs main.
+func TestMain(m *testing.M) {
+	if os.Getenv("FAIRSERVER_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// startProcess runs the server as a child process and returns its public address.
+func startProcess(t *testing.T, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), "FAIRSERVER_MAIN=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			t.Log(sc.Text())
+			var line struct{ Msg, Addr string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+				addr <- line.Addr
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		return cmd, a
+	case <-time.After(20 * time.Second):
+		t.Fatal("the server did not say where it listens")
+		return nil, ""
+	}
+}
+
+func TestSIGTERMClosesClientsWith1012(t *testing.T) {
+	cmd, addr := startProcess(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, "ws://"+addr+"/ws", client.Options{Pseudonym: "Aurélien"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("client not closed after SIGTERM")
+	}
+	if got := client.CodeOf(c.Err()); got != protocol.CloseServiceRestart {
+		t.Errorf("closed with %v, want 1012 service_restart", got)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("server exited with %v after SIGTERM, want 0", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("server still running 15 s after SIGTERM")
+	}
+}
+
+func TestBadFlagsAndZone(t *testing.T) {
+	for _, args := range [][]string{{"-tick-rate", "500"}, {"-zone", "/nonexistent.tmx"}, {"-log-level", "loud"}, {"-addr", "256.0.0.1:1"}} {
+		var sb strings.Builder
+		// Should anything start anyway, it stops at once.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := run(ctx, append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"}, args...), func(string) string { return "" }, &sb); err == nil {
+			t.Errorf("%v: accepted", args)
+		}
+	}
+}
+
+func TestEnvironmentSetsFlags(t *testing.T) {
+	env := map[string]string{"FAIR_ZONE": "/nonexistent-from-env.tmx"}
+	var sb strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := run(ctx, []string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &sb)
+	if err == nil || !strings.Contains(err.Error(), "nonexistent-from-env") {
+		t.Errorf("FAIR_ZONE not used: %v", err)
+	}
+}
