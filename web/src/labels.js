@@ -23,7 +23,7 @@ class Pool {
     this.used = 0;
   }
   place(text, x, y, extraClass = "") {
-    if (this.used >= this.items.length) return;
+    if (this.used >= this.items.length) return false;
     const it = this.items[this.used++];
     if (it.text !== text) {
       it.el.textContent = text;
@@ -44,6 +44,7 @@ class Pool {
       it.el.hidden = false;
       it.shown = true;
     }
+    return true;
   }
   end() {
     for (let i = this.used; i < this.items.length; i++) {
@@ -92,16 +93,26 @@ export class Labels {
     }
     this.places.end();
 
+    // Pseudonyms, nearest first, skipping those that would overlap one
+    // already placed (in a crowd only the readable ones are shown).
     this.avatars.begin();
+    const boxes = [];
+    const free = (text, p) => {
+      const hw = text.length * 3.6 + 8;
+      const b = { x0: p.x - hw, x1: p.x + hw, y0: p.y - 20, y1: p.y };
+      for (const o of boxes) if (b.x0 < o.x1 && b.x1 > o.x0 && b.y0 < o.y1 && b.y1 > o.y0) return false;
+      boxes.push(b);
+      return true;
+    };
     let n = 0;
     if (self.known) {
       const p = project(self.x, self.y, 2.3);
-      if (onScreen(p)) this.avatars.place(world.pseudonym, p.x, p.y, "self");
+      if (onScreen(p) && free(world.pseudonym, p)) this.avatars.place(world.pseudonym, p.x, p.y, "self");
     }
     for (const a of nearest) {
       if (n >= MAX_AVATAR_LABELS) break;
       const p = project(a.rx, a.ry, 2.3);
-      if (!onScreen(p)) continue;
+      if (!onScreen(p) || !free(a.pseudonym, p)) continue;
       this.avatars.place(a.pseudonym, p.x, p.y, a.role === 1 ? "pro" : a.role === 2 ? "teacher" : "");
       n++;
     }

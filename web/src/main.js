@@ -126,7 +126,9 @@ class App {
   // ------------------------------------------------------------ connection
 
   onStatus(s) {
-    this.ui.setStatus(s.text);
+    // The status line stays short; long explanations go to the notice.
+    const short = { blocked: "Connexion en temps réel bloquée", refused: "", stopped: "Déconnecté·e" }[s.state];
+    this.ui.setStatus(short !== undefined ? short : s.text);
     switch (s.state) {
       case "open":
         this.ui.notice("");
@@ -334,6 +336,7 @@ class App {
       get labels() { return app.labels ? app.labels.visibleAvatars : 0; },
       get corrections() { return app.world ? { ...app.world.corrections } : null; },
       get latency() { return app.world ? app.world.latency : 0; },
+      get renderScale() { return app.view && app.view.scale ? app.view.scale : 1; },
       avatars() {
         return app.world ? [...app.world.view.values()].map((a) => ({ id: a.id, pseudonym: a.pseudonym, role: a.role, x: a.rx, y: a.ry })) : [];
       },

@@ -41,7 +41,15 @@ export class View3D {
     this.canvas.className = "view-canvas";
     host.prepend(this.canvas);
     this.renderer = new THREE.WebGLRenderer({ canvas: this.canvas, antialias: false, powerPreference: "low-power" });
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 1.5));
+    // Resolution scale: starts at the screen's (at most 1.5) and adapts to
+    // keep the frame rate up on weak GPUs and software rendering.
+    this.maxScale = Math.min(window.devicePixelRatio || 1, 1.5);
+    this.scale = this.maxScale;
+    this.renderer.setPixelRatio(this.scale);
+    this.frameEma = 16;
+    this.lastAdapt = 0;
+    this.lastOcclusion = 0;
+    this.lift = 0; // extra elevation while a building hides one's avatar
     this.scene = new THREE.Scene();
     this.scene.background = new THREE.Color("#bfd9ee");
     this.scene.fog = new THREE.Fog("#bfd9ee", 160, 420);
@@ -75,12 +83,14 @@ export class View3D {
     tex.minFilter = THREE.LinearFilter;
     tex.colorSpace = THREE.SRGBColorSpace;
     tex.needsUpdate = true;
-    const ground = new THREE.Mesh(new THREE.PlaneGeometry(z.width, z.height), new THREE.MeshLambertMaterial({ map: tex }));
+    // Unlit: a flat ground is evenly lit anyway, and this is the costliest
+    // surface on software renderers (it fills most of the screen).
+    const ground = new THREE.Mesh(new THREE.PlaneGeometry(z.width, z.height), new THREE.MeshBasicMaterial({ map: tex }));
     ground.rotation.x = -Math.PI / 2;
     ground.position.set(z.width / 2, 0, z.height / 2);
     s.add(ground);
     // A wide apron around the map so the horizon is not empty.
-    const apron = new THREE.Mesh(new THREE.PlaneGeometry(4000, 4000), new THREE.MeshLambertMaterial({ color: "#9bb48a" }));
+    const apron = new THREE.Mesh(new THREE.PlaneGeometry(4000, 4000), new THREE.MeshBasicMaterial({ color: "#9bb48a" }));
     apron.rotation.x = -Math.PI / 2;
     apron.position.set(z.width / 2, -0.05, z.height / 2);
     s.add(apron);
@@ -187,19 +197,52 @@ export class View3D {
     this.distance = Math.min(90, Math.max(8, this.distance * factor));
   }
 
-  _placeCamera(dt) {
-    const k = Math.min(1, dt * 8);
+  _placeCamera(dt, now) {
     const c = this.camera;
     const d = this.distance;
+    // Looking higher when a building stands between the camera and the avatar.
+    if (now - this.lastOcclusion > 150) {
+      this.lastOcclusion = now;
+      this.wantLift = this._occluded() ? Math.min(1.45 - this.elevation, this.wantLift + 0.15 || 0.15) : Math.max(0, (this.wantLift || 0) - 0.05);
+    }
+    this.lift += ((this.wantLift || 0) - this.lift) * Math.min(1, dt * 4);
+    const el = this.elevation + this.lift;
     c.position.set(
-      this.target.x + d * Math.cos(this.elevation) * Math.sin(this.azimuth),
-      this.target.y + d * Math.sin(this.elevation),
-      this.target.z + d * Math.cos(this.elevation) * Math.cos(this.azimuth),
+      this.target.x + d * Math.cos(el) * Math.sin(this.azimuth),
+      this.target.y + d * Math.sin(el),
+      this.target.z + d * Math.cos(el) * Math.cos(this.azimuth),
     );
     this._v.set(this.target.x, 1, this.target.z);
     c.lookAt(this._v);
     c.updateMatrixWorld();
-    return k;
+  }
+
+  /** True when a building hides the camera's target from the camera. */
+  _occluded() {
+    if (!this.buildings.count) return false;
+    const from = new THREE.Vector3(this.target.x, 1.2, this.target.z);
+    const dir = this.camera.position.clone().sub(from);
+    const len = dir.length();
+    this.raycaster.set(from, dir.normalize());
+    this.raycaster.far = len;
+    const hit = this.raycaster.intersectObject(this.buildings, false).length > 0;
+    this.raycaster.far = Infinity;
+    return hit;
+  }
+
+  /** Lowers the resolution when frames are slow, raises it back when fast. */
+  _adapt(dt, now) {
+    if (dt > 0 && dt < 1) this.frameEma += (dt * 1000 - this.frameEma) * 0.05;
+    if (now - this.lastAdapt < 2000) return;
+    this.lastAdapt = now;
+    let next = this.scale;
+    if (this.frameEma > 40 && this.scale > 0.5) next = Math.max(0.5, this.scale * 0.8);
+    else if (this.frameEma < 22 && this.scale < this.maxScale) next = Math.min(this.maxScale, this.scale * 1.15);
+    if (Math.abs(next - this.scale) > 0.01) {
+      this.scale = next;
+      this.renderer.setPixelRatio(next);
+      this.renderer.setSize(this.width, this.height, false);
+    }
   }
 
   render(world, now, dt) {
@@ -223,7 +266,8 @@ export class View3D {
         this.goalRing.visible = false;
       }
     }
-    this._placeCamera(dt);
+    this._adapt(dt, now);
+    this._placeCamera(dt, now);
     let i = 0;
     for (const a of world.view.values()) {
       if (i >= MAX_AVATARS) break;
