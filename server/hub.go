@@ -234,6 +234,9 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 		h.srv.log.Error("world refused a join", "session", s.id, "err", err)
 		return joinResult{code: protocol.CloseInternal, reason: "join failed"}
 	}
+	if pos, ok := h.world.Position(s.avatar); ok {
+		s.pos = pos // the world may have moved a blocked start to a walkable spot
+	}
 	s.conn = c
 	c.avatar = s.avatar
 	h.conns[s.avatar] = c

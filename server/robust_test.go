@@ -280,6 +280,9 @@ func TestResumeWindowExpires(t *testing.T) {
 	dial(t, in, client.Options{Pseudonym: "Gaspard"})
 }
 
+// dirs are unit directions for walkers.
+var dirs = [4][2]float64{{0.8, 0.6}, {-0.8, -0.6}, {0.6, -0.8}, {-0.6, 0.8}}
+
 func TestSlowReaderIsClosedOthersServed(t *testing.T) {
 	t.Parallel()
 	in := servertest.Start(t, func(c *server.Config) {
@@ -294,16 +297,18 @@ func TestSlowReaderIsClosedOthersServed(t *testing.T) {
 	var walkers []*client.Client
 	for i := range 30 {
 		w := dial(t, in, client.Options{EventBuffer: -1})
-		_, _ = w.Move([]float64{1, -1, 0.5, -0.5}[i%4], []float64{0.5, -0.5, 1, -1}[i%4])
+		_, _ = w.Move(dirs[i%4][0], dirs[i%4][1])
 		walkers = append(walkers, w)
 	}
 	deadline := time.Now().Add(40 * time.Second)
 	for counter(t, in, "fair_gateway_slow_consumer_closes_total", "") < 1 {
 		if time.Now().After(deadline) {
-			t.Fatal("the client that stopped reading was not closed")
+			t.Fatalf("the client that stopped reading was not closed; closes %v, out %v msgs %v bytes",
+				counter(t, in, "fair_gateway_closes_total", ""), counter(t, in, "fair_gateway_messages_out_total", ""), counter(t, in, "fair_gateway_bytes_out_total", ""))
 		}
 		for i, w := range walkers { // keep them walking (and turning at walls)
-			_, _ = w.Move([]float64{1, -1, 0.5, -0.5}[(i+int(time.Now().Unix()))%4], []float64{0.5, -0.5, 1, -1}[(i+int(time.Now().Unix()))%4])
+			d := dirs[(i+int(time.Now().Unix()))%4]
+			_, _ = w.Move(d[0], d[1])
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -17,7 +17,13 @@ import "github.com/usine-extraordinaire/fairworld/protocol"
 // never appears in its own Moves or Enters.
 func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 	u := &w.u
-	online := uint32(w.live)
+	// The online count is refreshed once a second: at 100,000 connections it
+	// changes every tick, and would otherwise give every idle avatar an
+	// Update every tick.
+	if w.tick%uint32(w.cfg.TickRate) == 0 || w.online == 0 {
+		w.online = uint32(w.live)
+	}
+	online := w.online
 	// Slots are numbered in cell order (renumber): neighbouring viewers read
 	// the same visible avatars, from cache.
 	for s := range w.av {

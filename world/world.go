@@ -58,6 +58,7 @@ type World struct {
 	byID   map[ID]int32
 	free   []int32
 	live   int
+	online uint32 // the online count Updates reports, refreshed once a second
 	genSeq uint32
 	hot    []hotRec    // read per visible entry per tick: keep it small
 	pos    []nav.Point // metres, the simulation's precision
