@@ -4,14 +4,22 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/usine-extraordinaire/fairworld/client"
-	"github.com/usine-extraordinaire/fairworld/client/clienttest"
 	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/server"
+	"github.com/usine-extraordinaire/fairworld/server/pseudonym"
+	"github.com/usine-extraordinaire/fairworld/server/servertest"
+	"github.com/usine-extraordinaire/fairworld/world/nav"
+	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
+
+// The tests run the client against the real server, in-process on loopback
+// (server/servertest): refusals, restarts and views are the server's own.
 
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -41,24 +49,29 @@ func testContext(t *testing.T) context.Context {
 	return ctx
 }
 
+func sees(id uint32) func(*client.Client) bool {
+	return func(c *client.Client) bool { _, ok := c.Avatar(id); return ok }
+}
+
 func TestDialWelcomeAndEcho(t *testing.T) {
 	t.Parallel()
-	srv := clienttest.Start(t, clienttest.Config{})
+	in := servertest.Start(t, nil)
 	ctx := testContext(t)
 	var echoes atomic.Int32
-	c := dial(t, ctx, srv.URL, "Lea", client.Options{OnEcho: func(seq uint32, d time.Duration) {
+	c := dial(t, ctx, in.URL, "Lea", client.Options{OnEcho: func(seq uint32, d time.Duration) {
 		if d <= 0 || d > 10*time.Second {
 			t.Errorf("echo of %d after %v", seq, d)
 		}
 		echoes.Add(1)
 	}})
 	w := c.Welcome()
-	if w.SelfID == 0 || c.SelfID() != w.SelfID || w.Pseudonym != "Lea" || w.TickHz != 20 {
+	if w.SelfID == 0 || c.SelfID() != w.SelfID || w.Pseudonym != "Lea" || w.TickHz != 20 || w.ZoneID != in.Zone.ID || w.Resumed || w.ResumeToken == "" {
 		t.Fatalf("welcome = %+v", w)
 	}
 	if err := c.WaitFor(ctx, func(c *client.Client) bool { return c.Tick() > 0 }); err != nil {
 		t.Fatal(err)
 	}
+	// The spawn area of the default map and 2 m around it are open ground.
 	x0, y0 := c.Self()
 	seq, err := c.Move(1, 0)
 	if err != nil {
@@ -78,121 +91,210 @@ func TestDialWelcomeAndEcho(t *testing.T) {
 	}
 }
 
-func TestDialRefusedIsCloseError(t *testing.T) {
+// Every refusal after the upgrade is a *CloseError with the server's code
+// and reason.
+func TestDialRefusals(t *testing.T) {
 	t.Parallel()
-	srv := clienttest.Start(t, clienttest.Config{Refuse: func(p string) (protocol.CloseCode, string) {
-		if p == "admin" {
-			return protocol.ClosePseudoRefused, "Ce pseudonyme n'est pas autorisé."
-		}
-		return 0, ""
-	}})
+	in := servertest.Start(t, nil)
 	ctx := testContext(t)
-	_, err := client.Dial(ctx, srv.URL, client.Options{Pseudonym: "admin"})
-	var ce *client.CloseError
-	if !errors.As(err, &ce) || ce.Code != protocol.ClosePseudoRefused || ce.Reason != "Ce pseudonyme n'est pas autorisé." || ce.Local {
-		t.Fatalf("err = %#v", err)
+	dial(t, ctx, in.URL, "Tom", client.Options{})
+	pc, err := pseudonym.New(pseudonym.Config{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if client.CodeOf(err) != protocol.ClosePseudoRefused {
-		t.Fatalf("CodeOf = %v", client.CodeOf(err))
+	_, _, adminErr := pc.Check("admin")
+	var pe *pseudonym.Error
+	if !errors.As(adminErr, &pe) {
+		t.Fatalf("the checker takes admin: %v", adminErr)
 	}
+	for _, tc := range []struct {
+		name   string
+		opts   client.Options
+		code   protocol.CloseCode
+		reason string // exact when set
+	}{
+		{"deny-list", client.Options{Pseudonym: "admin"}, protocol.ClosePseudoRefused, pe.Message},
+		{"too short", client.Options{Pseudonym: "ab"}, protocol.ClosePseudoInvalid, ""},
+		{"taken", client.Options{Pseudonym: "tom"}, protocol.ClosePseudoTaken, ""}, // case folds to Tom's
+		{"unknown resume token", client.Options{ResumeToken: "no-such-token"}, protocol.CloseResumeExpired, ""},
+	} {
+		_, err := client.Dial(ctx, in.URL, tc.opts)
+		var ce *client.CloseError
+		switch {
+		case !errors.As(err, &ce) || ce.Code != tc.code || ce.Local || ce.Reason == "":
+			t.Errorf("%s: err = %#v, want a CloseError %v with a reason", tc.name, err, tc.code)
+		case tc.reason != "" && ce.Reason != tc.reason:
+			t.Errorf("%s: reason %q, want the server's %q", tc.name, ce.Reason, tc.reason)
+		case client.CodeOf(err) != tc.code:
+			t.Errorf("%s: CodeOf = %v", tc.name, client.CodeOf(err))
+		}
+	}
+}
 
-	// Pseudonym taken: the stand-in refuses a second "Tom".
-	dial(t, ctx, srv.URL, "Tom", client.Options{})
-	if _, err := client.Dial(ctx, srv.URL, client.Options{Pseudonym: "tom"}); client.CodeOf(err) != protocol.ClosePseudoTaken {
-		t.Fatalf("second Tom: %v", err)
+func TestDialServerFull(t *testing.T) {
+	t.Parallel()
+	in := servertest.Start(t, func(c *server.Config) { c.MaxConns = 1 })
+	ctx := testContext(t)
+	dial(t, ctx, in.URL, "Lea", client.Options{})
+	_, err := client.Dial(ctx, in.URL, client.Options{Pseudonym: "Tom"})
+	if code := client.CodeOf(err); code != protocol.CloseServerFull || !code.Retry() {
+		t.Fatalf("second connection: %v", err)
 	}
 }
 
 func TestDialNoServer(t *testing.T) {
 	t.Parallel()
-	srv := clienttest.Start(t, clienttest.Config{})
-	url := srv.URL
-	srv.Close()
-	_, err := client.Dial(testContext(t), url, client.Options{Pseudonym: "x"})
+	in := servertest.Start(t, nil)
+	url := in.URL
+	in.Stop()
+	_, err := client.Dial(testContext(t), url, client.Options{Pseudonym: "Lea"})
 	if err == nil || client.CodeOf(err) != 0 {
-		t.Fatalf("dial to a closed server: %v (code %d)", err, client.CodeOf(err))
+		t.Fatalf("dial to a stopped server: %v (code %d)", err, client.CodeOf(err))
 	}
 }
 
+// Anna's view follows Bob as he walks away out of view, to a hotspot he
+// opens, and back.
 func TestViewFollowsOthers(t *testing.T) {
 	t.Parallel()
-	srv := clienttest.Start(t, clienttest.Config{ViewRadius: 10, Speed: 40, Hotspots: []clienttest.Hotspot{{ID: "h-001", Title: "Turbine", X: 100, Y: 100, Range: 6}}})
+	in := servertest.Start(t, func(c *server.Config) { c.World.MaxSpeed = 100 }) // the fastest allowed: short walks
 	ctx := testContext(t)
-	a := dial(t, ctx, srv.URL, "Anna", client.Options{})
-	b := dial(t, ctx, srv.URL, "Bob", client.Options{})
-	sees := func(id uint32) func(*client.Client) bool {
-		return func(c *client.Client) bool { _, ok := c.Avatar(id); return ok }
+	a := dial(t, ctx, in.URL, "Anna", client.Options{})
+	b := dial(t, ctx, in.URL, "Bob", client.Options{EventBuffer: 64})
+	for _, c := range []*client.Client{a, b} {
+		if err := c.WaitFor(ctx, func(c *client.Client) bool { return c.Tick() > 0 }); err != nil {
+			t.Fatal(err)
+		}
 	}
+	x, y := a.Self()
+	home := nav.Point{X: x, Y: y}
+
+	// Bob joins Anna, wherever in the spawn area each of them appeared.
+	walk := func(to nav.Point) uint32 {
+		t.Helper()
+		seq, err := b.Goto(to.X, to.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.WaitFor(ctx, func(c *client.Client) bool {
+			x, y := c.Self()
+			return c.Ack() >= seq && math.Hypot(x-to.X, y-to.Y) < 0.5
+		}); err != nil {
+			x, y := b.Self()
+			t.Fatalf("Bob stuck at (%.1f, %.1f) on his way to %v: %v", x, y, to, err)
+		}
+		return seq
+	}
+	walk(home)
 	if err := a.WaitFor(ctx, sees(b.SelfID())); err != nil {
 		t.Fatal(err)
 	}
-	if got := a.Avatars(); len(got) != 1 || got[0].Pseudonym != "Bob" || got[0].ID != b.SelfID() {
+	if got := a.Avatars(); len(got) != 1 || got[0].Pseudonym != "Bob" || got[0].ID != b.SelfID() || got[0].Role != protocol.RoleVisitor {
 		t.Fatalf("Anna sees %+v", got)
 	}
 	if err := a.WaitFor(ctx, func(c *client.Client) bool { return c.Online() == 2 }); err != nil {
 		t.Fatal(err)
 	}
 
-	// Bob walks away out of view: Anna's view must follow to the leave.
-	if _, err := b.Goto(150, 100); err != nil {
-		t.Fatal(err)
-	}
+	// Bob walks to a hotspot out of Anna's view: her view follows to the leave.
+	h, spot := hotspotAway(t, in, home, in.Server.Config().World.ViewRadius+10)
+	seq := walk(spot)
 	if err := a.WaitFor(ctx, func(c *client.Client) bool { return c.Visible() == 0 }); err != nil {
 		t.Fatal(err)
 	}
-	// And back: it enters again at Bob's authoritative position.
-	seq, err := b.Goto(101, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.WaitFor(ctx, func(c *client.Client) bool { x, _ := c.Self(); return c.Ack() >= seq && x == 101 }); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.WaitFor(ctx, func(c *client.Client) bool { av, ok := c.Avatar(b.SelfID()); return ok && av.X == 101 && av.Y == 100 }); err != nil {
-		t.Fatal(err)
-	}
 
-	// Events: Bob, in range, opens the hotspot; a path came for his GOTO.
-	req, err := b.OpenHotspot("h-001")
+	// There he opens the hotspot; a PATH came for his GOTO first.
+	req, err := b.OpenHotspot(h.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sawPath := false
-	for e := range b.Events() {
-		if e.Kind == protocol.EventPath && e.Req == seq {
-			sawPath = true
-		}
-		if e.Kind == protocol.EventHotspotContent {
-			if e.Req != req || e.HotspotID != "h-001" || e.Title != "Turbine" {
-				t.Fatalf("content = %+v", e)
+	for content := false; !content; {
+		select {
+		case e, ok := <-b.Events():
+			switch {
+			case !ok:
+				t.Fatalf("Bob's connection ended: %v", b.Err())
+			case e.Kind == protocol.EventPath && e.Req == seq:
+				sawPath = true
+			case e.Kind == protocol.EventHotspotContent && e.Req == req:
+				if e.HotspotID != h.ID || e.Title != h.Title || e.Text == "" {
+					t.Fatalf("content = %+v for %+v", e, *h)
+				}
+				content = true
+			case e.Kind == protocol.EventError:
+				t.Fatalf("error event %+v", e)
 			}
-			break
+		case <-ctx.Done():
+			t.Fatal("no HOTSPOT_CONTENT")
 		}
 	}
 	if !sawPath {
 		t.Error("no PATH event for the GOTO")
 	}
-	if err := b.CloseHotspot("h-001"); err != nil {
+	if err := b.CloseHotspot(h.ID); err != nil {
 		t.Fatal(err)
+	}
+
+	// And back: he enters Anna's view again, at his authoritative position.
+	walk(home)
+	if err := a.WaitFor(ctx, func(c *client.Client) bool {
+		av, ok := c.Avatar(b.SelfID())
+		x, y := b.Self()
+		return ok && av.X == x && av.Y == y
+	}); err != nil {
+		av, _ := a.Avatar(b.SelfID())
+		x, y := b.Self()
+		t.Fatalf("Anna sees Bob at (%v, %v), he is at (%v, %v): %v", av.X, av.Y, x, y, err)
 	}
 }
 
-func TestServerCloseEndsClient(t *testing.T) {
+// hotspotAway returns the hotspot nearest to from that is at least d metres
+// away, with a walkable spot within its range that a path reaches from from.
+func hotspotAway(t *testing.T, in *servertest.Instance, from nav.Point, d float64) (*zone.Hotspot, nav.Point) {
+	t.Helper()
+	g := nav.NewGrid(in.Zone.Grid)
+	f := nav.NewFinder(g)
+	radius := in.Server.Config().World.Radius
+	var best *zone.Hotspot
+	var bestSpot nav.Point
+	for i := range in.Zone.Hotspots {
+		h := &in.Zone.Hotspots[i]
+		dh := math.Hypot(h.X-from.X, h.Y-from.Y)
+		if dh < d || (best != nil && dh >= math.Hypot(best.X-from.X, best.Y-from.Y)) {
+			continue
+		}
+		spot, ok := g.NearestWalkable(nav.Point{X: h.X, Y: h.Y}, radius, h.Range/2)
+		if !ok || math.Hypot(spot.X-from.X, spot.Y-from.Y) < d {
+			continue
+		}
+		if _, err := f.Path(nil, from, spot, radius); err == nil {
+			best, bestSpot = h, spot
+		}
+	}
+	if best == nil {
+		t.Fatalf("no reachable hotspot %v m from %v", d, from)
+	}
+	return best, bestSpot
+}
+
+// The server restarting (SIGTERM, a deploy) ends the client with 1012.
+func TestServerRestartEndsClient(t *testing.T) {
 	t.Parallel()
-	srv := clienttest.Start(t, clienttest.Config{})
+	in := servertest.Start(t, nil)
 	ctx := testContext(t)
-	c := dial(t, ctx, srv.URL, "Lea", client.Options{})
+	c := dial(t, ctx, in.URL, "Lea", client.Options{})
 	if c.Err() != nil {
 		t.Fatalf("Err() before the end = %v", c.Err())
 	}
-	srv.CloseAll(protocol.CloseServiceRestart, "restart")
+	in.Stop()
 	select {
 	case <-c.Done():
 	case <-ctx.Done():
 		t.Fatal("client did not end")
 	}
 	var ce *client.CloseError
-	if !errors.As(c.Err(), &ce) || ce.Code != protocol.CloseServiceRestart || ce.Reason != "restart" {
+	if !errors.As(c.Err(), &ce) || ce.Code != protocol.CloseServiceRestart || ce.Reason == "" || ce.Local || !ce.Code.Retry() {
 		t.Fatalf("Err() = %#v", c.Err())
 	}
 	if _, ok := <-c.Events(); ok {
@@ -209,25 +311,77 @@ func TestServerCloseEndsClient(t *testing.T) {
 	}
 }
 
-func TestCloseIsCleanAndIdempotent(t *testing.T) {
+// Close is quick, clean and idempotent, and the avatar leaves: the others
+// see it go.
+func TestCloseLeaves(t *testing.T) {
 	t.Parallel()
-	srv := clienttest.Start(t, clienttest.Config{})
+	// The spawn points are drawn from the world's seed, 0 by default: the
+	// first two avatars always appear within view of each other.
+	in := servertest.Start(t, nil)
 	ctx := testContext(t)
-	c := dial(t, ctx, srv.URL, "Lea", client.Options{})
-	start := time.Now()
-	if err := c.Close(); err != nil {
+	a := dial(t, ctx, in.URL, "Apolline", client.Options{})
+	b, err := client.Dial(ctx, in.URL, client.Options{Pseudonym: "Baptiste"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	id := b.SelfID()
+	if err := a.WaitFor(ctx, sees(id)); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("Close took %v", d)
 	}
-	if err := c.Close(); err != nil {
+	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if c.Err() != nil {
-		t.Fatalf("Err() after Close = %v", c.Err())
+	if b.Err() != nil {
+		t.Fatalf("Err() after Close = %v", b.Err())
 	}
-	if err := c.WaitFor(ctx, func(*client.Client) bool { return false }); !errors.Is(err, client.ErrClosed) {
+	if err := b.WaitFor(ctx, func(*client.Client) bool { return false }); !errors.Is(err, client.ErrClosed) {
 		t.Fatalf("WaitFor after Close: %v", err)
+	}
+	if _, err := b.Move(1, 0); !errors.Is(err, client.ErrClosed) || client.CodeOf(err) != 0 {
+		t.Fatalf("Move after Close: %v", err)
+	}
+	if err := a.WaitFor(ctx, func(c *client.Client) bool { _, ok := c.Avatar(id); return !ok }); err != nil {
+		t.Fatalf("Baptiste never left Apolline's view: %v", err)
+	}
+}
+
+func TestResumeKeepsTheAvatar(t *testing.T) {
+	t.Parallel()
+	in := servertest.Start(t, nil)
+	ctx := testContext(t)
+	a, err := client.Dial(ctx, in.URL, client.Options{Pseudonym: "Bérénice", Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Move(1, 0); err != nil {
+		t.Fatal(err)
+	}
+	w := a.Welcome()
+	// The resumed connection takes over: the old one ends with taken_over.
+	b := dial(t, ctx, in.URL, "", client.Options{ResumeToken: w.ResumeToken, Seq: a.LastSeq()})
+	if bw := b.Welcome(); !bw.Resumed || bw.SelfID != w.SelfID || bw.Pseudonym != w.Pseudonym {
+		t.Fatalf("resumed welcome = %+v, first = %+v", bw, w)
+	}
+	select {
+	case <-a.Done():
+	case <-ctx.Done():
+		t.Fatal("the first connection was not ended")
+	}
+	if code := client.CodeOf(a.Err()); code != protocol.CloseTakenOver || code.Retry() {
+		t.Fatalf("first connection ended with %v", a.Err())
+	}
+	seq, err := b.Move(0, 0)
+	if err != nil || seq != a.LastSeq()+1 {
+		t.Fatalf("seq %d after %d: %v", seq, a.LastSeq(), err)
+	}
+	if err := b.WaitFor(ctx, func(c *client.Client) bool { return c.Ack() == seq }); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -7,21 +7,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usine-extraordinaire/fairworld/client/clienttest"
-	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/server"
+	"github.com/usine-extraordinaire/fairworld/server/servertest"
 )
 
-// These tests run the tool against the in-process stand-in server; runs
-// against the real one are done by hand (see cmd/bots).
+// These tests run the tool against the real server, in-process
+// (server/servertest): zone over HTTP, density plan on the real map,
+// refusals and restarts as the server makes them.
 
 func TestRunWalkersAndEcho(t *testing.T) {
 	t.Parallel()
-	hs := []clienttest.Hotspot{{ID: "h-001", Title: "A", X: 100, Y: 100, Range: 6}, {ID: "h-002", Title: "B", X: 60, Y: 140, Range: 6}}
-	srv := clienttest.Start(t, clienttest.Config{Hotspots: hs})
+	in := servertest.Start(t, nil)
 	var live bytes.Buffer
 	sum, err := Run(t.Context(), Config{
-		URL: srv.URL, N: 20, Echo: 2, Ramp: 200, Duration: 3 * time.Second,
-		Density: 4, Prefix: "walk", Seed: 1, Live: &live,
+		URL: in.URL, N: 20, Echo: 2, Ramp: 200, Duration: 3 * time.Second,
+		Density: 4, Prefix: "walk", Seed: 7, Live: &live,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +41,9 @@ func TestRunWalkersAndEcho(t *testing.T) {
 	if sum.Plan == "" || sum.Events["path"] == 0 {
 		t.Errorf("no plan or no GOTO paths: plan %q events %v", sum.Plan, sum.Events)
 	}
+	if n := sum.Events["error"]; n > 0 {
+		t.Logf("server errors: %v", sum.Events)
+	}
 	if lines := strings.Count(live.String(), "\n"); lines < 2 {
 		t.Errorf("%d live lines", lines)
 	}
@@ -49,38 +52,72 @@ func TestRunWalkersAndEcho(t *testing.T) {
 	}
 }
 
+// Refusals count as failed attempts and the server's closes as ended
+// connections, by close code: a server full for the last 2 of 10 bots, then
+// restarting.
 func TestRunCountsRefusalsAndDrops(t *testing.T) {
 	t.Parallel()
-	var srv *clienttest.Server
-	srv = clienttest.Start(t, clienttest.Config{
-		Refuse: func(p string) (protocol.CloseCode, string) {
-			if strings.HasSuffix(p, "c") || strings.HasSuffix(p, "d") { // bots 1 and 2
-				return protocol.CloseServerFull, "full"
-			}
-			return 0, ""
-		},
-		Joined: func(_ string, online int) {
-			if online == 8 { // everyone is in: the server restarts
-				go srv.CloseAll(protocol.CloseServiceRestart, "restart")
-			}
-		},
-	})
-	sum, err := Run(t.Context(), Config{URL: srv.URL, N: 10, Idle: true, Ramp: 500, Duration: 2 * time.Second, Prefix: "idle"})
-	if err != nil {
-		t.Fatal(err)
+	in := servertest.Start(t, func(c *server.Config) { c.MaxConns = 8 })
+	type result struct {
+		sum *Summary
+		err error
 	}
-	// A bot whose WELCOME was still on its way fails instead of dropping.
-	late := sum.Failed["service_restart"]
-	if sum.Attempts != 10 || sum.Failed["server_full"] != 2 || sum.Ended["service_restart"]+late != 8 || sum.Welcomed+int64(late) != 8 {
-		t.Fatalf("attempts %d failed %v ended %v welcomed %d", sum.Attempts, sum.Failed, sum.Ended, sum.Welcomed)
+	done := make(chan result, 1)
+	go func() {
+		// One handshake at a time: the first 8 bots get in, the last 2 find
+		// the server full.
+		sum, err := Run(t.Context(), Config{URL: in.URL, N: 10, Idle: true, Ramp: 500, MaxDialing: 1, Duration: 2 * time.Second, Prefix: "idle"})
+		done <- result{sum, err}
+	}()
+	// Every attempt answered and every refused connection gone: restart.
+	waitForMetrics(t, in, "the ramp", func(m map[string]float64) bool {
+		return m["fair_gateway_connection_attempts_total"] == 10 && m["fair_gateway_connections"] == 8
+	})
+	in.Stop()
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	sum := r.sum
+	if sum.Attempts != 10 || sum.Welcomed != 8 || sum.Connected != 8 || len(sum.Failed) != 1 || sum.Failed["server_full"] != 2 ||
+		len(sum.Ended) != 1 || sum.Ended["service_restart"] != 8 || sum.ConnAtEnd != 0 {
+		t.Fatalf("attempts %d welcomed %d peak %d at end %d failed %v ended %v", sum.Attempts, sum.Welcomed, sum.Connected, sum.ConnAtEnd, sum.Failed, sum.Ended)
+	}
+}
+
+// waitForMetrics polls the server's metrics, summed over labels, until cond
+// holds (nats-server's checkFor): the run gives no hook into its ramp.
+func waitForMetrics(t *testing.T, in *servertest.Instance, what string, cond func(map[string]float64) bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		mfs, err := in.Registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := make(map[string]float64, len(mfs))
+		for _, mf := range mfs {
+			for _, v := range mf.GetMetric() {
+				m[mf.GetName()] += v.GetCounter().GetValue() + v.GetGauge().GetValue()
+			}
+		}
+		if cond(m) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: metrics %v", what, m)
+		}
+		<-tick.C
 	}
 }
 
 func TestRunNoServer(t *testing.T) {
 	t.Parallel()
-	srv := clienttest.Start(t, clienttest.Config{})
-	url := srv.URL
-	srv.Close()
+	in := servertest.Start(t, nil)
+	url := in.URL
+	in.Stop()
 	if _, err := Run(t.Context(), Config{URL: url, N: 1, Density: 3, Duration: time.Second}); err == nil {
 		t.Fatal("density without a zone was accepted")
 	}
@@ -90,6 +127,23 @@ func TestRunNoServer(t *testing.T) {
 	}
 	if sum.Failed["conn_refused"] != 3 {
 		t.Fatalf("failed = %v", sum.Failed)
+	}
+}
+
+// Over the admission rate, bots retry too_many_joins (after 2-10 s, as the
+// protocol asks) and all get in.
+func TestRunRampOverAdmission(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the retries, 12 s")
+	}
+	t.Parallel()
+	in := servertest.Start(t, func(c *server.Config) { c.JoinRate, c.JoinBurst = 10, 5 })
+	sum, err := Run(t.Context(), Config{URL: in.URL, N: 20, Idle: true, Ramp: 1000, Duration: 12 * time.Second, Prefix: "idle"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Retries == 0 || sum.Welcomed != 20 || len(sum.Failed) != 0 {
+		t.Fatalf("retries %d welcomed %d failed %v", sum.Retries, sum.Welcomed, sum.Failed)
 	}
 }
 

@@ -5,15 +5,15 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/usine-extraordinaire/fairworld/client/clienttest"
 	"github.com/usine-extraordinaire/fairworld/loadtest"
+	"github.com/usine-extraordinaire/fairworld/server/servertest"
 )
 
 func TestRunJSON(t *testing.T) {
 	t.Parallel()
-	srv := clienttest.Start(t, clienttest.Config{})
+	in := servertest.Start(t, nil)
 	var out, errs bytes.Buffer
-	err := run(t.Context(), []string{"-url", srv.URL, "-n", "3", "-echo", "1", "-duration", "1500ms", "-json", "-local-addrs", "127.0.0.1"}, &out, &errs)
+	err := run(t.Context(), []string{"-url", in.URL, "-n", "3", "-echo", "1", "-duration", "1500ms", "-json", "-local-addrs", "127.0.0.1"}, &out, &errs)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs.String())
 	}
@@ -21,7 +21,7 @@ func TestRunJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if sum.Welcomed != 4 || sum.Bots != 4 {
+	if sum.Welcomed != 4 || sum.Bots != 4 || len(sum.Failed) != 0 || len(sum.Ended) != 0 {
 		t.Fatalf("summary = %+v\n%s", sum, errs.String())
 	}
 }
