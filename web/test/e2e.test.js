@@ -196,6 +196,21 @@ test("a dropped connection reconnects and keeps the avatar", T, async () => {
   await done(bob);
 });
 
+test("on a phone, a tap on the ground walks there", T, async () => {
+  const p = await open(browser, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
+  const { page } = p;
+  await join(page, srv.url, pseudo("Yanis"));
+  const s0 = (await state(page)).self;
+  const box = await page.locator("#view").boundingBox();
+  await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height * 0.85);
+  await waitFor(async () => {
+    const s = (await state(page)).self;
+    return Math.hypot(s.serverX - s0.serverX, s.serverY - s0.serverY) > 2;
+  }, "walking after a tap");
+  await shot(page, "phone");
+  await done(p);
+});
+
 test("a refused pseudonym shows the server's French reason and can be changed", T, async () => {
   const p = await open();
   const { page } = p;

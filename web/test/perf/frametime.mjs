@@ -108,11 +108,11 @@ try {
   await sleep(SECONDS * 1000);
   const res = await page.evaluate(() => ({
     stats: __fair.frameStats(), renderer: __fair.renderer, avatars: __fair.avatars().length,
-    labels: __fair.labels, crowd: __fair.crowd, online: __fair.online,
+    labels: __fair.labels, crowd: __fair.crowd, online: __fair.online, scale: __fair.renderScale,
   }));
   await shot(page, `perf-${res.renderer}`);
   const f = (n) => n.toFixed(1);
-  console.log(`renderer ${res.renderer} (${TWO_D ? "canvas 2D" : "WebGL2 via SwiftShader"}), viewport 1280x720, ${res.avatars} avatars in view ` +
+  console.log(`renderer ${res.renderer} (${TWO_D ? "canvas 2D" : "WebGL2 via SwiftShader"}), viewport 1280x720, ${res.avatars} avatars in view, resolution scale ${res.scale.toFixed(2)} ` +
     `(+${res.crowd} in crowd, ${res.online} online), ${res.labels} pseudonym labels`);
   console.log(`frame interval over ${SECONDS} s (${res.stats.frames} frames): median ${f(res.stats.interval.median)} ms, p95 ${f(res.stats.interval.p95)} ms`);
   console.log(`JavaScript work per frame: median ${f(res.stats.work.median)} ms, p95 ${f(res.stats.work.p95)} ms`);
