@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/http/pprof"
 	"path"
 	"strings"
 
@@ -34,7 +35,7 @@ func (s *Server) Handler() http.Handler {
 	return securityHeaders(mux)
 }
 
-// AdminHandler serves /metrics, /healthz and /readyz, meant for an address
+// AdminHandler serves /metrics, /healthz, /readyz and /debug/pprof/, meant for an address
 // kept off the public port.
 func (s *Server) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -44,6 +45,10 @@ func (s *Server) AdminHandler() http.Handler {
 
 func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	// Profiling for the organisers' engineers; the admin address stays off the public port.
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if !s.ready.Load() {

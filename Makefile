@@ -1,0 +1,50 @@
+# L'Usine Extraordinaire — world server. See README.md.
+#   make run     build the page when needed, run the server on http://localhost:8080
+#   make test    install what the tests need, then every test (Go with -race, the page in Chromium)
+#   make bench   the benchmarks
+
+GO      ?= go
+NPM     ?= npm
+WEB_SRC := $(wildcard web/src/*) web/build.mjs web/package.json web/package-lock.json
+
+.PHONY: run web test test-go test-web deps bench fuzz check-zone clean
+
+run: web/dist/index.html
+	$(GO) run ./cmd/fairserver $(ARGS)
+
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund --loglevel=error
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && $(NPM) run --silent build
+
+deps:
+	./scripts/test-deps.sh
+
+test: deps web
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+	cd web && $(NPM) test
+
+test-go:
+	$(GO) test -race -count=1 ./...
+
+test-web: deps web
+	cd web && $(NPM) test
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./protocol/ ./world/... ./server/pseudonym/
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecodeClient -fuzztime 30s ./protocol/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeServer -fuzztime 30s ./protocol/
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s -fuzzminimizetime 3s ./world/zone/
+	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime 30s ./server/pseudonym/
+
+check-zone:
+	$(GO) run ./cmd/zonecheck $(ZONE)
+
+clean:
+	find web/dist -mindepth 1 ! -name .gitkeep -delete

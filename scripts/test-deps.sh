@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests need when it is missing: Debian's Chromium (the
+# page's end-to-end tests drive it through playwright-core; npm cannot
+# download browsers here) and a font for its screenshots. Go and Node are
+# expected on the machine (see README.md).
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test-deps: installing ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${need[@]}"
+fi
+for t in go node npm; do
+  command -v "$t" >/dev/null 2>&1 || { echo "test-deps: $t is required (Go 1.26, Node 20)" >&2; exit 1; }
+done
