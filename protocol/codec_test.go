@@ -134,7 +134,7 @@ func TestViewRoundTrip(t *testing.T) {
 
 func TestDecodeServerRejectsUnknownMove(t *testing.T) {
 	srv := NewView()
-	srv.pos[5] = 0
+	srv.set(5, 0, 0)
 	b := srv.AppendUpdate(nil, &Update{Moves: []MoveRec{{ID: 5, X: 3, Y: 3}}})
 	var m ServerMessage
 	err := DecodeServer(b, &m, NewView())

@@ -81,7 +81,9 @@ func FuzzDecodeServer(f *testing.F) {
 	seedVectors(f, "s2c")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		v := NewView()
-		v.pos[5], v.pos[9], v.pos[300] = 2000<<16|1000, 1900<<16|1100, 100<<16|100
+		v.set(5, 2000, 1000)
+		v.set(9, 1900, 1100)
+		v.set(300, 100, 100)
 		var m ServerMessage
 		err := DecodeServer(b, &m, v)
 		if err != nil {

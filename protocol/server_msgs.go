@@ -20,34 +20,6 @@ func AppendWelcome(b []byte, w *Welcome) []byte {
 	return appendBool(b, w.Resumed)
 }
 
-// View is what one client holds of the avatars around it: the last position
-// it received for each avatar it was told entered and not yet told left.
-// The server keeps one per connection, updated only with what was actually
-// written to the socket, so MOVES deltas always refer to what that client
-// has, whatever batches were replaced before sending. A client keeps its own,
-// updated by DecodeServer. A View is not safe for concurrent use.
-type View struct {
-	pos map[uint32]uint32 // id -> x<<16 | y
-}
-
-// NewView returns an empty view.
-func NewView() *View { return &View{pos: make(map[uint32]uint32)} }
-
-// Len is the number of avatars in the view.
-func (v *View) Len() int { return len(v.pos) }
-
-// Has reports whether the view holds the avatar.
-func (v *View) Has(id uint32) bool { _, ok := v.pos[id]; return ok }
-
-// Position returns an avatar's last known quantised position.
-func (v *View) Position(id uint32) (x, y uint16, ok bool) {
-	p, ok := v.pos[id]
-	return uint16(p >> 16), uint16(p), ok
-}
-
-// Reset empties the view (a new connection knows nothing).
-func (v *View) Reset() { clear(v.pos) }
-
 // AppendUpdate appends an encoded UPDATE and applies it to the view: leaves
 // first, then enters, then moves. Leaves of avatars the view does not hold,
 // enters of avatars it already holds (sent as moves instead) and moves of
@@ -66,8 +38,7 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 	// u.Leaves is compacted in place to the avatars the view held.
 	left := u.Leaves[:0]
 	for _, id := range u.Leaves {
-		if _, ok := v.pos[id]; ok {
-			delete(v.pos, id)
+		if v.remove(id) {
 			left = append(left, id)
 		}
 	}
@@ -76,7 +47,7 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 	nEnters := 0
 	for i := range u.Enters {
 		e := &u.Enters[i]
-		if _, ok := v.pos[e.ID]; ok {
+		if v.Has(e.ID) {
 			u.Moves = append(u.Moves, MoveRec{ID: e.ID, X: e.X, Y: e.Y})
 			e.ID = 0 // marker: not written below; ID 0 is never an avatar
 			continue
@@ -92,14 +63,18 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 	b = append(b, 0xc5, 0, 0)
 	start := len(b)
 	var prev uint32
+	j := 0 // merge walk: moves and view are both sorted by id
 	for i, m := range u.Moves {
 		if i > 0 && m.ID == u.Moves[i-1].ID {
 			continue // keep the first (stable sort keeps arrival order; callers send one per id)
 		}
-		old, ok := v.pos[m.ID]
-		if !ok {
-			continue
+		for j < len(v.e) && uint32(v.e[j]>>32) < m.ID {
+			j++
 		}
+		if j == len(v.e) || uint32(v.e[j]>>32) != m.ID {
+			continue // not held: nothing to move
+		}
+		old := uint32(v.e[j])
 		cur := uint32(m.X)<<16 | uint32(m.Y)
 		if cur == old {
 			continue
@@ -108,7 +83,7 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 		b = appendZigzag(b, int64(m.X)-int64(old>>16))
 		b = appendZigzag(b, int64(m.Y)-int64(old&0xffff))
 		prev = m.ID
-		v.pos[m.ID] = cur
+		v.e[j] = uint64(m.ID)<<32 | uint64(cur)
 	}
 	n := len(b) - start
 	if n <= math.MaxUint8 { // shift down to a bin8 header
@@ -131,7 +106,7 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 		b = appendUint(b, uint64(e.X))
 		b = appendUint(b, uint64(e.Y))
 		b = appendUint(b, uint64(e.Role))
-		v.pos[e.ID] = uint32(e.X)<<16 | uint32(e.Y)
+		v.set(e.ID, e.X, e.Y)
 	}
 	b = appendArrayHeader(b, len(u.Leaves))
 	for _, id := range u.Leaves {
@@ -354,14 +329,15 @@ func decodeUpdate(r *reader, u *Update, v *View) error {
 
 	// Apply: leaves, enters, then the moves' deltas against the view.
 	for _, id := range u.Leaves {
-		delete(v.pos, id)
+		v.remove(id)
 	}
 	for _, e := range u.Enters {
-		v.pos[e.ID] = uint32(e.X)<<16 | uint32(e.Y)
+		v.set(e.ID, e.X, e.Y)
 	}
 	u.Moves = u.Moves[:0]
 	mr := reader{b: moves}
 	var id uint64
+	j := 0 // merge walk: records and view are both sorted by id
 	for mr.off < len(mr.b) {
 		d, err := mr.uvarint()
 		if err != nil {
@@ -378,15 +354,18 @@ func decodeUpdate(r *reader, u *Update, v *View) error {
 		if err != nil {
 			return err
 		}
-		old, ok := v.pos[uint32(id)]
-		if !ok {
+		for j < len(v.e) && uint64(v.e[j]>>32) < id {
+			j++
+		}
+		if j == len(v.e) || uint64(v.e[j]>>32) != id {
 			return malformed("MOVES names avatar %d, which is not in view", id)
 		}
+		old := uint32(v.e[j])
 		nx, ny := int64(old>>16)+unzigzag(dx), int64(old&0xffff)+unzigzag(dy)
 		if nx < 0 || ny < 0 || nx > math.MaxUint16 || ny > math.MaxUint16 {
 			return malformed("MOVES puts avatar %d outside the coordinate range", id)
 		}
-		v.pos[uint32(id)] = uint32(nx)<<16 | uint32(ny)
+		v.e[j] = id<<32 | uint64(nx)<<16 | uint64(ny)
 		u.Moves = append(u.Moves, MoveRec{ID: uint32(id), X: uint16(nx), Y: uint16(ny)})
 	}
 	return nil

@@ -76,7 +76,7 @@ func vectorCases() []vectorCase {
 func viewFrom(rows [][]uint32) *View {
 	v := NewView()
 	for _, r := range rows {
-		v.pos[r[0]] = r[1]<<16 | r[2]
+		v.set(r[0], uint16(r[1]), uint16(r[2]))
 	}
 	return v
 }
