@@ -46,19 +46,19 @@ const (
 	CloseInternal       CloseCode = 1011
 	CloseServiceRestart CloseCode = 1012 // server restarting: reconnect with jitter and resume
 
-	CloseBadHandshake   CloseCode = 4000 // first message not HELLO, or no HELLO in time
-	CloseBadVersion     CloseCode = 4001 // subprotocol missing or not supported
-	CloseMalformed      CloseCode = 4002 // not msgpack, wrong shape, too deep, too long
-	CloseServerFull     CloseCode = 4003 // admission limit reached: retry later
-	CloseTooManyJoins   CloseCode = 4004 // new-connection rate exceeded: retry in a few seconds
-	CloseSlowConsumer   CloseCode = 4005 // the client did not read its updates
-	CloseTakenOver      CloseCode = 4006 // another connection resumed this session: do not reconnect
-	CloseResumeExpired  CloseCode = 4007 // resume token unknown or expired: start a new session
-	CloseFlood          CloseCode = 4008 // far too many messages
-	ClosePseudoInvalid  CloseCode = 4010 // pseudonym too short, too long or with forbidden characters
-	ClosePseudoTaken    CloseCode = 4011 // pseudonym in use by someone online
-	ClosePseudoRefused  CloseCode = 4012 // pseudonym on the deny-list (insult, impersonation)
-	CloseIdle           CloseCode = 4013 // no answer to keepalive pings
+	CloseBadHandshake  CloseCode = 4000 // first message not HELLO, or no HELLO in time
+	CloseBadVersion    CloseCode = 4001 // subprotocol missing or not supported
+	CloseMalformed     CloseCode = 4002 // not msgpack, wrong shape, too deep, too long
+	CloseServerFull    CloseCode = 4003 // admission limit reached: retry later
+	CloseTooManyJoins  CloseCode = 4004 // new-connection rate exceeded: retry in a few seconds
+	CloseSlowConsumer  CloseCode = 4005 // the client did not read its updates
+	CloseTakenOver     CloseCode = 4006 // another connection resumed this session: do not reconnect
+	CloseResumeExpired CloseCode = 4007 // resume token unknown or expired: start a new session
+	CloseFlood         CloseCode = 4008 // far too many messages
+	ClosePseudoInvalid CloseCode = 4010 // pseudonym too short, too long or with forbidden characters
+	ClosePseudoTaken   CloseCode = 4011 // pseudonym in use by someone online
+	ClosePseudoRefused CloseCode = 4012 // pseudonym on the deny-list (insult, impersonation)
+	CloseIdle          CloseCode = 4013 // no answer to keepalive pings
 )
 
 var closeCodeNames = map[CloseCode]string{

@@ -315,7 +315,9 @@ func (r *reader) end() error {
 
 func appendUvarint(b []byte, v uint64) []byte { return binary.AppendUvarint(b, v) }
 
-func appendZigzag(b []byte, v int64) []byte { return binary.AppendUvarint(b, uint64(v<<1)^uint64(v>>63)) }
+func appendZigzag(b []byte, v int64) []byte {
+	return binary.AppendUvarint(b, uint64(v<<1)^uint64(v>>63))
+}
 
 func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
 
@@ -349,7 +351,7 @@ func (r *reader) skip(depth int) error {
 	if err != nil {
 		return err
 	}
-	var n uint64 // bytes to skip, or elements for containers
+	var n uint64   // bytes to skip, or elements for containers
 	container := 0 // 1 array, 2 map
 	switch {
 	case c < 0x80 || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:

@@ -55,7 +55,7 @@ func vectorCases() []vectorCase {
 			Online: 3}}},
 		{name: "update_moves", view: [][]uint32{{5, 2000, 1000}, {9, 1900, 1100}, {300, 100, 100}}, server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1202, Ack: 8, SelfX: 1936, SelfY: 1024,
-			Moves: []MoveRec{{ID: 5, X: 2004, Y: 997}, {ID: 9, X: 1900, Y: 1104}, {ID: 300, X: 40, Y: 100}},
+			Moves:  []MoveRec{{ID: 5, X: 2004, Y: 997}, {ID: 9, X: 1900, Y: 1104}, {ID: 300, X: 40, Y: 100}},
 			Online: 3}}},
 		{name: "update_leave_events", view: [][]uint32{{5, 2004, 997}, {9, 1900, 1104}}, server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1203, Ack: 8, SelfX: 1936, SelfY: 1024,
