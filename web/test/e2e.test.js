@@ -120,6 +120,8 @@ test("two visitors join; one walks with the keys, the other sees it move", T, as
     return Math.hypot(s.x - s.serverX, s.y - s.serverY) < 0.2 ? s : null;
   }, "prediction to settle", 5000);
   assert.ok(Math.hypot(settled.x - a.self.x, settled.y - a.self.y) > 3);
+  const corr = await alice.page.evaluate(() => __fair.corrections);
+  assert.equal(corr.snaps, 0, "no snap while walking normally (small errors are smoothed)");
   await shot(alice.page, "walk-keys-alice");
   await shot(bob.page, "walk-keys-bob");
 });
