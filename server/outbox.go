@@ -110,12 +110,22 @@ func (o *outbox) take(dst *protocol.Update) bool {
 	*dst, o.u = o.u, protocol.Update{
 		Tick: o.u.Tick, Ack: o.u.Ack, SelfX: o.u.SelfX, SelfY: o.u.SelfY, Crowd: o.u.Crowd, Online: o.u.Online,
 		Moves:  dst.Moves[:0],
-		Enters: dst.Enters[:0],
-		Leaves: dst.Leaves[:0],
-		Events: clearEvents(dst.Events),
+		Enters: recycle(dst.Enters, 16),
+		Leaves: recycle(dst.Leaves, 64),
+		Events: recycle(clearEvents(dst.Events), 8),
 	}
 	o.has = false
 	return true
+}
+
+// recycle keeps a buffer for the next tick unless a burst (a join's 64
+// enters, a crowd of events) made it large: an idle connection must not keep
+// the capacity of its busiest moment. Moves are steady and always kept.
+func recycle[T any](s []T, keep int) []T {
+	if cap(s) > keep {
+		return nil
+	}
+	return s[:0]
 }
 
 // clearEvents empties an event slice, dropping references to strings and paths.

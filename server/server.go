@@ -267,6 +267,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 		bg.Go(func() { s.hub.pathWorker(s.hubCtx, s.grid, s.cfg.World.Radius) })
 	}
 	bg.Go(func() { s.keepalive(s.ctx) })
+	bg.Go(func() { s.watchdog(s.ctx) })
 
 	pub := &http.Server{
 		Handler:           s.Handler(),
@@ -327,6 +328,26 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 		err = nil
 	}
 	return err
+}
+
+// watchdog closes connections whose current write has been stuck for
+// WriteTimeout: their socket accepts nothing (a client that stopped reading).
+func (s *Server) watchdog(ctx context.Context) {
+	t := time.NewTicker(max(s.cfg.WriteTimeout/4, 50*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		cutoff := time.Now().Add(-s.cfg.WriteTimeout).UnixNano()
+		for _, c := range s.snapshotConns() {
+			if since := c.writeSince.Load(); since != 0 && since < cutoff {
+				c.closeStuck()
+			}
+		}
+	}
 }
 
 // keepalive pings connections that have been silent for PingInterval and
