@@ -33,8 +33,12 @@ type Config struct {
 	// ~28k ephemeral ports per source/destination pair). Empty means the
 	// system's choice.
 	LocalAddrs []string
-	Prefix     string // pseudonym prefix, letters or digits; zero means "bot". One per process.
-	Seed       uint64 // random seed; zero means a random one
+	// ServerMetrics is the server's /metrics URL (its admin address). When
+	// set, the summary relates the moves received to the server's CPU
+	// seconds and reports its memory per connection. Empty: not read.
+	ServerMetrics string
+	Prefix        string // pseudonym prefix, letters or digits; zero means "bot". One per process.
+	Seed          uint64 // random seed; zero means a random one
 
 	DialTimeout time.Duration // per connection attempt; zero means 15 s
 	MaxDialing  int           // handshakes in flight at once; zero means 256

@@ -67,7 +67,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	// The sampler prints the live line and keeps the samples the summary needs.
 	rampDone := make(chan struct{})
 	samplerDone := make(chan *sampler, 1)
-	go func() { samplerDone <- runSampler(runCtx, start, cfg.Warmup, total, col, cfg.Live, rampDone) }()
+	scrape := func() serverStats {
+		return scrapeServer(context.WithoutCancel(ctx), http.DefaultClient, cfg.ServerMetrics)
+	}
+	base := scrape() // before the first connection: the server's idle footprint
+	go func() { samplerDone <- runSampler(runCtx, start, cfg.Warmup, total, col, cfg.Live, rampDone, scrape) }()
 
 	r.ramp(runCtx, total)
 	close(rampDone)
@@ -85,6 +89,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	sum.Failed, sum.Ended = col.failed, col.ended
 	col.mu.Unlock()
 	smp.summarise(sum)
+	sum.serverFigures(base, smp.srvA, smp.srvB)
 	sum.events(col)
 	return sum, nil
 }

@@ -15,13 +15,15 @@ type sampler struct {
 	visSum        float64 // per-sample mean visible avatars, summed over the window
 	crowdSum      float64
 	n             int // samples in the window with clients connected
+
+	srvA, srvB serverStats // the server's own figures at the window's start and end
 }
 
 // runSampler runs until ctx ends and returns the integrated window, which
 // starts once the ramp is done and warmup has passed (or at the start when
 // that never happens).
-func runSampler(ctx context.Context, start time.Time, warmup time.Duration, bots int, col *collector, live io.Writer, rampDone <-chan struct{}) *sampler {
-	s := &sampler{first: col.sample(start)}
+func runSampler(ctx context.Context, start time.Time, warmup time.Duration, bots int, col *collector, live io.Writer, rampDone <-chan struct{}, scrape func() serverStats) *sampler {
+	s := &sampler{first: col.sample(start), srvA: scrape()}
 	s.last = s.first
 	steady := false
 	t := time.NewTicker(time.Second)
@@ -39,6 +41,7 @@ func runSampler(ctx context.Context, start time.Time, warmup time.Duration, bots
 		}
 		s.add(&cur)
 		if ctx.Err() != nil {
+			s.srvB = scrape()
 			return s
 		}
 		if !steady && now.Sub(start) >= warmup {
@@ -46,7 +49,7 @@ func runSampler(ctx context.Context, start time.Time, warmup time.Duration, bots
 			case <-rampDone:
 				// The window starts now: the ramp's transient is left out.
 				steady = true
-				*s = sampler{first: cur, last: cur}
+				*s = sampler{first: cur, last: cur, srvA: scrape()}
 			default:
 			}
 		}

@@ -49,6 +49,13 @@ type Summary struct {
 
 	Events        map[string]uint64 `json:"events"` // events received by kind, and ERROR events by code
 	EventsDropped uint64            `json:"events_dropped"`
+
+	// From the server's /metrics (Config.ServerMetrics), over the same window.
+	ServerCPU         float64 `json:"server_cpu_s_per_s,omitempty"`        // server CPU seconds per second
+	MovesPerServerCPU float64 `json:"moves_per_server_cpu_s,omitempty"`    // avatar updates received per server CPU second
+	ServerRSS         float64 `json:"server_rss_bytes,omitempty"`          // at the end of the window
+	ServerRSSPerConn  float64 `json:"server_rss_per_conn_bytes,omitempty"` // (RSS at the end - RSS before the first connection) / connections
+	ServerNote        string  `json:"server,omitempty"`
 }
 
 // rates fills the rate fields from two samples.
@@ -120,6 +127,10 @@ func (s *Summary) WriteText(w io.Writer) {
 		ev[k] = int(v)
 	}
 	fmt.Fprintf(w, "  events: %s; %d dropped\n", countList(ev), s.EventsDropped)
+	if s.ServerNote != "" {
+		fmt.Fprintf(w, "  %s: %.0f moves received per server CPU second; %.1f KiB RSS per connection\n",
+			s.ServerNote, s.MovesPerServerCPU, s.ServerRSSPerConn/1024)
+	}
 }
 
 func countList(m map[string]int) string {

@@ -61,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.Echo, "echo", 0, "extra bots measuring input-to-echo latency with an intent every ~250 ms")
 	fs.Float64Var(&cfg.Ramp, "ramp", 100, "new connections per second (keep under the server's admission rate)")
 	fs.DurationVar(&cfg.Duration, "duration", 60e9, "the whole run, ramp included")
+	fs.StringVar(&cfg.ServerMetrics, "server-metrics", "", "the server's /metrics URL (admin address, e.g. http://127.0.0.1:9090/metrics): adds its CPU and memory to the summary")
 	fs.DurationVar(&cfg.Warmup, "warmup", 0, "leave the first part of the run out of the summary's rates (with -density, ~90s: the walk to the boxes)")
 	fs.IntVar(&cfg.Density, "density", 0, "place bots in groups so that each sees about this many others (0: roam)")
 	fs.Float64Var(&cfg.ViewRadius, "view-radius", 40, "the server's view radius in metres (for -density)")
