@@ -273,18 +273,16 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-			if tc, ok := c.(*net.TCPConn); ok {
-				_ = tc.SetWriteBuffer(s.cfg.SendBuffer)
-			}
-			return ctx
-		},
 	}
 	if admin == nil {
 		pub.Handler = s.combinedHandler()
 	}
+	// Upgrades bypass net/http, which would keep ~14 KiB per idle WebSocket
+	// (demux.go); the demux also sets SendBuffer on every connection.
+	dmx := newDemux(public, securityHeaders(http.HandlerFunc(s.serveWS)).ServeHTTP, demuxConfig{SendBuffer: s.cfg.SendBuffer, Logger: s.log})
+	bg.Go(func() { _ = dmx.serve() }) // a failure reaches pub.Serve through HTTPListener
 	errc := make(chan error, 2)
-	go func() { errc <- pub.Serve(public) }()
+	go func() { errc <- pub.Serve(dmx.HTTPListener()) }()
 	var adm *http.Server
 	if admin != nil {
 		adm = &http.Server{Handler: s.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}
@@ -306,6 +304,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 	dctx, cancel := context.WithTimeout(context.Background(), s.cfg.DrainTimeout)
 	defer cancel()
 	_ = pub.Shutdown(dctx) // stops accepting; hijacked WebSockets are ours to close
+	_ = dmx.Close()        // already closed through HTTPListener; waits for upgrades under way
 	conns := s.snapshotConns()
 	s.log.Info("shutting down", "connections", len(conns))
 	for _, c := range conns {
