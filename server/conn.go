@@ -41,7 +41,6 @@ type conn struct {
 
 	// owned by the running writer (handed over under mu)
 	view *protocol.View
-	buf  []byte
 	upd  protocol.Update
 
 	// set by the hub at join, read by the read goroutine after the join reply
@@ -129,6 +128,8 @@ func (c *conn) startWriterLocked() bool {
 
 // writeLoop writes pending output until there is none, then exits.
 func (c *conn) writeLoop() {
+	bp := c.srv.getBuf()
+	defer c.srv.putBuf(bp)
 	for {
 		c.mu.Lock()
 		if c.closing {
@@ -154,8 +155,8 @@ func (c *conn) writeLoop() {
 			if c.view == nil {
 				c.view = protocol.NewView()
 			}
-			c.buf = c.view.AppendUpdate(c.buf[:0], &c.upd)
-			msg = c.buf
+			*bp = c.view.AppendUpdate((*bp)[:0], &c.upd)
+			msg = *bp
 		}
 		if err := c.write(msg); err != nil {
 			c.mu.Lock()
@@ -163,9 +164,6 @@ func (c *conn) writeLoop() {
 			c.mu.Unlock()
 			c.close(protocol.CloseGoingAway, "write failed") // a no-op after the watchdog's close
 			return
-		}
-		if cap(c.buf) > 4<<10 { // do not keep a crowd-sized buffer on an idle conn
-			c.buf = nil
 		}
 	}
 }

@@ -41,7 +41,6 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	ws.SetReadLimit(protocol.MaxClientMessage)
 	c := newConn(s, ws)
 	s.track(c)
-	defer s.untrack(c)
 
 	switch {
 	case ws.Subprotocol() != protocol.Subprotocol:
@@ -56,7 +55,15 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.refuse(c, "join_rate", protocol.CloseTooManyJoins, "too many new connections, retry soon")
 		return
 	}
-	c.serve(s.ctx)
+	if !c.handshake(s.ctx) {
+		c.close(protocol.CloseGoingAway, "") // a no-op after the handshake's own close
+		<-c.closed()
+		s.untrack(c)
+		return
+	}
+	// The read loop runs on a fresh goroutine: this one's stack grew in the
+	// upgrade and the pseudonym check, and an idle connection would keep it.
+	go c.readLoop(s.ctx)
 }
 
 func subprotocols(r *http.Request) []string {
@@ -94,38 +101,28 @@ func (s *Server) refuse(c *conn, result string, code protocol.CloseCode, reason 
 	s.metrics.connAttempts.WithLabelValues(result).Inc()
 	c.close(code, reason)
 	<-c.closed()
+	s.untrack(c)
 }
 
-// serve runs the connection's read loop: handshake, then intents, until the
-// connection ends. It is the connection's only reader.
-func (c *conn) serve(ctx context.Context) {
+// handshake reads HELLO (within HelloTimeout), checks the pseudonym and
+// joins the hub. It reports whether the session started; when not, the
+// connection is being closed with the refusal's code.
+func (c *conn) handshake(ctx context.Context) bool {
 	s := c.srv
 	buf := make([]byte, protocol.MaxClientMessage+1)
-	joined := false
-	defer func() {
-		if joined {
-			// Blocks only while the hub's inbox is full; the hub must hear of
-			// every departure to keep viewer counts and sessions right.
-			s.hub.send(s.hubCtx, command{kind: cmdLeave, c: c})
-		}
-		c.close(protocol.CloseGoingAway, "")
-		<-c.closed()
-	}()
-
-	// Handshake: HELLO within HelloTimeout.
 	hctx, cancel := context.WithTimeout(ctx, s.cfg.HelloTimeout)
 	b, err := c.read(hctx, buf)
 	cancel()
 	if err != nil {
 		s.metrics.connAttempts.WithLabelValues("no_hello").Inc()
 		c.closeForReadError(err, protocol.CloseBadHandshake, "no HELLO in time")
-		return
+		return false
 	}
 	var m protocol.ClientMessage
 	if err := protocol.DecodeClient(b, &m); err != nil || m.Type != protocol.TypeHello {
 		s.metrics.connAttempts.WithLabelValues("bad_hello").Inc()
 		c.close(protocol.CloseBadHandshake, "first message must be HELLO")
-		return
+		return false
 	}
 	req := joinRequest{token: m.Hello.ResumeToken}
 	if req.token == "" {
@@ -134,28 +131,46 @@ func (c *conn) serve(ctx context.Context) {
 			code, reason := pseudonymRefusal(err)
 			s.metrics.connAttempts.WithLabelValues("pseudonym_refused").Inc()
 			c.close(code, reason)
-			return
+			return false
 		}
 		req.display, req.key = display, key
 	}
 	reply := make(chan joinResult, 1)
 	if !s.hub.send(ctx, command{kind: cmdJoin, c: c, join: req, reply: reply}) {
-		return
+		return false
 	}
 	var res joinResult
 	select {
 	case res = <-reply:
 	case <-ctx.Done():
-		return
+		// The hub may still join us: tell it we are gone (it ignores a leave
+		// of a connection it does not hold).
+		s.hub.send(s.hubCtx, command{kind: cmdLeave, c: c})
+		return false
 	}
 	if res.code != 0 {
 		s.metrics.connAttempts.WithLabelValues(res.code.String()).Inc()
 		c.close(res.code, res.reason)
-		return
+		return false
 	}
-	joined = true
 	s.metrics.connAttempts.WithLabelValues("joined").Inc()
+	return true
+}
 
+// readLoop reads intents until the connection ends, then tells the hub. It
+// is the connection's only reader.
+func (c *conn) readLoop(ctx context.Context) {
+	s := c.srv
+	defer func() {
+		// Blocks only while the hub's inbox is full; the hub must hear of
+		// every departure to keep viewer counts and sessions right.
+		s.hub.send(s.hubCtx, command{kind: cmdLeave, c: c})
+		c.close(protocol.CloseGoingAway, "")
+		<-c.closed()
+		s.untrack(c)
+	}()
+	buf := make([]byte, protocol.MaxClientMessage+1)
+	var m protocol.ClientMessage
 	w, h := s.cfg.Zone.Width, s.cfg.Zone.Height
 	for {
 		b, err := c.read(ctx, buf)

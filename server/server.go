@@ -178,6 +178,10 @@ type Server struct {
 	ready    atomic.Bool
 	active   atomic.Int64
 
+	// bufs holds encoding buffers: a writer takes one for its run, so an
+	// idle connection holds none.
+	bufs sync.Pool
+
 	mu    sync.Mutex
 	conns map[*conn]struct{} // guarded by mu
 	wg    sync.WaitGroup     // one per connection
@@ -223,6 +227,20 @@ func New(cfg Config) (*Server, error) {
 }
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
+
+func (s *Server) getBuf() *[]byte {
+	if b, ok := s.bufs.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, 0, 1024)
+	return &b
+}
+
+func (s *Server) putBuf(b *[]byte) {
+	if cap(*b) <= 16<<10 { // a crowd-sized buffer is left to the GC
+		s.bufs.Put(b)
+	}
+}
 
 // Config returns the configuration with its defaults filled in.
 func (s *Server) Config() Config { return s.cfg }
@@ -272,6 +290,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 	pub := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute, // idle keep-alive page connections
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
 	if admin == nil {
