@@ -227,7 +227,7 @@ func (d *demux) serveWS(c net.Conn, br *bufio.Reader, req *http.Request) {
 		if v := recover(); v != nil {
 			if v != http.ErrAbortHandler {
 				buf := make([]byte, 16<<10)
-				d.cfg.Logger.Error("panic serving WebSocket", "remote", c.RemoteAddr().String(), "panic", v, "stack", string(buf[:runtime.Stack(buf, false)]))
+				d.cfg.Logger.Error("panic serving WebSocket", "panic", v, "stack", string(buf[:runtime.Stack(buf, false)]))
 			}
 			_ = c.Close()
 			if !w.hijacked {

@@ -28,6 +28,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "server full", http.StatusServiceUnavailable)
 		return
 	}
+	if h := s.forwardedHost(r); h != "" {
+		r.Host = h // the Origin check compares the page's host with this
+	}
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		// Our version first; otherwise echo what the client offered so the
 		// upgrade completes and the refusal can be a close code.

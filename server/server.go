@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -61,6 +63,12 @@ type Config struct {
 	// AllowedOrigins are host patterns (path.Match syntax) allowed in the
 	// Origin header besides the request's own host; empty means same host only.
 	AllowedOrigins []string
+	// TrustedProxies are the reverse proxies (TLS terminated there) whose
+	// X-Forwarded-Host is believed for the Origin check, so that the page's
+	// public host matches even when the proxy rewrites Host. Client
+	// addresses (X-Forwarded-For) are never needed: limits are global and
+	// no address is logged or stored. Empty trusts no one.
+	TrustedProxies []netip.Prefix
 	// InboxSize bounds the hub's command queue and the path queue; zero means 8192.
 	InboxSize int
 	// PathWorkers compute GOTO paths; zero means GOMAXPROCS.
@@ -227,6 +235,28 @@ func New(cfg Config) (*Server, error) {
 }
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
+
+// forwardedHost returns the public host a trusted proxy says the request was
+// for, or "" when the peer is not a trusted proxy or says nothing.
+func (s *Server) forwardedHost(r *http.Request) string {
+	h := r.Header.Get("X-Forwarded-Host")
+	if h == "" || len(s.cfg.TrustedProxies) == 0 {
+		return ""
+	}
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return ""
+	}
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(ap.Addr().Unmap()) {
+			if i := strings.IndexByte(h, ','); i >= 0 { // the first proxy's view of the host
+				h = h[:i]
+			}
+			return strings.TrimSpace(h)
+		}
+	}
+	return ""
+}
 
 func (s *Server) getBuf() *[]byte {
 	if b, ok := s.bufs.Get().(*[]byte); ok {

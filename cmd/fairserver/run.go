@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -39,6 +40,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		resume     = fl.Duration("resume-window", 60*time.Second, "how long a dropped session can be resumed")
 		writeTO    = fl.Duration("write-timeout", 5*time.Second, "close a client whose socket accepts nothing for this long")
 		origins    = fl.String("origins", "", "comma-separated extra allowed Origin host patterns (e.g. fair.example.org,*.example.org); the page's own host is always allowed")
+		proxies    = fl.String("trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-Host is believed for the Origin check (e.g. 127.0.0.1/32)")
 		inputRate  = fl.Float64("input-rate", 40, "messages per second accepted from one client")
 		logLevel   = fl.String("log-level", "info", "debug, info, warn or error")
 		logFormat  = fl.String("log-format", "json", "json or text")
@@ -103,6 +105,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		if o = strings.TrimSpace(o); o != "" {
 			cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
 		}
+	}
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			return fmt.Errorf("bad -trusted-proxies: %w", err)
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, pfx)
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
