@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/usine-extraordinaire/fairworld/client"
 	"github.com/usine-extraordinaire/fairworld/protocol"
 	"github.com/usine-extraordinaire/fairworld/server"
