@@ -1,6 +1,7 @@
 package client
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
@@ -72,16 +73,6 @@ func (w *world) avatars(dst []Avatar) []Avatar {
 		dst = append(dst, Avatar{ID: id, Pseudonym: m.pseudonym, Role: m.role,
 			X: protocol.Dequantise(x), Y: protocol.Dequantise(y)})
 	}
-	slices.SortFunc(dst, func(a, b Avatar) int { return cmpUint32(a.ID, b.ID) })
+	slices.SortFunc(dst, func(a, b Avatar) int { return cmp.Compare(a.ID, b.ID) })
 	return dst
-}
-
-func cmpUint32(a, b uint32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -54,8 +55,8 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 		}
 		nEnters++
 	}
-	if !slices.IsSortedFunc(u.Moves, cmpMove) {
-		slices.SortStableFunc(u.Moves, cmpMove)
+	if !slices.IsSortedFunc(u.Moves, CompareMoves) {
+		slices.SortStableFunc(u.Moves, CompareMoves)
 	}
 
 	// MOVES: a bin of records. Reserve a 3-byte bin16 header and patch it.
@@ -120,15 +121,8 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 	return appendUint(b, uint64(u.Online))
 }
 
-func cmpMove(a, b MoveRec) int {
-	switch {
-	case a.ID < b.ID:
-		return -1
-	case a.ID > b.ID:
-		return 1
-	}
-	return 0
-}
+// CompareMoves orders move records by avatar id, the order of MOVES.
+func CompareMoves(a, b MoveRec) int { return cmp.Compare(a.ID, b.ID) }
 
 func appendEvent(b []byte, e *Event) []byte {
 	switch e.Kind {

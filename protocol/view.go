@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"cmp"
 	"slices"
 )
 
@@ -26,18 +27,8 @@ func (v *View) Len() int { return len(v.e) }
 
 func (v *View) find(id uint32) (int, bool) {
 	return slices.BinarySearchFunc(v.e, id, func(e uint64, id uint32) int {
-		return cmpU32(uint32(e>>32), id)
+		return cmp.Compare(uint32(e>>32), id)
 	})
-}
-
-func cmpU32(a, b uint32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Has reports whether the view holds the avatar.

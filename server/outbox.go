@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
@@ -43,8 +44,8 @@ func (o *outbox) push(u *protocol.Update) (replaced int) {
 	}
 	p.Events = append(p.Events, u.Events...)
 	if len(u.Moves) > 0 {
-		if !slices.IsSortedFunc(u.Moves, cmpMove) {
-			slices.SortFunc(u.Moves, cmpMove)
+		if !slices.IsSortedFunc(u.Moves, protocol.CompareMoves) {
+			slices.SortFunc(u.Moves, protocol.CompareMoves)
 		}
 		if len(p.Moves) == 0 {
 			p.Moves = append(p.Moves, u.Moves...)
@@ -55,8 +56,6 @@ func (o *outbox) push(u *protocol.Update) (replaced int) {
 	o.has = true
 	return replaced
 }
-
-func cmpMove(a, b protocol.MoveRec) int { return int(int64(a.ID) - int64(b.ID)) }
 
 // mergeMoves merges sorted newer moves into the sorted pending ones; the newer
 // position of an avatar wins. It returns how many pending positions were replaced.
@@ -87,7 +86,7 @@ func (o *outbox) mergeMoves(newer []protocol.MoveRec) (replaced int) {
 
 func (o *outbox) dropMove(id uint32) {
 	if i, ok := slices.BinarySearchFunc(o.u.Moves, id, func(m protocol.MoveRec, id uint32) int {
-		return cmpMove(m, protocol.MoveRec{ID: id})
+		return cmp.Compare(m.ID, id)
 	}); ok {
 		o.u.Moves = slices.Delete(o.u.Moves, i, i+1)
 	}

@@ -101,7 +101,7 @@ func newClient(self ID) *client { return &client{self: self, known: map[ID]proto
 
 func (c *client) apply(tb testing.TB, u protocol.Update) {
 	tb.Helper()
-	if !slices.IsSortedFunc(u.Moves, func(a, b protocol.MoveRec) int { return cmpID(a.ID, b.ID) }) {
+	if !slices.IsSortedFunc(u.Moves, protocol.CompareMoves) {
 		tb.Fatalf("client %d: moves not sorted: %v", c.self, moveIDs(u))
 	}
 	seen := map[ID]bool{}

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
@@ -129,7 +130,7 @@ func (w *World) discovered(s int32, hi int32) {
 			continue
 		}
 		b := &w.av[e.slot]
-		i, found := slices.BinarySearchFunc(b.vis, a.id, func(x visEntry, id ID) int { return cmpID(x.id, id) })
+		i, found := slices.BinarySearchFunc(b.vis, a.id, func(x visEntry, id ID) int { return cmp.Compare(x.id, id) })
 		if !found || !b.vis[i].live(hotRec{gen: gen}) {
 			continue
 		}

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -272,7 +273,7 @@ sparse:
 	}
 	vis = vis[:k]
 	if len(ent) > 0 {
-		slices.SortFunc(ent, func(x, y visEntry) int { return cmpID(x.id, y.id) })
+		slices.SortFunc(ent, func(x, y visEntry) int { return cmp.Compare(x.id, y.id) })
 		vis = w.mergeVis(vis, ent)
 		if forced {
 			w.reciprocate(s, ent)
@@ -280,16 +281,6 @@ sparse:
 	}
 	a.vis = vis
 	sc.enters = ent
-}
-
-func cmpID(x, y ID) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 // mergeVis merges the sorted entries ent into the sorted vis. An enter
@@ -347,7 +338,7 @@ func (w *World) reciprocate(s int32, ent []visEntry) {
 		if b.refresh || b.crowd != 0 || len(b.vis) >= w.cfg.Budget {
 			continue
 		}
-		i, found := slices.BinarySearchFunc(b.vis, self, func(x visEntry, id ID) int { return cmpID(x.id, id) })
+		i, found := slices.BinarySearchFunc(b.vis, self, func(x visEntry, id ID) int { return cmp.Compare(x.id, id) })
 		if found { // visible already, or a tombstone of a former self
 			continue
 		}
