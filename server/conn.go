@@ -85,24 +85,10 @@ func (c *conn) push(u *protocol.Update) {
 	}
 }
 
-// pushEvent queues one event for this client outside the tick (errors the
-// read goroutine detects).
-func (c *conn) pushEvent(e protocol.Event) {
-	c.mu.Lock()
-	if c.closing {
-		c.mu.Unlock()
-		return
-	}
-	c.out.pushEvent(e)
-	start := c.startWriterLocked()
-	c.mu.Unlock()
-	if start {
-		go c.writeLoop()
-	}
-}
-
-func (c *conn) pushError(code protocol.ErrorCode, ref uint32, msg string) {
-	c.pushEvent(protocol.Event{Kind: protocol.EventError, Code: code, Req: ref, Message: msg})
+// reportError has the hub queue an error event for this client, so that it
+// travels in the next tick's UPDATE: a client gets at most one message a tick.
+func (c *conn) reportError(ctx context.Context, code protocol.ErrorCode, ref uint32, msg string) bool {
+	return c.srv.hub.send(ctx, command{kind: cmdError, c: c, err: code, seq: ref, id: msg})
 }
 
 // setWelcome queues the WELCOME, which the writer sends before any update,

@@ -181,7 +181,7 @@ func (c *conn) readLoop(ctx context.Context) {
 			c.closeForReadError(err, protocol.CloseGoingAway, "")
 			return
 		}
-		if !c.allow() {
+		if !c.allow(ctx) {
 			continue
 		}
 		err = protocol.DecodeClient(b, &m)
@@ -192,7 +192,9 @@ func (c *conn) readLoop(ctx context.Context) {
 			c.close(de.Code, de.Reason)
 			return
 		case errors.Is(err, protocol.ErrUnknownMessage):
-			c.pushError(protocol.ErrUnknownType, 0, err.Error())
+			if !c.reportError(ctx, protocol.ErrUnknownType, 0, err.Error()) {
+				return
+			}
 			continue
 		case err != nil:
 			c.close(protocol.CloseMalformed, "malformed message")
@@ -201,19 +203,25 @@ func (c *conn) readLoop(ctx context.Context) {
 		cmd := command{c: c}
 		switch m.Type {
 		case protocol.TypeHello:
-			c.pushError(protocol.ErrNotReady, 0, "HELLO already received")
+			if !c.reportError(ctx, protocol.ErrNotReady, 0, "HELLO already received") {
+				return
+			}
 			continue
 		case protocol.TypeMove:
 			if code, ok := m.Move.Validate(); !ok {
 				s.metrics.drops.WithLabelValues("bad_intent").Inc()
-				c.pushError(code, m.Move.Seq, "direction must be finite and at most 1 long")
+				if !c.reportError(ctx, code, m.Move.Seq, "direction must be finite and at most 1 long") {
+					return
+				}
 				continue
 			}
 			cmd.kind, cmd.seq, cmd.x, cmd.y = cmdMove, m.Move.Seq, m.Move.DX, m.Move.DY
 		case protocol.TypeGoto:
 			if code, ok := m.Goto.Validate(w, h); !ok {
 				s.metrics.drops.WithLabelValues("bad_intent").Inc()
-				c.pushError(code, m.Goto.Seq, "target must be finite and inside the zone")
+				if !c.reportError(ctx, code, m.Goto.Seq, "target must be finite and inside the zone") {
+					return
+				}
 				continue
 			}
 			cmd.kind, cmd.seq, cmd.x, cmd.y = cmdGoto, m.Goto.Seq, m.Goto.X, m.Goto.Y
@@ -278,7 +286,7 @@ func (c *conn) closeForReadError(err error, code protocol.CloseCode, reason stri
 
 // allow applies the per-connection input rate. Dropped messages are counted
 // and reported; a client that keeps flooding is closed.
-func (c *conn) allow() bool {
+func (c *conn) allow(ctx context.Context) bool {
 	if c.limiter.Allow() {
 		return true
 	}
@@ -290,7 +298,7 @@ func (c *conn) allow() bool {
 	}
 	c.flood++
 	if c.flood == 1 {
-		c.pushError(protocol.ErrRateLimited, 0, "too many messages; some were dropped")
+		c.reportError(ctx, protocol.ErrRateLimited, 0, "too many messages; some were dropped")
 	}
 	if c.flood > 4*s.cfg.InputBurst {
 		c.close(protocol.CloseFlood, "too many messages")

@@ -50,6 +50,7 @@ const (
 	cmdPath
 	cmdOpen
 	cmdClose
+	cmdError // an error the read loop found: err, seq (the ref) and id (the message)
 )
 
 // command is a value sent to the hub. Only the fields of its kind are set.
@@ -189,6 +190,10 @@ func (h *hub) handle(cmd command) {
 		m.inputs.WithLabelValues("close_hotspot").Inc()
 		if h.owns(cmd.c) {
 			h.world.CloseHotspot(cmd.c.avatar, cmd.id)
+		}
+	case cmdError:
+		if h.owns(cmd.c) {
+			h.world.Error(cmd.c.avatar, cmd.err, cmd.seq, cmd.id)
 		}
 	}
 }

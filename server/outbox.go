@@ -92,12 +92,6 @@ func (o *outbox) dropMove(id uint32) {
 	}
 }
 
-// pushEvent queues one event (an error for this client, say).
-func (o *outbox) pushEvent(e protocol.Event) {
-	o.u.Events = append(o.u.Events, e)
-	o.has = true
-}
-
 // take moves the pending update into dst (whose slices are recycled as the
 // outbox's next buffers) and reports whether there was one.
 func (o *outbox) take(dst *protocol.Update) bool {

@@ -142,6 +142,9 @@ func checkTrack(t *testing.T, in *servertest.Instance, pts []trackPoint) {
 			continue
 		}
 		q := pts[i-1]
+		if p.tick <= q.tick {
+			t.Errorf("two updates for tick %d: at most one message per tick", p.tick)
+		}
 		ticks := float64(p.tick - q.tick)
 		if d := dist(p.x, p.y, q.x, q.y); d > ticks*perTick+2.0/16 {
 			t.Errorf("tick %d: moved %.2f m in %v ticks, limit %.2f", p.tick, d, ticks, ticks*perTick)
