@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
@@ -29,6 +30,10 @@ type hub struct {
 	nextID   uint32
 	pending  map[uint32]uint32 // avatar -> seq of the GOTO whose path is being computed
 	paths    chan pathRequest
+
+	// stats is the world's counters, published once a second for /metrics
+	// (the world itself is read by the hub only).
+	stats atomic.Pointer[world.Stats]
 }
 
 type session struct {
@@ -128,6 +133,8 @@ func (h *hub) tick(dt time.Duration) {
 	})
 	if h.world.Tick()%uint32(h.srv.cfg.World.TickRate) == 0 {
 		h.expireSessions(h.srv.now())
+		st := h.world.Stats()
+		h.stats.Store(&st)
 	}
 	m := h.srv.metrics
 	m.tickDuration.Observe(time.Since(start).Seconds())

@@ -1,6 +1,10 @@
 package server
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/usine-extraordinaire/fairworld/world"
+)
 
 // metrics are the server's Prometheus collectors, registered on the
 // Registerer the caller injects (never the global default registry).
@@ -58,4 +62,30 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}
 	}
 	return m, nil
+}
+
+// registerWorldStats exports the world's own counters, read from the
+// snapshot the hub publishes once a second.
+func registerWorldStats(reg prometheus.Registerer, load func() *world.Stats) error {
+	counter := func(name, help string, get func(*world.Stats) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "fair", Subsystem: "world", Name: name, Help: help},
+			func() float64 {
+				if st := load(); st != nil {
+					return float64(get(st))
+				}
+				return 0
+			})
+	}
+	for _, c := range []prometheus.Collector{
+		counter("events_dropped_total", "Events refused because an avatar's queue (256 between two updates) was full.", func(s *world.Stats) uint64 { return s.EventsDropped }),
+		counter("recomputes_total", "Visible-set recomputations.", func(s *world.Stats) uint64 { return s.Recomputes }),
+		counter("enters_total", "Enter records produced for viewers.", func(s *world.Stats) uint64 { return s.Enters }),
+		counter("leaves_total", "Leave records produced for viewers.", func(s *world.Stats) uint64 { return s.Leaves }),
+		counter("moves_total", "Move records produced for viewers.", func(s *world.Stats) uint64 { return s.Moves }),
+	} {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -231,6 +231,9 @@ func New(cfg Config) (*Server, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.hubCtx, s.stopHub = context.WithCancel(context.Background())
 	s.hub = newHub(s, w)
+	if err := registerWorldStats(cfg.Registerer, s.hub.stats.Load); err != nil {
+		return nil, fmt.Errorf("server: registering metrics: %w", err)
+	}
 	return s, nil
 }
 
