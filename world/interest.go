@@ -212,12 +212,31 @@ sparse:
 	for cy := y0; cy <= y1; cy++ {
 		ny, _ := axisDist(g.py, float32(cy)*float32(c.cs), float32(c.cs))
 		ny *= ny
-		for cx := x0; cx <= x1; cx++ {
-			nx, _ := axisDist(g.px, float32(cx)*float32(c.cs), float32(c.cs))
-			if nx*nx+ny > g.rm2 {
-				continue
+		// The cells of a row that overlap the circle are contiguous, and so
+		// are their layout entries: find the first and the last.
+		lx, hx := x0, x1
+		for ; lx <= x1; lx++ {
+			if nx, _ := axisDist(g.px, float32(lx)*float32(c.cs), float32(c.cs)); nx*nx+ny <= g.rm2 {
+				break
 			}
-			ci := cy*c.cols + cx
+		}
+		for ; hx >= lx; hx-- {
+			if nx, _ := axisDist(g.px, float32(hx)*float32(c.cs), float32(c.cs)); nx*nx+ny <= g.rm2 {
+				break
+			}
+		}
+		if lx > hx {
+			continue
+		}
+		row := cy * c.cols
+		// One scan for the whole row when it cannot reach the limit, else
+		// cell by cell so that a crowd is noticed after as little work.
+		if lo, hi := c.cstart[row+lx], c.cstart[row+hx+1]; len(g.cand)+int(hi-lo) <= limit {
+			g.scan(w, lo, hi)
+			continue
+		}
+		for cx := lx; cx <= hx; cx++ {
+			ci := row + cx
 			g.scan(w, c.cstart[ci], c.cstart[ci+1])
 			if len(g.cand) > limit {
 				g.cand, g.nIn = g.cand[:0], 0
