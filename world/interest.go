@@ -267,12 +267,13 @@ sparse:
 
 	// Diff against the current set.
 	ent := sc.enters[:0]
+	ids := w.ids
 	for _, cd := range sel {
 		if st := &sc.stamp[cd.slot]; st.mark == M && st.gen == cd.gen {
 			st.mark = K
 			continue
 		}
-		ent = append(ent, visEntry{id: w.av[cd.slot].id, slot: cd.slot, gen: cd.gen | pendingBit})
+		ent = append(ent, visEntry{id: ids[cd.slot], slot: cd.slot, gen: cd.gen | pendingBit})
 	}
 	// Entries not kept become tombstones (or vanish if never sent), so the
 	// set stays sorted and the next Updates sends their Leaves in order.

@@ -57,6 +57,7 @@ func (w *World) renumber() {
 	for s := range live {
 		a := &w.av[s]
 		w.byID[a.id] = int32(s)
+		w.ids[s] = a.id
 		for i := range a.vis {
 			a.vis[i].slot = r.newOf[a.vis[i].slot]
 		}

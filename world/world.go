@@ -62,6 +62,7 @@ type World struct {
 	genSeq uint32
 	hot    []hotRec    // read per visible entry per tick: keep it small
 	pos    []nav.Point // metres, the simulation's precision
+	ids    []ID        // av[s].id, dense for the recomputations; stale for free slots
 	av     []avatar
 	free3  []bool // per nav tile: it and its 8 neighbours are walkable
 
@@ -239,6 +240,7 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 		w.av = append(w.av, avatar{})
 		w.hot = append(w.hot, hotRec{})
 		w.pos = append(w.pos, nav.Point{})
+		w.ids = append(w.ids, 0)
 		w.scr.grow(len(w.av))
 		w.cells.grow(len(w.av))
 	}
@@ -253,6 +255,7 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 		refresh: true, fresh: true,
 	}
 	w.pos[s] = at
+	w.ids[s] = id
 	w.hot[s] = hotRec{x: float32(at.X), y: float32(at.Y), q: quant(at), gen: w.genSeq, tag: makeTag(role, group)}
 	w.byID[id] = s
 	w.live++
