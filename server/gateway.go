@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -72,29 +73,10 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 func subprotocols(r *http.Request) []string {
 	var out []string
 	for _, v := range r.Header.Values("Sec-WebSocket-Protocol") {
-		for _, p := range splitComma(v) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func splitComma(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' {
-			p := s[start:i]
-			for len(p) > 0 && (p[0] == ' ' || p[0] == '\t') {
-				p = p[1:]
-			}
-			for len(p) > 0 && (p[len(p)-1] == ' ' || p[len(p)-1] == '\t') {
-				p = p[:len(p)-1]
-			}
-			if p != "" {
+		for p := range strings.SplitSeq(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
 				out = append(out, p)
 			}
-			start = i + 1
 		}
 	}
 	return out
