@@ -74,10 +74,12 @@
 // cell order, so that the per-tick passes, which walk viewers in slot
 // order, find a viewer's visible avatars in cache after its neighbour's.
 //
-// Each viewer's visible set is a slice sorted by avatar id holding, per
-// visible avatar, its slot, the slot's generation (so an avatar that left
-// is noticed in the next scan and gets exactly one Leave, and a reused slot
-// is never mistaken for it) and the position last sent. Entries that stop
+// Each viewer's visible set is a slice sorted by avatar id, in its slot's
+// region of one block that holds all the sets in slot order (re-packed
+// when the slots are renumbered, so Updates reads the sets as one stream).
+// It holds, per visible avatar, its slot, the slot's generation (so an
+// avatar that left is noticed in the next scan and gets exactly one Leave,
+// and a reused slot is never mistaken for it) and the position last sent. Entries that stop
 // being visible stay in the slice as tombstones until the next Updates
 // sends their Leave. A Leave is only ever sent for an avatar whose Enter
 // was sent to that viewer.

@@ -328,16 +328,25 @@ func (w *World) mergeVis(vis, ent []visEntry) []visEntry {
 	return vis
 }
 
-// fit returns vis with length n, reallocated when too small: at 1.25
-// Budget capacity (room for a few tombstones), else twice Budget, else n.
+// fit returns vis with length n, moved when too small to a spare array of
+// the visible-set block (renumber keeps those of the sets it brings back
+// to the block), else to a new one: at 1.25 Budget capacity (room for a
+// few tombstones), else twice Budget, else n.
 func (w *World) fit(vis []visEntry, n int) []visEntry {
 	if cap(vis) < n {
-		b := w.cfg.Budget
-		c := b + b/4
-		if n > c {
-			c = max(n, 2*b)
+		var nv []visEntry
+		if sp := w.visb.spare; len(sp) > 0 && cap(sp[len(sp)-1]) >= n {
+			nv = sp[len(sp)-1][:n]
+			sp[len(sp)-1] = nil
+			w.visb.spare = sp[:len(sp)-1]
+		} else {
+			b := w.cfg.Budget
+			c := b + b/4
+			if n > c {
+				c = max(n, 2*b)
+			}
+			nv = make([]visEntry, n, c)
 		}
-		nv := make([]visEntry, n, c)
 		copy(nv, vis)
 		return nv
 	}

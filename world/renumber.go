@@ -10,6 +10,9 @@ const renumberEvery = 128
 // renumbering holds the spare arrays renumber swaps with.
 type renumbering struct {
 	newOf []int32
+	oldOf []int32
+	done  []bool
+	tmp   []visEntry // one slot's region of the visible-set block
 	av    []avatar
 	hot   []hotRec
 	pos   []nav.Point
@@ -39,9 +42,11 @@ func (w *World) renumber() {
 			next++
 		}
 	}
+	r.oldOf = resize(r.oldOf, n)
 	r.av, r.hot, r.pos = resize(r.av, n), resize(r.hot, n), resize(r.pos, n)
 	for s, d := range r.newOf {
 		r.av[d], r.hot[d], r.pos[d] = w.av[s], w.hot[s], w.pos[s]
+		r.oldOf[d] = int32(s)
 	}
 	// Swap: the old arrays become the spares (their avatars' slices are
 	// shared with the new ones until the next renumber overwrites them).
@@ -58,11 +63,108 @@ func (w *World) renumber() {
 		a := &w.av[s]
 		w.byID[a.id] = int32(s)
 		w.ids[s] = a.id
-		for i := range a.vis {
-			a.vis[i].slot = r.newOf[a.vis[i].slot]
-		}
 		c.lslot[s] = int32(s)
 	}
+	w.repackVis()
 	clear(w.scr.stamp)
 	w.scr.base = 1
+}
+
+// visBlock is the one array that holds the visible sets, each slot's in
+// its own region of per entries, in slot order: Updates, which walks the
+// viewers in slot order, then reads the sets as one stream. A set that
+// outgrows its region (churn in a crowd) moves to an array of its own
+// (fit) until the next renumber brings it back; those arrays are kept in
+// spare for the next sets that outgrow theirs. Slots numbered beyond the
+// block (joins since the last renumber) have arrays of their own too.
+type visBlock struct {
+	blk   []visEntry
+	slots int // regions in blk
+	per   int // entries per region: 1.25 Budget rounded up to 64 bytes
+	spare [][]visEntry
+}
+
+// region returns slot s's region, empty.
+func (vb *visBlock) region(s int) []visEntry {
+	return vb.blk[s*vb.per : s*vb.per : (s+1)*vb.per]
+}
+
+// inRegion reports whether vis lives in slot s's region.
+func (vb *visBlock) inRegion(vis []visEntry, s int) bool {
+	return s < vb.slots && cap(vis) == vb.per && &vis[:1][0] == &vb.blk[s*vb.per]
+}
+
+// repackVis is renumber's last step: the avatar now in slot d came from
+// slot oldOf[d] and its set lives in that slot's region (or its own
+// array); move every set to its new slot's region, renumbering the slots
+// in its entries. The block is permuted in place, cycle by cycle, each set
+// copied once; it is reallocated only when the slots outgrew it.
+func (w *World) repackVis() {
+	vb := &w.visb
+	r := &w.ren
+	n := len(w.av)
+	if n > vb.slots {
+		if vb.per == 0 {
+			b := w.cfg.Budget
+			vb.per = (b + b/4 + 3) &^ 3
+		}
+		old := *vb
+		vb.slots = n + n/8
+		vb.blk = make([]visEntry, vb.slots*vb.per)
+		for d := range n {
+			w.placeVis(d, w.av[d].vis, old.inRegion(w.av[d].vis, int(r.oldOf[d])))
+		}
+		return
+	}
+	r.done = resize(r.done, n)
+	clear(r.done)
+	r.tmp = resize(r.tmp, vb.per)
+	for d0 := range n {
+		if r.done[d0] {
+			continue
+		}
+		// The cycle d0 <- oldOf[d0] <- oldOf[oldOf[d0]] ... <- d0: each
+		// region is filled from the next one, whose set has not moved yet;
+		// the last one from d0's former content, saved first.
+		cyc := int(r.oldOf[d0]) != d0
+		if last := w.av[r.newOf[d0]].vis; cyc && vb.inRegion(last, d0) {
+			copy(r.tmp, last)
+		}
+		for d := d0; !r.done[d]; {
+			r.done[d] = true
+			s := int(r.oldOf[d])
+			vis := w.av[d].vis
+			in := vb.inRegion(vis, s)
+			if in && cyc && s == d0 {
+				vis = r.tmp[:len(vis)]
+			}
+			w.placeVis(d, vis, in)
+			d = s
+		}
+	}
+}
+
+// placeVis gives slot d's avatar its set vis, held in its former region
+// (in) or its own array, in d's region, with the entries' slots
+// renumbered.
+func (w *World) placeVis(d int, vis []visEntry, in bool) {
+	vb := &w.visb
+	newOf := w.ren.newOf
+	a := &w.av[d]
+	if len(vis) > vb.per { // stays in its own array
+		for i := range vis {
+			vis[i].slot = newOf[vis[i].slot]
+		}
+		a.vis = vis
+		return
+	}
+	dst := vb.region(d)[:len(vis)]
+	for i, e := range vis {
+		e.slot = newOf[e.slot]
+		dst[i] = e
+	}
+	if !in && cap(vis) > vb.per {
+		vb.spare = append(vb.spare, vis[:0])
+	}
+	a.vis = dst
 }

@@ -69,6 +69,7 @@ type World struct {
 	cells cells
 	scr   scratch
 	ren   renumbering
+	visb  visBlock // the avatars' visible sets (av[s].vis), in slot order
 
 	hs    []hotspotState // indexed like zone.Hotspots
 	hsIdx map[string]int32
@@ -119,10 +120,11 @@ type avatar struct {
 // visEntry is one avatar in a viewer's visible set, with the position last
 // sent to that viewer.
 //
-// A viewer's set only grows to Budget entries plus tombstones, so its
-// array is allocated once at 1.25 Budget capacity (16 bytes an entry;
-// twice Budget if churn ever needs it) and then reused, also by the
-// avatars that later take the slot.
+// A viewer's set only grows to Budget entries plus tombstones, so it
+// lives in its slot's region of 1.25 Budget entries (16 bytes each) of one
+// shared block (visBlock, in slot order), reused by the avatars that later
+// take the slot; a set that churn makes outgrow it moves to an array of
+// its own (twice Budget) until the next renumber.
 type visEntry struct {
 	id   ID
 	slot int32
@@ -243,6 +245,9 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 		w.ids = append(w.ids, 0)
 		w.scr.grow(len(w.av))
 		w.cells.grow(len(w.av))
+		if int(s) < w.visb.slots {
+			w.av[s].vis = w.visb.region(int(s))
+		}
 	}
 	w.genSeq = (w.genSeq + 1) & genMask
 	if w.genSeq == 0 {
