@@ -72,28 +72,28 @@ func (b *builder) collectLayers() {
 	b.objectLayers = map[string]*tiled.ObjectGroup{}
 	seen := map[string]bool{}
 	var walk func(layers []*tiled.Layer, groups []*tiled.ObjectGroup, sub []*tiled.Group)
+	// admit checks a layer's name and offset; false for a duplicate name.
+	admit := func(name string, dx, dy float64) bool {
+		if seen[name] {
+			b.probs.add("layer "+name, "duplicate layer name")
+			return false
+		}
+		seen[name] = true
+		if dx != 0 || dy != 0 {
+			b.probs.add("layer "+name, "layer offset must be 0")
+		}
+		return true
+	}
 	walk = func(layers []*tiled.Layer, groups []*tiled.ObjectGroup, sub []*tiled.Group) {
 		for _, l := range layers {
-			if seen[l.Name] {
-				b.probs.add("layer "+l.Name, "duplicate layer name")
-				continue
+			if admit(l.Name, l.OffsetX, l.OffsetY) {
+				b.tileLayers[l.Name] = l
 			}
-			seen[l.Name] = true
-			if l.OffsetX != 0 || l.OffsetY != 0 {
-				b.probs.add("layer "+l.Name, "layer offset must be 0")
-			}
-			b.tileLayers[l.Name] = l
 		}
 		for _, g := range groups {
-			if seen[g.Name] {
-				b.probs.add("layer "+g.Name, "duplicate layer name")
-				continue
+			if admit(g.Name, g.OffsetX, g.OffsetY) {
+				b.objectLayers[g.Name] = g
 			}
-			seen[g.Name] = true
-			if g.OffsetX != 0 || g.OffsetY != 0 {
-				b.probs.add("layer "+g.Name, "layer offset must be 0")
-			}
-			b.objectLayers[g.Name] = g
 		}
 		for _, g := range sub {
 			if g.OffsetX != 0 || g.OffsetY != 0 {
