@@ -284,6 +284,17 @@ func (b *builder) walkableIn(r Rect) bool {
 }
 
 // checkText reports a string property that is too long or not UTF-8.
+// requiredKey reads a short string property that must be present (a kind or
+// sector key), reporting it when missing or too long.
+func (b *builder) requiredKey(obj string, o *tiled.Object, name string) string {
+	v := o.Properties.GetString(name)
+	if v == "" {
+		b.probs.add(obj, "missing string property "+name)
+	}
+	b.checkText(obj, name, v, MaxIDBytes)
+	return v
+}
+
 func (b *builder) checkText(obj, field, s string, limit int) bool {
 	if !utf8.ValidString(s) {
 		b.probs.add(obj, field+" is not valid UTF-8")
@@ -326,11 +337,7 @@ func (b *builder) buildBuildings() {
 		}
 		obj := objName("building", id, o)
 		b.checkID(obj, id, seen)
-		kind := o.Properties.GetString("kind")
-		if kind == "" {
-			b.probs.add(obj, "missing string property kind")
-		}
-		b.checkText(obj, "kind", kind, MaxIDBytes)
+		kind := b.requiredKey(obj, o, "kind")
 		b.checkText(obj, "name", o.Name, MaxTitleBytes)
 		h := b.float(obj, o, "height", 0)
 		if !(h > 0 && h <= 1000) {
@@ -367,11 +374,7 @@ func (b *builder) buildBooths() {
 		id := o.Properties.GetString("id")
 		obj := objName("booth", id, o)
 		b.checkID(obj, id, seen)
-		sector := o.Properties.GetString("sector")
-		if sector == "" {
-			b.probs.add(obj, "missing string property sector")
-		}
-		b.checkText(obj, "sector", sector, MaxIDBytes)
+		sector := b.requiredKey(obj, o, "sector")
 		if o.Name == "" {
 			b.probs.add(obj, "missing name (the sector's French name)")
 		}
@@ -394,11 +397,7 @@ func (b *builder) buildAreas() {
 		id := o.Properties.GetString("id")
 		obj := objName("area", id, o)
 		b.checkID(obj, id, seen)
-		kind := o.Properties.GetString("kind")
-		if kind == "" {
-			b.probs.add(obj, "missing string property kind")
-		}
-		b.checkText(obj, "kind", kind, MaxIDBytes)
+		kind := b.requiredKey(obj, o, "kind")
 		b.checkText(obj, "name", o.Name, MaxTitleBytes)
 		r, ok := b.rect(obj, o)
 		if !ok {
