@@ -70,9 +70,6 @@ type exporter struct {
 	gone []goneRec // local avatars that left (remove) since the last Export
 	disc []discRec // hotspots opened since the last Export
 	out  ChannelExport
-
-	cellMark []uint32 // Interest: per cell, == mark when a local avatar is in it
-	mark     uint32
 }
 
 type goneRec struct {
@@ -96,7 +93,6 @@ func (ex *exporter) init(w *World) {
 			ex.cellCh[cy*c.cols+cx] = int32((cy/ex.k)*ex.cols + cx/ex.k)
 		}
 	}
-	ex.cellMark = make([]uint32, c.ncells())
 	ex.hsCh = make([]int32, len(w.hs))
 	ex.hsStart = make([]int32, ex.cols*ex.rows+1)
 	for i, h := range w.hs {
@@ -138,14 +134,19 @@ func (w *World) Export(fn func(ex *ChannelExport)) {
 	c := &w.cells
 	ex := &w.ex
 	// Departures to another channel, found from the layout (the same list
-	// the per-channel pass reads, so the two agree).
-	for j, s := range c.lslot {
-		a := &w.av[s]
-		if a.remote || w.hot[s].gen != c.lgen[j] {
-			continue // remote, or left since the Step (remove recorded it)
-		}
-		if ch := ex.cellCh[c.cellOf[s]]; a.expCh >= 0 && a.expCh != ch {
-			ex.gone = append(ex.gone, goneRec{id: a.id, ch: a.expCh})
+	// the per-channel pass reads, so the two agree). The layout is read
+	// cell by cell: cellOf is by slot number, which renumber changes.
+	for ci := range c.ncells() {
+		ch := ex.cellCh[ci]
+		for j := c.cstart[ci]; j < c.cstart[ci+1]; j++ {
+			s := c.lslot[j]
+			a := &w.av[s]
+			if a.remote || w.hot[s].gen != c.lgen[j] {
+				continue // remote, or left since the Step (remove recorded it)
+			}
+			if a.expCh >= 0 && a.expCh != ch {
+				ex.gone = append(ex.gone, goneRec{id: a.id, ch: a.expCh})
+			}
 		}
 	}
 	slices.SortFunc(ex.gone, func(x, y goneRec) int { return cmp.Or(cmp.Compare(x.ch, y.ch), cmp.Compare(x.id, y.id)) })
@@ -202,29 +203,24 @@ func (w *World) Export(fn func(ex *ChannelExport)) {
 // the feed channels within ViewRadius+margin of a cell holding a local
 // avatar after the last Step: what the node must subscribe to for its
 // viewers to see the remote avatars around them. bits is reused when large
-// enough. O(cells with local avatars).
+// enough. O(cells + avatars).
 func (w *World) Interest(margin float64, bits []uint64) []uint64 {
 	c := &w.cells
 	ex := &w.ex
 	n := (w.Channels() + 63) / 64
 	bits = resize(bits, n)
 	clear(bits)
-	ex.mark++
-	if ex.mark == 0 {
-		clear(ex.cellMark)
-		ex.mark = 1
-	}
 	reach := w.cfg.ViewRadius + max(margin, 0)
 	chs := float64(ex.k) * c.cs // channel side, m
-	for j, s := range c.lslot {
-		if w.av[s].remote || w.hot[s].gen != c.lgen[j] {
+	for ci := range int32(c.ncells()) {
+		local := false
+		for j := c.cstart[ci]; j < c.cstart[ci+1] && !local; j++ {
+			s := c.lslot[j]
+			local = !w.av[s].remote && w.hot[s].gen == c.lgen[j]
+		}
+		if !local {
 			continue
 		}
-		ci := c.cellOf[s]
-		if ex.cellMark[ci] == ex.mark {
-			continue
-		}
-		ex.cellMark[ci] = ex.mark
 		// The cell's rectangle, grown by reach, against each channel's.
 		cx, cy := float64(int(ci)%c.cols)*c.cs, float64(int(ci)/c.cols)*c.cs
 		x0, y0 := max(0, int(math.Floor((cx-reach)/chs))), max(0, int(math.Floor((cy-reach)/chs)))

@@ -461,3 +461,28 @@ func TestExportAndRemoteMovesAllocateNothing(t *testing.T) {
 		t.Fatalf("%v allocations per tick", allocs)
 	}
 }
+
+// Slots are renumbered every 128 ticks: standing avatars must not look
+// gone or new to Export across it.
+func TestExportStableAcrossRenumber(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, openZone(256, 256, nil), Config{})
+	for i := range 60 {
+		mustJoin(t, w, ID(60-i), float64(i%8)*30+5, float64(i/8)*30+5)
+	}
+	w.Step(tickDt)
+	w.Export(func(*ChannelExport) {})
+	for range 300 {
+		w.Step(tickDt)
+		w.Export(func(ex *ChannelExport) {
+			if len(ex.Gone) > 0 {
+				t.Fatalf("tick %d: channel %d gone %v", w.Tick(), ex.Channel, ex.Gone)
+			}
+			for _, a := range ex.Avatars {
+				if a.New || a.Moved {
+					t.Fatalf("tick %d: %+v", w.Tick(), a)
+				}
+			}
+		})
+	}
+}
