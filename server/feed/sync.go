@@ -799,4 +799,3 @@ const (
 	dropDuplicate
 	nDrops
 )
-
