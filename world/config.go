@@ -26,7 +26,7 @@ type Config struct {
 
 	// ChannelCells is the side of a feed channel, in cells: the zone is cut
 	// into squares of ChannelCells x ChannelCells cells, each a channel of
-	// the cross-node feed (Export, Interest). Zero means 2 (32 m squares at
+	// the cross-node feed (Export, Interest). Zero means 4 (64 m squares at
 	// the default CellSize; docs/ARCHITECTURE.md gives the measurement).
 	ChannelCells int
 }
@@ -67,7 +67,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.Refresh = max(1, c.TickRate/2)
 	}
 	if c.ChannelCells == 0 {
-		c.ChannelCells = 2
+		c.ChannelCells = 4
 	}
 	switch {
 	case c.TickRate < 1 || c.TickRate > maxTickRate:

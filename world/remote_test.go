@@ -292,7 +292,7 @@ func TestHotspotAcrossWorlds(t *testing.T) {
 
 func TestExportReportsChangesPerChannel(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, openZone(256, 128, nil), Config{}) // channels of 32 m: 8 x 4
+	w := newWorld(t, openZone(256, 128, nil), Config{ChannelCells: 2}) // channels of 32 m: 8 x 4
 	if w.Channels() != 32 {
 		t.Fatalf("%d channels", w.Channels())
 	}
@@ -409,7 +409,7 @@ func TestExportOfHotspots(t *testing.T) {
 
 func TestInterestCoversViewersOnly(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, openZone(512, 512, nil), Config{}) // 16 x 16 channels of 32 m
+	w := newWorld(t, openZone(512, 512, nil), Config{ChannelCells: 2}) // 16 x 16 channels of 32 m
 	mustJoin(t, w, 1, 200, 200)
 	mustJoinRemote(t, w, 2, Identity{Name: "r"}, 450, 450)
 	w.Step(tickDt)

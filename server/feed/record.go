@@ -319,16 +319,16 @@ type HotspotViewers struct {
 func (r *Record) Positions(fn func(Position)) { _ = r.eachPosition(fn) }
 
 // Identities calls fn for each identity record.
-func (r *Record) Identities(fn func(*Ident)) { _ = r.eachIdent(fn) }
+func (r *Record) Identities(fn func(Ident)) { _ = r.eachIdent(fn) }
 
 // Gone calls fn for each avatar gone from the channel.
 func (r *Record) Gone(fn func(world.ID)) { _ = r.eachGone(fn) }
 
 // Discoveries calls fn for each hotspot discovery.
-func (r *Record) Discoveries(fn func(*Discovered)) { _ = r.eachDisc(fn) }
+func (r *Record) Discoveries(fn func(Discovered)) { _ = r.eachDisc(fn) }
 
 // Hotspots calls fn for each hotspot count.
-func (r *Record) Hotspots(fn func(*HotspotViewers)) { _ = r.eachHot(fn) }
+func (r *Record) Hotspots(fn func(HotspotViewers)) { _ = r.eachHot(fn) }
 
 // The each* functions read a section, calling fn (when not nil) per
 // record; Decode runs them with nil to validate, so that the iterators of
@@ -356,7 +356,7 @@ func (r *Record) eachPosition(fn func(Position)) error {
 	return nil
 }
 
-func (r *Record) eachIdent(fn func(*Ident)) error {
+func (r *Record) eachIdent(fn func(Ident)) error {
 	p := reader{b: r.ident}
 	var id Ident
 	for range r.identN {
@@ -364,7 +364,7 @@ func (r *Record) eachIdent(fn func(*Ident)) error {
 			return p.err
 		}
 		if fn != nil {
-			fn(&id)
+			fn(id)
 		}
 	}
 	return nil
@@ -388,7 +388,7 @@ func (r *Record) eachGone(fn func(world.ID)) error {
 	return nil
 }
 
-func (r *Record) eachDisc(fn func(*Discovered)) error {
+func (r *Record) eachDisc(fn func(Discovered)) error {
 	p := reader{b: r.disc}
 	var d Discovered
 	for range r.discN {
@@ -396,13 +396,13 @@ func (r *Record) eachDisc(fn func(*Discovered)) error {
 			return p.err
 		}
 		if fn != nil {
-			fn(&d)
+			fn(d)
 		}
 	}
 	return nil
 }
 
-func (r *Record) eachHot(fn func(*HotspotViewers)) error {
+func (r *Record) eachHot(fn func(HotspotViewers)) error {
 	p := reader{b: r.hot}
 	var h HotspotViewers
 	for range r.hotN {
@@ -410,7 +410,7 @@ func (r *Record) eachHot(fn func(*HotspotViewers)) error {
 			return p.err
 		}
 		if fn != nil {
-			fn(&h)
+			fn(h)
 		}
 	}
 	return nil

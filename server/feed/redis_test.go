@@ -170,7 +170,7 @@ func TestRedisPaused(t *testing.T) {
 	n := redisNodes(t, srv.URL(), 2, world.Config{}, cfg, feed.RedisConfig{})
 	a, b := n[0], n[1]
 	a.join(1, world.Identity{Name: "un"}, 100, 100)
-	a.w.SetMove(1, 1, 0.05, 0) // slowly walking: records every tick
+	a.w.SetMove(1, 1, 0.3, 0) // 7.5 cm a tick: a record every tick
 	b.join(2, world.Identity{Name: "deux"}, 100, 104)
 	rt := &realTime{nodes: n}
 	if _, ok := rt.run(t, 10*time.Second, sees(b, 2, 1)); !ok {
@@ -202,7 +202,7 @@ func TestRedisQueueOverflowIsResynced(t *testing.T) {
 	a, b := n[0], n[1]
 	for i := range 20 { // in several channels, all walking: records every tick
 		a.join(world.ID(10+i), world.Identity{Name: "w"}, 60+float64(i)*6, 100)
-		a.w.SetMove(world.ID(10+i), 1, 0, 0.02)
+		a.w.SetMove(world.ID(10+i), 1, 0, 0.3) // 7.5 cm a tick: a record every tick
 	}
 	b.join(2, world.Identity{Name: "deux"}, 120, 104)
 	rt := &realTime{nodes: n}

@@ -551,16 +551,16 @@ func (s *Sync) apply(w *world.World, data []byte, t int64) {
 			s.m.resyncs.Inc()
 		}
 	}
-	r.Identities(func(id *Ident) { s.ident(w, si, id, t) })
+	r.Identities(func(id Ident) { s.ident(w, si, &id, t) })
 	r.Positions(func(p Position) { s.position(w, si, p, t) })
 	r.Gone(func(id world.ID) {
 		if ri, ok := s.remotes[id]; ok && s.rs[ri].stream == si {
 			s.rs[ri].goneRound = s.round
 		}
 	})
-	r.Discoveries(func(d *Discovered) { s.discs = append(s.discs, pendingDisc{avatar: d.Avatar, hotspot: d.Hotspot}) })
+	r.Discoveries(func(d Discovered) { s.discs = append(s.discs, pendingDisc{avatar: d.Avatar, hotspot: d.Hotspot}) })
 	node := r.Node
-	r.Hotspots(func(h *HotspotViewers) { s.hotspot(node, h, t) })
+	r.Hotspots(func(h HotspotViewers) { s.hotspot(node, &h, t) })
 }
 
 func (s *Sync) ident(w *world.World, si int32, id *Ident, t int64) {

@@ -89,9 +89,9 @@ func TestMemoryLostRecordIsResynced(t *testing.T) {
 	bus, n := memoryNodes(t, 2, openZone(200, 200), world.Config{}, cfg)
 	a, b := n[0], n[1]
 	c := newClock()
-	a.join(1, world.Identity{Name: "un"}, 100, 100)
-	a.join(7, world.Identity{Name: "sept"}, 104, 100)
-	b.join(2, world.Identity{Name: "deux"}, 90, 100) // in another channel: LoseNext loses a's record
+	a.join(1, world.Identity{Name: "un"}, 70, 100)
+	a.join(7, world.Identity{Name: "sept"}, 74, 100)
+	b.join(2, world.Identity{Name: "deux"}, 60, 100) // in another channel: LoseNext loses a's record
 	for range 20 {
 		tick(t, c, a, b)
 	}
@@ -99,10 +99,13 @@ func TestMemoryLostRecordIsResynced(t *testing.T) {
 	if _, ok := cl.known[7]; !ok || len(cl.known) != 2 {
 		t.Fatalf("b sees %v", cl.known)
 	}
-	ch := b.s.Channel(a.w.ChannelOf(nav.Point{X: 102, Y: 102}))
+	ch := b.s.Channel(a.w.ChannelOf(nav.Point{X: 72, Y: 102}))
+	if ch == b.s.Channel(a.w.ChannelOf(nav.Point{X: 60, Y: 100})) {
+		t.Fatal("the viewer is in the channel of the loss")
+	}
 	bound := int(cfg.FullEvery/tickDt) + int(a.w.Config().Refresh) + 3 // a full record, a recomputation
 
-	a.join(5, world.Identity{Name: "cinq"}, 102, 102)
+	a.join(5, world.Identity{Name: "cinq"}, 72, 102)
 	bus.LoseNext(ch, 1)
 	ticks := 0
 	for ; cl.enters[5] == 0; ticks++ {
@@ -295,7 +298,7 @@ func where(a, b *node) string {
 func TestMemorySubscriptionsLinger(t *testing.T) {
 	t.Parallel()
 	cfg := feed.SyncConfig{Linger: 2 * time.Second}
-	_, n := memoryNodes(t, 1, openZone(400, 400), world.Config{}, cfg)
+	_, n := memoryNodes(t, 1, openZone(400, 400), world.Config{ChannelCells: 2}, cfg)
 	a := n[0]
 	c := newClock()
 	a.join(1, world.Identity{Name: "un"}, 50, 50)
