@@ -35,13 +35,14 @@ test-web: deps web
 	cd web && $(NPM) test
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./protocol/ ./world/... ./server/pseudonym/
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./protocol/ ./world/... ./server/pseudonym/ ./server/feed/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeClient -fuzztime 30s ./protocol/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeServer -fuzztime 30s ./protocol/
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s -fuzzminimizetime 3s ./world/zone/
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime 30s ./server/pseudonym/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime 30s ./server/feed/
 
 check-zone:
 	$(GO) run ./cmd/zonecheck $(ZONE)

@@ -84,6 +84,9 @@ type Enter struct {
 	Pseudonym string
 	X, Y      uint16
 	Role      Role
+	// Colour and Shape are the avatar's looks, chosen by its visitor. They
+	// are not on the wire yet (the page's look stage adds them).
+	Colour, Shape uint8
 }
 
 // MoveRec is one avatar's new position. On the wire it is a delta from the

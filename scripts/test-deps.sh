@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests need when it is missing: Debian's Chromium (the
 # page's end-to-end tests drive it through playwright-core; npm cannot
-# download browsers here) and a font for its screenshots. Go and Node are
-# expected on the machine (see README.md).
+# download browsers here), a font for its screenshots, and redis-server and
+# redis-cli (the feed's tests start their own servers and Redis Clusters:
+# internal/redistest). Go and Node are expected on the machine (see README.md).
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+{ command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || need+=(redis-server)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-deps: installing ${need[*]}"

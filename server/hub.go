@@ -242,7 +242,7 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 		h.byKey[s.key] = s
 		h.byAvatar[s.avatar] = s
 	}
-	if err := h.world.Join(s.avatar, s.display, protocol.RoleVisitor, 0, s.pos); err != nil {
+	if err := h.world.Join(s.avatar, world.Identity{Name: s.display, Role: protocol.RoleVisitor}, s.pos); err != nil {
 		h.srv.log.Error("world refused a join", "session", s.id, "err", err)
 		return joinResult{code: protocol.CloseInternal, reason: "join failed"}
 	}

@@ -23,6 +23,12 @@ type Config struct {
 	// (see the package doc), so the period mostly delays who is shown in a
 	// crowd and enters at the edge of the view radius.
 	Refresh int
+
+	// ChannelCells is the side of a feed channel, in cells: the zone is cut
+	// into squares of ChannelCells x ChannelCells cells, each a channel of
+	// the cross-node feed (Export, Interest). Zero means 4 (64 m squares at
+	// the default CellSize; docs/ARCHITECTURE.md gives the measurement).
+	ChannelCells int
 }
 
 // Limits Config values must respect.
@@ -34,6 +40,7 @@ const (
 	maxCell     = 1024.0 // m
 	minCell     = 1.0    // m
 	maxRefresh  = 1000   // ticks
+	maxChannel  = 64     // cells per feed channel side
 )
 
 // withDefaults fills the zero fields and validates the result.
@@ -59,6 +66,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Refresh == 0 {
 		c.Refresh = max(1, c.TickRate/2)
 	}
+	if c.ChannelCells == 0 {
+		c.ChannelCells = 4
+	}
 	switch {
 	case c.TickRate < 1 || c.TickRate > maxTickRate:
 		return c, fmt.Errorf("world: TickRate %d out of [1, %d]", c.TickRate, maxTickRate)
@@ -74,6 +84,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("world: Budget %d out of [1, %d]", c.Budget, maxBudget)
 	case c.Refresh < 1 || c.Refresh > maxRefresh:
 		return c, fmt.Errorf("world: Refresh %d out of [1, %d]", c.Refresh, maxRefresh)
+	case c.ChannelCells < 1 || c.ChannelCells > maxChannel:
+		return c, fmt.Errorf("world: ChannelCells %d out of [1, %d]", c.ChannelCells, maxChannel)
 	}
 	return c, nil
 }

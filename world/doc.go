@@ -84,6 +84,20 @@
 // sends their Leave. A Leave is only ever sent for an avatar whose Enter
 // was sent to that viewer.
 //
+// # Several nodes: remote avatars and the feed export
+//
+// A node simulates the avatars of its own connections (local avatars).
+// The avatars of other nodes near its viewers are remote avatars
+// (JoinRemote, MoveRemote, SetRemoteIdentity, LeaveRemote): in the cell
+// layout like local ones, so radius, budget, crowd and priority treat them
+// alike, but never viewers, never moved by intents, never sent events.
+// After each Step, Export hands the node's synchroniser (server/feed) what
+// the local avatars did per feed channel (a square of ChannelCells cells)
+// and Interest the channels its viewers need; DiscoveredRemote and
+// SetRemoteViewers bring other nodes' hotspot events and counts in. The
+// world never reads the clock: the synchroniser decides when a remote
+// avatar expires. See docs/ARCHITECTURE.md.
+//
 // # Hotspots
 //
 // OpenHotspot checks the range, counts the avatar as a viewer of the

@@ -12,9 +12,14 @@ import (
 type hotspotState struct {
 	x, y    float64
 	rng     float64 // metres; zone.DefaultRange when the zone says none
-	viewers uint32  // avatars that have it open
-	dirty   bool    // viewers changed since the last flush
+	viewers uint32  // local avatars that have it open
+	remote  uint32  // avatars of other nodes that have it open (SetRemoteViewers)
+	dirty   bool    // viewers or remote changed since the last flush
+	exp     bool    // viewers changed since the last Export
 }
+
+// total is the fair-wide viewer count that events report.
+func (h *hotspotState) total() uint32 { return h.viewers + h.remote }
 
 // OpenHotspot opens a hotspot for avatar id if it stands within the
 // hotspot's range. On success (0) it queues the HotspotContent event for id
@@ -50,14 +55,15 @@ func (w *World) OpenHotspot(id ID, req uint32, hotspotID string) protocol.ErrorC
 		}
 		a.open = append(a.open, hi)
 		h.viewers++
-		h.dirty = true
+		h.dirty, h.exp = true, true
 		w.discovered(s, hi)
+		w.ex.disc = append(w.ex.disc, discRec{hotspot: hi, avatar: a.id})
 	}
 	z := &w.zone.Hotspots[hi]
 	w.queue(s, protocol.Event{
 		Kind: protocol.EventHotspotContent, Req: req, HotspotID: z.ID,
 		Title: z.Title, Text: z.Text, Media: z.Media, Challenge: z.Challenge, Booth: z.Booth,
-		Viewers: h.viewers,
+		Viewers: h.total(),
 	})
 	return 0
 }
@@ -82,13 +88,14 @@ func (w *World) CloseHotspot(id ID, hotspotID string) protocol.ErrorCode {
 	return 0
 }
 
-// HotspotViewers returns how many avatars have the hotspot open.
+// HotspotViewers returns how many avatars have the hotspot open, in the
+// whole fair: the local ones plus the count SetRemoteViewers gave.
 func (w *World) HotspotViewers(hotspotID string) (uint32, bool) {
 	hi, ok := w.hsIdx[hotspotID]
 	if !ok {
 		return 0, false
 	}
-	return w.hs[hi].viewers, true
+	return w.hs[hi].total(), true
 }
 
 func (w *World) hotspotClosed(hi int32) {
@@ -96,7 +103,7 @@ func (w *World) hotspotClosed(hi int32) {
 	if h.viewers > 0 {
 		h.viewers--
 	}
-	h.dirty = true
+	h.dirty, h.exp = true, true
 }
 
 // checkOpen closes the hotspots of slot s that it walked more than twice
@@ -116,8 +123,9 @@ func (w *World) checkOpen(s int32, p nav.Point) {
 	a.open = a.open[:k]
 }
 
-// discovered queues a HotspotDiscovered about opener s for the avatars it
-// sees that also see it and stand within ViewRadius of the hotspot. Going
+// discovered queues a HotspotDiscovered about local opener s for the local
+// avatars it sees that also see it and stand within ViewRadius of the
+// hotspot (other nodes' viewers get it through the feed: Export). Going
 // through the opener's own visible set keeps the fan-out within Budget even
 // in the agora.
 func (w *World) discovered(s int32, hi int32) {
@@ -136,7 +144,7 @@ func (w *World) discovered(s int32, hi int32) {
 		}
 		w.queue(e.slot, protocol.Event{
 			Kind: protocol.EventHotspotDiscovered, HotspotID: w.zone.Hotspots[hi].ID,
-			AvatarID: a.id, Pseudonym: a.name,
+			AvatarID: a.id, Pseudonym: a.who.Name,
 		})
 	}
 }
@@ -153,7 +161,7 @@ func (w *World) flushHotspots() {
 			continue
 		}
 		h.dirty = false
-		e := protocol.Event{Kind: protocol.EventHotspotViewers, HotspotID: w.zone.Hotspots[hi].ID, Viewers: h.viewers}
+		e := protocol.Event{Kind: protocol.EventHotspotViewers, HotspotID: w.zone.Hotspots[hi].ID, Viewers: h.total()}
 		hx, hy := float32(h.x), float32(h.y)
 		x0, y0, x1, y1 := c.cellRange(h.x, h.y, R)
 		for cy := y0; cy <= y1; cy++ {

@@ -122,6 +122,9 @@ func (w *World) recomputeInterest() {
 			continue
 		}
 		a := &w.av[s]
+		if a.remote {
+			continue // never a viewer
+		}
 		if forced := a.refresh; forced || a.id%p == phase {
 			a.refresh = false
 			w.recompute(s, forced)
@@ -364,7 +367,7 @@ func (w *World) reciprocate(s int32, ent []visEntry) {
 	gen := w.hot[s].gen | pendingBit
 	for _, e := range ent {
 		b := &w.av[e.slot]
-		if b.refresh || b.crowd != 0 || len(b.vis) >= w.cfg.Budget {
+		if b.remote || b.refresh || b.crowd != 0 || len(b.vis) >= w.cfg.Budget {
 			continue
 		}
 		i, found := slices.BinarySearchFunc(b.vis, self, func(x visEntry, id ID) int { return cmp.Compare(x.id, id) })

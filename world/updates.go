@@ -7,7 +7,7 @@ import "github.com/usine-extraordinaire/fairworld/protocol"
 // leave of an avatar it sees, an event, its crowd count or the online
 // count. Nothing changed for an avatar means no call.
 //
-// Call it once after each Step. The World owns u and reuses it (and the
+// Remote avatars get no call. Call it once after each Step. The World owns u and reuses it (and the
 // slices in it) after fn returns: fn must copy or encode what it keeps, and
 // must not call World methods.
 //
@@ -21,7 +21,10 @@ func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 	// changes every tick, and would otherwise give every idle avatar an
 	// Update every tick.
 	if w.tick%uint32(w.cfg.TickRate) == 0 || w.online == 0 {
-		w.online = uint32(w.live)
+		w.online = w.onlineN
+		if w.online == 0 {
+			w.online = uint32(w.live - w.nremote)
+		}
 	}
 	online := w.online
 	// Slots are numbered in cell order (renumber): neighbouring viewers read
@@ -32,6 +35,9 @@ func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 			continue
 		}
 		a := &w.av[s]
+		if a.remote {
+			continue // not a viewer: its own node updates its client
+		}
 		u.Moves, u.Enters = u.Moves[:0], u.Enters[:0]
 		u.Leaves = u.Leaves[:0]
 
@@ -51,7 +57,8 @@ func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 			case e.gen&pendingBit != 0:
 				b := &w.av[e.slot]
 				u.Enters = append(u.Enters, protocol.Enter{
-					ID: e.id, Pseudonym: b.name, X: uint16(cur.q >> 16), Y: uint16(cur.q), Role: b.role,
+					ID: e.id, Pseudonym: b.who.Name, X: uint16(cur.q >> 16), Y: uint16(cur.q), Role: b.who.Role,
+					Colour: b.who.Colour, Shape: b.who.Shape,
 				})
 				e.gen &^= pendingBit
 				e.q = cur.q

@@ -55,16 +55,18 @@ type World struct {
 
 	// Avatars live in slots; these slices are indexed by slot. A free slot
 	// has hot[s].gen == 0. byID is used only at the API's edges.
-	byID   map[ID]int32
-	free   []int32
-	live   int
-	online uint32 // the online count Updates reports, refreshed once a second
-	genSeq uint32
-	hot    []hotRec    // read per visible entry per tick: keep it small
-	pos    []nav.Point // metres, the simulation's precision
-	ids    []ID        // av[s].id, dense for the recomputations; stale for free slots
-	av     []avatar
-	free3  []bool // per nav tile: it and its 8 neighbours are walkable
+	byID    map[ID]int32
+	free    []int32
+	live    int    // local and remote avatars
+	nremote int    // remote avatars
+	online  uint32 // the online count Updates reports, refreshed once a second
+	onlineN uint32 // SetOnline's count; 0: the local avatars
+	genSeq  uint32
+	hot     []hotRec    // read per visible entry per tick: keep it small
+	pos     []nav.Point // metres, the simulation's precision
+	ids     []ID        // av[s].id, dense for the recomputations; stale for free slots
+	av      []avatar
+	free3   []bool // per nav tile: it and its 8 neighbours are walkable
 
 	cells cells
 	scr   scratch
@@ -73,6 +75,8 @@ type World struct {
 
 	hs    []hotspotState // indexed like zone.Hotspots
 	hsIdx map[string]int32
+
+	ex exporter // the feed channels and what Export owes them
 
 	u     protocol.Update
 	stats Stats
@@ -86,13 +90,33 @@ type hotRec struct {
 	tag  uint32  // proBit | group, for the priority hook
 }
 
+// Identity is what others are told about an avatar when it enters their
+// view: its pseudonym, role, class group (0: none) and looks.
+type Identity struct {
+	Name   string
+	Role   protocol.Role
+	Group  uint32
+	Colour uint8
+	Shape  uint8
+}
+
 // avatar is the rest of a slot: identity, intent and what its client is
 // owed.
 type avatar struct {
-	id    ID
-	name  string
-	role  protocol.Role
-	group uint32
+	id  ID
+	who Identity
+
+	// A remote avatar is simulated by another node: it is placed in the
+	// cells like the others but is never a viewer and never moves by
+	// intents (see remote.go).
+	remote bool
+
+	// Export state (export.go): the feed channel the avatar was in at the
+	// last Export (-1: none yet), its position then, and whether its
+	// identity changed since.
+	expCh    int32
+	expQ     uint32
+	expIdent bool
 
 	dir       nav.Point   // MOVE intent, |dir| <= 1
 	path      []nav.Point // GOTO waypoints; path[pathI:] remain
@@ -178,6 +202,7 @@ func New(z *zone.Zone, g *nav.Grid, cfg Config) (*World, error) {
 	wd.cells.init(w, h, cfg)
 	wd.scr.init(cfg)
 	wd.initOffsets()
+	wd.ex.init(wd)
 	return wd, nil
 }
 
@@ -187,8 +212,17 @@ func (w *World) Config() Config { return w.cfg }
 // Tick returns the number of Steps so far.
 func (w *World) Tick() uint32 { return w.tick }
 
-// Len returns the number of avatars in the world.
-func (w *World) Len() int { return w.live }
+// Len returns the number of local avatars in the world (those of this
+// node's connections; remote ones are not counted).
+func (w *World) Len() int { return w.live - w.nremote }
+
+// RemoteLen returns the number of remote avatars in the world.
+func (w *World) RemoteLen() int { return w.nremote }
+
+// SetOnline sets the online count that Updates reports (the fair-wide
+// count, from shared presence); 0, the default, reports the local avatars.
+// Like the local count, it reaches clients at most once a second.
+func (w *World) SetOnline(n uint32) { w.onlineN = n }
 
 // Stats returns the counters since New.
 func (w *World) Stats() Stats { return w.stats }
@@ -215,16 +249,20 @@ func (w *World) Spawn() nav.Point {
 	return c
 }
 
-// Join adds an avatar at the walkable point nearest to at. Its first
-// Update, after the next Step, introduces everyone it sees. group 0 means
-// none; same-group members and non-visitors get priority in each other's
-// budget.
-func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at nav.Point) error {
+// Join adds a local avatar at the walkable point nearest to at. Its first
+// Update, after the next Step, introduces everyone it sees. who.Group 0
+// means none; same-group members and non-visitors get priority in each
+// other's budget. A remote avatar with the same id (a session resumed here
+// from another node) is replaced: its viewers get a Leave, then an Enter.
+func (w *World) Join(id ID, who Identity, at nav.Point) error {
 	if id == 0 {
 		return ErrBadID
 	}
-	if _, ok := w.byID[id]; ok {
-		return fmt.Errorf("%w: %d", ErrDuplicate, id)
+	if s, ok := w.byID[id]; ok {
+		if !w.av[s].remote {
+			return fmt.Errorf("%w: %d", ErrDuplicate, id)
+		}
+		w.remove(s)
 	}
 	if w.grid.Collides(at, w.cfg.Radius) {
 		p, ok := w.grid.NearestWalkable(at, w.cfg.Radius, 4*w.cfg.CellSize)
@@ -233,6 +271,12 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 		}
 		at = p
 	}
+	w.add(id, who, at, false)
+	return nil
+}
+
+// add places a new avatar in a free slot.
+func (w *World) add(id ID, who Identity, at nav.Point, remote bool) int32 {
 	var s int32
 	if n := len(w.free); n > 0 {
 		s = w.free[n-1]
@@ -255,26 +299,40 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 	}
 	a := &w.av[s]
 	*a = avatar{
-		id: id, name: name, role: role, group: group,
+		id: id, who: who, remote: remote, expCh: -1,
 		path: a.path[:0], open: a.open[:0], vis: a.vis[:0], events: a.events[:0],
-		refresh: true, fresh: true,
+		refresh: !remote, fresh: true,
 	}
 	w.pos[s] = at
 	w.ids[s] = id
-	w.hot[s] = hotRec{x: float32(at.X), y: float32(at.Y), q: quant(at), gen: w.genSeq, tag: makeTag(role, group)}
+	w.hot[s] = hotRec{x: float32(at.X), y: float32(at.Y), q: quant(at), gen: w.genSeq, tag: makeTag(who.Role, who.Group)}
 	w.byID[id] = s
 	w.live++
-	return nil
+	if remote {
+		w.nremote++
+	}
+	return s
 }
 
-// SetGroup changes an avatar's group (0 = none); it takes effect at the
-// avatar's next recomputations and those of its viewers.
+// SetGroup changes a local avatar's group (0 = none); it takes effect at
+// the avatar's next recomputations and those of its viewers.
 func (w *World) SetGroup(id ID, group uint32) {
-	if s, ok := w.byID[id]; ok {
-		w.av[s].group = group
-		w.hot[s].tag = makeTag(w.av[s].role, group)
-		w.av[s].refresh = true
+	if s, ok := w.byID[id]; ok && !w.av[s].remote {
+		a := &w.av[s]
+		a.who.Group = group
+		w.hot[s].tag = makeTag(a.who.Role, group)
+		a.refresh = true
+		a.expIdent = true
 	}
+}
+
+// Identity returns an avatar's identity.
+func (w *World) Identity(id ID) (Identity, bool) {
+	s, ok := w.byID[id]
+	if !ok {
+		return Identity{}, false
+	}
+	return w.av[s].who, true
 }
 
 func makeTag(role protocol.Role, group uint32) uint32 {
@@ -285,22 +343,32 @@ func makeTag(role protocol.Role, group uint32) uint32 {
 	return t
 }
 
-// Leave removes an avatar, closes its open hotspots and frees its slot.
-// Every viewer that was sent an Enter for it gets a Leave in its next
-// Update. Unknown ids are ignored.
+// Leave removes a local avatar, closes its open hotspots and frees its
+// slot. Every viewer that was sent an Enter for it gets a Leave in its next
+// Update. Unknown and remote ids are ignored (see LeaveRemote).
 func (w *World) Leave(id ID) {
 	s, ok := w.byID[id]
-	if !ok {
+	if !ok || w.av[s].remote {
 		return
 	}
+	w.remove(s)
+}
+
+// remove frees slot s.
+func (w *World) remove(s int32) {
 	a := &w.av[s]
 	for _, h := range a.open {
 		w.hotspotClosed(h)
 	}
+	if a.remote {
+		w.nremote--
+	} else if a.expCh >= 0 {
+		w.ex.gone = append(w.ex.gone, goneRec{id: a.id, ch: a.expCh})
+	}
 	clear(a.events) // drop references to strings
+	delete(w.byID, a.id)
 	*a = avatar{path: a.path[:0], open: a.open[:0], vis: a.vis[:0], events: a.events[:0]}
 	w.hot[s] = hotRec{}
-	delete(w.byID, id)
 	w.free = append(w.free, s)
 	w.live--
 }
@@ -319,7 +387,7 @@ func (w *World) Position(id ID) (nav.Point, bool) {
 // path. seq becomes the avatar's Ack at the next Step.
 func (w *World) SetMove(id ID, seq uint32, dx, dy float64) {
 	s, ok := w.byID[id]
-	if !ok {
+	if !ok || w.av[s].remote {
 		return
 	}
 	a := &w.av[s]
@@ -341,7 +409,7 @@ func (w *World) SetMove(id ID, seq uint32, dx, dy float64) {
 // MOVE intent; seq becomes the avatar's Ack at the next Step.
 func (w *World) SetPath(id ID, seq uint32, path []nav.Point) {
 	s, ok := w.byID[id]
-	if !ok {
+	if !ok || w.av[s].remote {
 		return
 	}
 	a := &w.av[s]
@@ -356,8 +424,9 @@ func (w *World) Error(id ID, code protocol.ErrorCode, ref uint32, msg string) {
 	w.Event(id, protocol.Event{Kind: protocol.EventError, Code: code, Req: ref, Message: msg})
 }
 
-// Event queues any event for id's next Update. The event is kept as given:
-// slices in it (Path) must not be modified afterwards.
+// Event queues any event for a local avatar's next Update (remote avatars
+// get none). The event is kept as given: slices in it (Path) must not be
+// modified afterwards.
 func (w *World) Event(id ID, e protocol.Event) {
 	if s, ok := w.byID[id]; ok {
 		w.queue(s, e)
@@ -366,6 +435,9 @@ func (w *World) Event(id ID, e protocol.Event) {
 
 func (w *World) queue(s int32, e protocol.Event) {
 	a := &w.av[s]
+	if a.remote {
+		return
+	}
 	if len(a.events) >= maxEvents {
 		w.stats.EventsDropped++
 		return

@@ -39,11 +39,11 @@ func TestConfigValidation(t *testing.T) {
 func TestJoinErrors(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, openZone(64, 64, nil), Config{})
-	if err := w.Join(0, "x", 0, 0, nav.Point{X: 5, Y: 5}); !errors.Is(err, ErrBadID) {
+	if err := w.Join(0, Identity{Name: "x"}, nav.Point{X: 5, Y: 5}); !errors.Is(err, ErrBadID) {
 		t.Fatalf("id 0: %v", err)
 	}
 	mustJoin(t, w, 1, 5, 5)
-	if err := w.Join(1, "x", 0, 0, nav.Point{X: 6, Y: 6}); !errors.Is(err, ErrDuplicate) {
+	if err := w.Join(1, Identity{Name: "x"}, nav.Point{X: 6, Y: 6}); !errors.Is(err, ErrDuplicate) {
 		t.Fatalf("duplicate: %v", err)
 	}
 	// A blocked join point snaps to the nearest walkable one.
@@ -367,7 +367,7 @@ func TestRandomWalkKeepsClientsConsistent(t *testing.T) {
 				if tick > 300 { // a crowd in a corner
 					p = nav.Point{X: 20 + rng.Float64()*10, Y: 20 + rng.Float64()*10}
 				}
-				if err := w.Join(next, pseudo(next), protocol.Role(rng.IntN(2)), uint32(rng.IntN(3)), p); err != nil {
+				if err := w.Join(next, Identity{Name: pseudo(next), Role: protocol.Role(rng.IntN(2)), Group: uint32(rng.IntN(3))}, p); err != nil {
 					t.Fatal(err)
 				}
 				clients[next] = newClient(next)
