@@ -333,7 +333,8 @@ func (r *reader) uvarint() (uint64, error) {
 // maxSkipDepth bounds the nesting of values skipped for forward compatibility.
 const maxSkipDepth = 4
 
-// skipN skips n values of any type (fields a newer version added).
+// skipN skips n values of any type but extensions (fields a newer version
+// added), nested at most maxSkipDepth deep.
 func (r *reader) skipN(n int) error {
 	for range n {
 		if err := r.skip(0); err != nil {
@@ -368,15 +369,6 @@ func (r *reader) skip(depth int) error {
 		n, err = r.bigEndian(2)
 	case c == 0xc6 || c == 0xdb:
 		n, err = r.bigEndian(4)
-	case c == 0xc7:
-		n, err = r.bigEndian(1)
-		n++
-	case c == 0xc8:
-		n, err = r.bigEndian(2)
-		n++
-	case c == 0xc9:
-		n, err = r.bigEndian(4)
-		n++
 	case c == 0xca || c == 0xce || c == 0xd2:
 		n = 4
 	case c == 0xcb || c == 0xcf || c == 0xd3:
@@ -385,8 +377,10 @@ func (r *reader) skip(depth int) error {
 		n = 1
 	case c == 0xcd || c == 0xd1:
 		n = 2
-	case c >= 0xd4 && c <= 0xd8: // fixext 1, 2, 4, 8, 16 plus the type byte
-		n = 1 + 1<<(c-0xd4)
+	case c >= 0xc7 && c <= 0xc9 || c >= 0xd4 && c <= 0xd8:
+		// The protocol uses no extension type, and the page's decoder
+		// refuses them: a value no client could read is malformed.
+		return malformed("msgpack extension type 0x%02x at byte %d", c, r.off-1)
 	case c == 0xdc:
 		n, err = r.bigEndian(2)
 		container = 1
