@@ -212,7 +212,8 @@ func (d *denyList) word(w string) Rule {
 // matchWords looks for whole-word entries: the whole key ("P.D", "c o n"),
 // each word ("le con"), each word without its leading and trailing digits
 // ("fdp93"), each run of one-letter words ("le c.o.n"), and a one-letter
-// title as the first of several words ("M. Martin").
+// title as the first word when a word of several letters follows ("M.
+// Martin", not the spelled-out "M a e l l e").
 func (d *denyList) matchWords(key, words string) Rule {
 	if r := d.word(key); r != RuleNone {
 		return r
@@ -230,8 +231,8 @@ func (d *denyList) matchWords(key, words string) Rule {
 	for w := range strings.FieldsFuncSeq(words, isSeparator) {
 		if n++; n == 1 {
 			first = w
-		} else if r, ok := d.first[lookalikes(first, true)]; ok && n == 2 {
-			return r
+		} else if r, ok := d.first[lookalikes(first, true)]; ok && n == 2 && utf8.RuneCountInString(w) > 1 {
+			return r // "M. Martin", not "M a e l l e"
 		}
 		if utf8.RuneCountInString(w) == 1 {
 			run.WriteString(w)
