@@ -37,7 +37,7 @@ func TestDecodeClientTypeCodes(t *testing.T) {
 		for _, msg := range [][]byte{
 			mp(t, code),
 			mp(t, code, "x", 1, 2.5),
-			mp(t, code, []any{1, "a"}, map[string]any{"k": 1}, nil, true),
+			mp(t, code, []any{1, "a", []any{[]byte{1}}}, nil, true, -1.5),
 		} {
 			var m ClientMessage
 			if err := DecodeClient(msg, &m); !errors.Is(err, ErrUnknownMessage) {
@@ -57,6 +57,7 @@ func TestDecodeClientTypeCodes(t *testing.T) {
 		{0x92, 0xcd, 0x01, 0x2c, 0xc1},       // [300, <never used byte>]
 		{0x93, 0xcd, 0x01, 0x2c, 0x01},       // 3 elements announced, 2 present
 		{0x92, 0xcd, 0x01, 0x2c, 0xd4, 0, 0}, // an extension type
+		mp(t, 300, map[string]any{"k": 1}),   // a map
 		append(mp(t, 300), 0x00),             // trailing bytes after the array
 	} {
 		var m ClientMessage
@@ -85,7 +86,7 @@ func knownClientMessages() []struct {
 }
 
 func TestDecodeClientTrailingFields(t *testing.T) {
-	extras := []any{nil, true, 7, -3, 1.5, "colour", []byte{1, 2}, []any{1, []any{2}}, map[string]any{"a": 1}}
+	extras := []any{nil, true, 7, -3, 1.5, "colour", []byte{1, 2}, []any{1, []any{2}}, uint64(1) << 40}
 	for _, k := range knownClientMessages() {
 		for n := 0; len(k.fields)+n <= MaxClientFields; n++ {
 			fields := append([]any{}, k.fields...)
@@ -127,6 +128,10 @@ func TestDecodeClientTrailingFields(t *testing.T) {
 	}
 	if err := DecodeClient(mp(t, 2, 1, 0, 0, deep), &m); closeCodeOf(err) != CloseMalformed {
 		t.Errorf("deep trailing value: %v, want malformed", err)
+	}
+	// Maps and extension types are malformed wherever they are.
+	if err := DecodeClient(mp(t, 2, 1, 0, 0, map[string]any{"a": 1}), &m); closeCodeOf(err) != CloseMalformed {
+		t.Errorf("trailing map: %v, want malformed", err)
 	}
 }
 

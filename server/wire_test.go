@@ -112,7 +112,7 @@ func TestForwardCompatibleMessages(t *testing.T) {
 		mp(t, 255, "x"),
 		mp(t, 256),
 		mp(t, 300, "x", 1, 2.5, nil),
-		mp(t, 65535, []any{1, []any{2}}, map[string]any{"k": 1}),
+		mp(t, 65535, []any{1, []any{2, []byte{3}}}, -1, true),
 		mp(t, 1000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), // 16 elements
 	} {
 		rc.send(msg)
@@ -131,7 +131,8 @@ func TestForwardCompatibleMessages(t *testing.T) {
 		{"unknown type with 17 elements", mp(t, 300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)},
 		{"seq beyond uint32", mp(t, 2, uint64(1)<<32, 0.0, 0.0)},
 		{"MOVE without dy", mp(t, 2, 79, 0.0)},
-		{"extension type in a trailing field", append(mp(t, 2, 80, 0.0, 0.0)[:0:0], 0x95, 0x02, 0x50, 0x00, 0x00, 0xd4, 0x01, 0x00)},
+		{"extension type in a trailing field", []byte{0x95, 0x02, 0x50, 0x00, 0x00, 0xd4, 0x01, 0x00}},
+		{"map in a trailing field", mp(t, 2, 81, 0.0, 0.0, map[string]any{"k": 1})},
 	} {
 		rc := rawJoin(t, in, protocol.AppendHello(nil, protocol.Hello{Pseudonym: name()}))
 		rc.send(c.msg)

@@ -562,6 +562,7 @@ func FuzzCheck(f *testing.F) {
 		"Léa", "Mathis_42", "Jean-Baptiste", "ａｄｍｉｎ", "аdmin", "a.d.m.i.n",
 		"L\u200Déa", "\u202Eadmin", "Le\u0301a", "田中さん", "Ελένη", "😀",
 		" L  e a ", "ﬁfi", "fdp93", "Badminton", "\u3164\u3164\u3164", "Léa\xff",
+		"M. Martin", "MmeDurand", "CPE Dupont", "connnnard", "Léo🦊", "M a e l l e", "ᴀdmin",
 	} {
 		f.Add(s)
 	}
