@@ -297,3 +297,29 @@ func TestSpawnSameOnEveryStart(t *testing.T) {
 		t.Errorf("three visitors spawned at one point %v", first[0][0])
 	}
 }
+
+// TestIntentRules: a MOVE direction of length up to 1.001 is accepted (and
+// walks at full speed), a longer one is refused with bad_intent naming its
+// seq; seq 0 is applied like any other, and its ack is 0, as before any.
+func TestIntentRules(t *testing.T) {
+	t.Parallel()
+	in := servertest.Start(t, nil)
+	rc := rawJoin(t, in, protocol.AppendHello(nil, protocol.Hello{Pseudonym: name()}))
+	first := rc.until("a first update", func(*protocol.Update) bool { return true })
+	x0 := first.SelfX
+
+	rc.send(protocol.AppendMove(nil, protocol.Move{Seq: 0, DX: 1}))
+	rc.until("seq 0 applied: the avatar walks east", func(u *protocol.Update) bool { return u.Ack == 0 && u.SelfX > x0+8 })
+
+	rc.send(protocol.AppendMove(nil, protocol.Move{Seq: 5, DX: 1.0009}))
+	rc.until("ack 5", func(u *protocol.Update) bool { return u.Ack == 5 })
+	rc.send(protocol.AppendMove(nil, protocol.Move{Seq: 6, DX: 1.0011}))
+	u := rc.until("bad_intent", hasError(protocol.ErrBadIntent))
+	for _, e := range u.Events {
+		if e.Kind == protocol.EventError && e.Req != 6 {
+			t.Errorf("bad_intent refers to %d, want 6", e.Req)
+		}
+	}
+	rc.send(protocol.AppendMove(nil, protocol.Move{Seq: 7}))
+	rc.until("ack 7 after the refused 6", func(u *protocol.Update) bool { return u.Ack == 7 })
+}
