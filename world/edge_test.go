@@ -78,3 +78,23 @@ func TestSpawnIsUniform(t *testing.T) {
 		}
 	}
 }
+
+// TestGotoTargetAtTheEdge: a GOTO target on the edge (inside [0, width] x
+// [0, height], so not refused) walks to the nearest point an avatar can
+// stand on, a radius inside.
+func TestGotoTargetAtTheEdge(t *testing.T) {
+	t.Parallel()
+	z := openZone(100, 60, nil)
+	g := nav.NewGrid(z.Grid)
+	f := nav.NewFinder(g)
+	for _, to := range []nav.Point{{X: 0, Y: 0}, {X: 100, Y: 30}, {X: 50, Y: 60}, {X: 0.1, Y: 20}} {
+		path, err := f.Path(nil, nav.Point{X: 50, Y: 30}, to, 0.35)
+		if err != nil || len(path) == 0 {
+			t.Fatalf("path to %v: %v, %v", to, path, err)
+		}
+		end := path[len(path)-1]
+		if g.Collides(end, 0.35) || math.Hypot(end.X-to.X, end.Y-to.Y) > 3 {
+			t.Errorf("path to %v ends at %v", to, end)
+		}
+	}
+}
