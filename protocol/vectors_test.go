@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"testing"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -267,5 +268,35 @@ func normalise(u *Update) {
 	}
 	if len(u.Events) == 0 {
 		u.Events = nil
+	}
+}
+
+// TestVectorsInTheDocument: every vector's bytes are shown in
+// docs/PROTOCOL.md, and every hex string the document shows is a vector,
+// so the document cannot drift from the codec.
+func TestVectorsInTheDocument(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "PROTOCOL.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "vectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []vector
+	if err := json.Unmarshal(b, &vs); err != nil {
+		t.Fatal(err)
+	}
+	known := make(map[string]bool)
+	for _, v := range vs {
+		known[v.Hex] = true
+		if !bytes.Contains(doc, []byte("`"+v.Hex+"`")) {
+			t.Errorf("vector %s is not in docs/PROTOCOL.md", v.Name)
+		}
+	}
+	for _, m := range regexp.MustCompile("`([0-9a-f]{16,})`").FindAllSubmatch(doc, -1) {
+		if !known[string(m[1])] {
+			t.Errorf("docs/PROTOCOL.md shows %s…, which is no vector", m[1][:16])
+		}
 	}
 }
