@@ -94,7 +94,9 @@ func clientName(t Type) string {
 	return ""
 }
 
-// Validate reports ErrBadIntent for a direction that is not finite or longer than 1.
+// Validate reports ErrBadIntent for a direction that is not finite or
+// longer than MaxIntentLength (1.001); the world walks a longer-than-1 one
+// that passes at full speed, as a length of 1.
 func (m Move) Validate() (ErrorCode, bool) {
 	if !finite(m.DX) || !finite(m.DY) || math.Hypot(m.DX, m.DY) > MaxIntentLength {
 		return ErrBadIntent, false
