@@ -206,7 +206,8 @@ func BenchmarkDecodeUpdate50(b *testing.B) {
 	for k := range msgs {
 		moves := make([]MoveRec, 50)
 		for j := range moves {
-			moves[j] = MoveRec{ID: uint32(j+1) * 7, X: uint16(1000 + k), Y: uint16(1000 + k)}
+			// +1 then -1: decoding them in turn keeps the client where it was.
+			moves[j] = MoveRec{ID: uint32(j+1) * 7, X: uint16(1001 - k), Y: uint16(1001 - k)}
 		}
 		msgs[k] = mustAppend(b, srv, nil, &Update{Moves: moves})
 	}

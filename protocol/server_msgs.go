@@ -43,8 +43,7 @@ var ErrTooLarge = errors.New("protocol: update too large")
 // UPDATE per tick"; the world's Budget keeps real updates far below.)
 func (v *View) AppendUpdate(b []byte, u *Update) ([]byte, error) {
 	if len(u.Enters) > MaxRecords || len(u.Leaves) > MaxRecords || len(u.Events) > MaxRecords {
-		return b, fmt.Errorf("%d enters, %d leaves, %d events, limit %d each: %w",
-			len(u.Enters), len(u.Leaves), len(u.Events), MaxRecords, ErrTooLarge)
+		return b, tooLarge("records", max(len(u.Enters), len(u.Leaves), len(u.Events)), MaxRecords)
 	}
 	b0 := len(b)
 	b = appendArrayHeader(b, 11)
@@ -81,43 +80,24 @@ func (v *View) AppendUpdate(b []byte, u *Update) ([]byte, error) {
 		slices.SortStableFunc(u.Moves, CompareMoves)
 	}
 
-	// MOVES: a bin of records, written against the view without changing
-	// it (commitMoves does, once the whole update fits). Reserve a 3-byte
-	// bin16 header and patch it.
+	// MOVES: a bin of records, applied to the view as they are written
+	// (refused, they are taken back: unmove). Reserve a 3-byte bin16 header
+	// and patch it.
 	hdr := len(b)
 	b = append(b, 0xc5, 0, 0)
 	start := len(b)
-	var prev uint32
-	j := 0 // merge walk: moves and view are both sorted by id
-	for i, m := range u.Moves {
-		if i > 0 && m.ID == u.Moves[i-1].ID {
-			continue // keep the first (stable sort keeps arrival order; callers send one per id)
-		}
-		for j < len(v.e) && uint32(v.e[j]>>32) < m.ID {
-			j++
-		}
-		if j == len(v.e) || uint32(v.e[j]>>32) != m.ID {
-			continue // not held: nothing to move
-		}
-		old := uint32(v.e[j])
-		if cur := uint32(m.X)<<16 | uint32(m.Y); cur == old {
-			continue
-		}
-		b = appendUvarint(b, uint64(m.ID-prev))
-		b = appendZigzag(b, int64(m.X)-int64(old>>16))
-		b = appendZigzag(b, int64(m.Y)-int64(old&0xffff))
-		prev = m.ID
-	}
+	b = v.appendMoves(b, u.Moves)
 	n := len(b) - start
 	if n > MaxMovesBytes {
-		v.restore()
-		return b[:b0], fmt.Errorf("MOVES of %d bytes over %d: %w", n, MaxMovesBytes, ErrTooLarge)
+		v.unmove(b[start:])
+		return b[:b0], tooLarge("MOVES bytes", n, MaxMovesBytes)
 	}
 	if n <= math.MaxUint8 { // shift down to a bin8 header
 		b[hdr] = 0xc4
 		b[hdr+1] = byte(n)
 		copy(b[hdr+2:], b[start:])
 		b = b[:len(b)-1]
+		start--
 	} else {
 		b[hdr+1], b[hdr+2] = byte(n>>8), byte(n)
 	}
@@ -145,23 +125,11 @@ func (v *View) AppendUpdate(b []byte, u *Update) ([]byte, error) {
 	b = appendUint(b, uint64(u.Crowd))
 	b = appendUint(b, uint64(u.Online))
 	if len(b)-b0 > MaxServerMessage {
-		v.restore()
-		return b[:b0], fmt.Errorf("message of %d bytes over %d: %w", len(b)-b0, MaxServerMessage, ErrTooLarge)
+		v.unmove(b[start : start+n])
+		return b[:b0], tooLarge("message bytes", len(b)-b0, MaxServerMessage)
 	}
 
-	// It fits: the client will hold the new positions, then the enters.
-	j = 0
-	for i, m := range u.Moves {
-		if i > 0 && m.ID == u.Moves[i-1].ID {
-			continue
-		}
-		for j < len(v.e) && uint32(v.e[j]>>32) < m.ID {
-			j++
-		}
-		if j < len(v.e) && uint32(v.e[j]>>32) == m.ID {
-			v.e[j] = uint64(m.ID)<<32 | uint64(m.X)<<16 | uint64(m.Y)
-		}
-	}
+	// It fits: the client will hold the enters too.
 	for _, e := range u.Enters {
 		if e.ID != 0 {
 			v.set(e.ID, e.X, e.Y)
@@ -169,6 +137,66 @@ func (v *View) AppendUpdate(b []byte, u *Update) ([]byte, error) {
 	}
 	v.undo = v.undo[:0]
 	return b, nil
+}
+
+// appendMoves appends the MOVES records of moves (sorted by id) against
+// the view and applies them to it. Moves of avatars the view does not
+// hold, or to where they already are, write nothing.
+func (v *View) appendMoves(b []byte, moves []MoveRec) []byte {
+	var prev uint32
+	j := 0 // merge walk: moves and view are both sorted by id
+	for i, m := range moves {
+		if i > 0 && m.ID == moves[i-1].ID {
+			continue // keep the first (stable sort keeps arrival order; callers send one per id)
+		}
+		for j < len(v.e) && uint32(v.e[j]>>32) < m.ID {
+			j++
+		}
+		if j == len(v.e) || uint32(v.e[j]>>32) != m.ID {
+			continue // not held: nothing to move
+		}
+		old := uint32(v.e[j])
+		cur := uint32(m.X)<<16 | uint32(m.Y)
+		if cur == old {
+			continue
+		}
+		b = appendUvarint(b, uint64(m.ID-prev))
+		b = appendZigzag(b, int64(m.X)-int64(old>>16))
+		b = appendZigzag(b, int64(m.Y)-int64(old&0xffff))
+		prev = m.ID
+		v.e[j] = uint64(m.ID)<<32 | uint64(cur)
+	}
+	return b
+}
+
+// tooLarge is AppendUpdate's error; out of line, it keeps the encoder's
+// loops tight.
+//
+//go:noinline
+func tooLarge(what string, n, limit int) error {
+	return fmt.Errorf("%d %s, over %d: %w", n, what, limit, ErrTooLarge)
+}
+
+// unmove takes back what AppendUpdate did to the view for a refused
+// update: the moves of rec, the MOVES records it wrote (so each new
+// position minus its delta), then the leaves it removed.
+func (v *View) unmove(rec []byte) {
+	r := reader{b: rec}
+	var id uint64
+	j := 0
+	for r.off < len(r.b) {
+		d, _ := r.uvarint() // our own records: well-formed
+		dx, _ := r.uvarint()
+		dy, _ := r.uvarint()
+		id += d
+		for j < len(v.e) && v.e[j]>>32 < id {
+			j++
+		}
+		cur := uint32(v.e[j])
+		x, y := int64(cur>>16)-unzigzag(dx), int64(cur&0xffff)-unzigzag(dy)
+		v.e[j] = id<<32 | uint64(x)<<16 | uint64(y)
+	}
+	v.restore()
 }
 
 // CompareMoves orders move records by avatar id, the order of MOVES.
