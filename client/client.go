@@ -191,6 +191,11 @@ func (c *Client) Welcome() protocol.Welcome {
 // SelfID is the id of this client's avatar.
 func (c *Client) SelfID() uint32 { return c.Welcome().SelfID }
 
+// MaxSpeed is the server's walking speed in m/s, the speed of a MOVE of
+// length 1: WELCOME's max_speed, or protocol.DefaultMaxSpeed (5) from a
+// server that does not send it.
+func (c *Client) MaxSpeed() float64 { return c.Welcome().MaxSpeed }
+
 // Self is this client's avatar's position in metres, as of the last UPDATE
 // (zero before the first one).
 func (c *Client) Self() (x, y float64) {

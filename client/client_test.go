@@ -65,7 +65,7 @@ func TestDialWelcomeAndEcho(t *testing.T) {
 		echoes.Add(1)
 	}})
 	w := c.Welcome()
-	if w.SelfID == 0 || c.SelfID() != w.SelfID || w.Pseudonym != "Lea" || w.TickHz != 20 || w.ZoneID != in.Zone.ID || w.Resumed || w.ResumeToken == "" {
+	if w.SelfID == 0 || c.SelfID() != w.SelfID || w.Pseudonym != "Lea" || w.TickHz != 20 || w.ZoneID != in.Zone.ID || w.Resumed || w.ResumeToken == "" || c.MaxSpeed() != 5 {
 		t.Fatalf("welcome = %+v", w)
 	}
 	if err := c.WaitFor(ctx, func(c *client.Client) bool { return c.Tick() > 0 }); err != nil {
@@ -161,6 +161,9 @@ func TestViewFollowsOthers(t *testing.T) {
 	ctx := testContext(t)
 	a := dial(t, ctx, in.URL, "Anna", client.Options{})
 	b := dial(t, ctx, in.URL, "Bob", client.Options{EventBuffer: 64})
+	if a.MaxSpeed() != 100 {
+		t.Fatalf("MaxSpeed() = %v from a server at 100 m/s", a.MaxSpeed())
+	}
 	for _, c := range []*client.Client{a, b} {
 		if err := c.WaitFor(ctx, func(c *client.Client) bool { return c.Tick() > 0 }); err != nil {
 			t.Fatal(err)

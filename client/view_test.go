@@ -10,7 +10,13 @@ import (
 // encoder plays the server's side: its own protocol.View of what this client holds.
 type encoder struct{ v *protocol.View }
 
-func (e encoder) update(u protocol.Update) []byte { return e.v.AppendUpdate(nil, &u) }
+func (e encoder) update(u protocol.Update) []byte {
+	b, err := e.v.AppendUpdate(nil, &u)
+	if err != nil {
+		panic(err) // the test updates are small
+	}
+	return b
+}
 
 func TestWorldAppliesUpdates(t *testing.T) {
 	t.Parallel()
@@ -21,8 +27,15 @@ func TestWorldAppliesUpdates(t *testing.T) {
 	if m, err := w.decode(welcome); err != nil || m.Type != protocol.TypeWelcome {
 		t.Fatalf("decode WELCOME: %v %v", m, err)
 	}
-	if w.welcome.SelfID != 12 || w.welcome.Pseudonym != "Léa" {
+	if w.welcome.SelfID != 12 || w.welcome.Pseudonym != "Léa" || w.welcome.MaxSpeed != protocol.DefaultMaxSpeed {
 		t.Fatalf("welcome = %+v", w.welcome)
+	}
+	// A server before max_speed sends 9 elements (the header 0x9a becomes
+	// 0x99, the final float64 goes): the speed is the old default, 5 m/s.
+	old := protocol.AppendWelcome(nil, &protocol.Welcome{SessionID: "s-0", SelfID: 12, TickHz: 20, Pseudonym: "Léa", MaxSpeed: 8})
+	old = append([]byte{0x99}, old[1:len(old)-9]...)
+	if m, err := newWorld().decode(old); err != nil || m.Welcome.MaxSpeed != 5 || m.Welcome.SessionID != "s-0" {
+		t.Fatalf("WELCOME without max_speed: %+v, %v", m, err)
 	}
 
 	steps := []struct {

@@ -19,84 +19,84 @@ type ClientMessage struct {
 
 // DecodeClient decodes one client message into m. A *DecodeError means the
 // message is malformed (the server closes with its Code); an error wrapping
-// ErrUnknownMessage means a well-formed array with an unknown type code,
-// which the server reports and otherwise ignores.
+// ErrUnknownMessage means a well-formed array with an unknown type code (up
+// to MaxType), which the server reports and otherwise ignores.
+//
+// The rules of docs/PROTOCOL.md §3: an array of 1 to MaxClientFields
+// elements; every field listed for the type is required (none is optional
+// yet: fields a later version appends will be, each read after
+// f.optional() with its default set in the zeroed message); elements
+// beyond the known fields are skipped, as is an unknown type's payload,
+// but must be valid msgpack, nested at most 4 deep, without extension
+// types; nothing may follow the array.
 func DecodeClient(b []byte, m *ClientMessage) error {
 	if len(b) > MaxClientMessage {
 		return malformed("message of %d bytes over the limit %d", len(b), MaxClientMessage)
 	}
-	r := reader{b: b}
-	n, err := r.arrayHeader(1, 8)
+	f := fields{r: reader{b: b}}
+	n, err := f.r.arrayHeader(1, MaxClientFields)
 	if err != nil {
 		return err
 	}
-	t, err := r.uint(255)
+	t, err := f.r.uint(MaxType)
 	if err != nil {
 		return err
 	}
 	*m = ClientMessage{Type: Type(t)}
-	want := clientArity(m.Type)
-	if want == 0 {
-		return fmt.Errorf("type %d: %w", t, ErrUnknownMessage)
-	}
-	if n != want {
-		return malformed("message type %d has %d elements, want %d", t, n, want)
-	}
+	f.what, f.n = clientName(m.Type), n-1
 	switch m.Type {
 	case TypeHello:
-		if m.Hello.Pseudonym, err = r.str(MaxPseudonymBytes); err != nil {
-			return err
-		}
-		if m.Hello.ResumeToken, err = r.str(MaxTokenBytes); err != nil {
-			return err
-		}
+		f.str(&m.Hello.Pseudonym, MaxPseudonymBytes)
+		f.str(&m.Hello.ResumeToken, MaxTokenBytes)
+		f.optional()
 	case TypeMove:
-		err = decodeSeqXY(&r, &m.Move.Seq, &m.Move.DX, &m.Move.DY)
+		f.u32(&m.Move.Seq)
+		f.float(&m.Move.DX)
+		f.float(&m.Move.DY)
 	case TypeGoto:
-		err = decodeSeqXY(&r, &m.Goto.Seq, &m.Goto.X, &m.Goto.Y)
+		f.u32(&m.Goto.Seq)
+		f.float(&m.Goto.X)
+		f.float(&m.Goto.Y)
 	case TypeOpenHotspot:
-		var req uint64
-		if req, err = r.uint(math.MaxUint32); err != nil {
-			return err
-		}
-		m.OpenHotspot.Req = uint32(req)
-		m.OpenHotspot.ID, err = r.str(MaxIDBytes)
+		f.u32(&m.OpenHotspot.Req)
+		f.str(&m.OpenHotspot.ID, MaxIDBytes)
 	case TypeCloseHotspot:
-		m.CloseHotspot.ID, err = r.str(MaxIDBytes)
+		f.str(&m.CloseHotspot.ID, MaxIDBytes)
+	default:
+		f.optional() // an unknown type's payload is only skipped
 	}
-	if err != nil {
+	if err := f.done(); err != nil {
 		return err
 	}
-	return r.end()
+	if err := f.r.end(); err != nil {
+		return err
+	}
+	if f.what == "" {
+		return fmt.Errorf("type %d: %w", t, ErrUnknownMessage)
+	}
+	return nil
 }
 
-// clientArity is the array length of each client message type, 0 if unknown.
-func clientArity(t Type) int {
+// clientName names each client message type in errors, "" if unknown.
+func clientName(t Type) string {
 	switch t {
-	case TypeHello, TypeOpenHotspot:
-		return 3
-	case TypeMove, TypeGoto:
-		return 4
+	case TypeHello:
+		return "HELLO"
+	case TypeMove:
+		return "MOVE"
+	case TypeGoto:
+		return "GOTO"
+	case TypeOpenHotspot:
+		return "OPEN_HOTSPOT"
 	case TypeCloseHotspot:
-		return 2
+		return "CLOSE_HOTSPOT"
 	}
-	return 0
+	return ""
 }
 
-func decodeSeqXY(r *reader, seq *uint32, x, y *float64) error {
-	s, err := r.uint(math.MaxUint32)
-	if err != nil {
-		return err
-	}
-	*seq = uint32(s)
-	if *x, err = r.number(); err != nil {
-		return err
-	}
-	*y, err = r.number()
-	return err
-}
-
-// Validate reports ErrBadIntent for a direction that is not finite or longer than 1.
+// Validate reports ErrBadIntent for a direction that is not finite or
+// longer than MaxIntentLength (1.001); the world walks a longer-than-1 one
+// that passes at full speed, as a length of 1.
 func (m Move) Validate() (ErrorCode, bool) {
 	if !finite(m.DX) || !finite(m.DY) || math.Hypot(m.DX, m.DY) > MaxIntentLength {
 		return ErrBadIntent, false

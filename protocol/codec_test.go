@@ -115,7 +115,7 @@ func TestViewRoundTrip(t *testing.T) {
 		{3: {2, 2}, 70000: {7, 7}},
 	}
 	for i := range steps {
-		b := srv.AppendUpdate(nil, &steps[i])
+		b := mustAppend(t, srv, nil, &steps[i])
 		var m ServerMessage
 		if err := DecodeServer(b, &m, cli); err != nil {
 			t.Fatalf("step %d: %v", i, err)
@@ -135,7 +135,7 @@ func TestViewRoundTrip(t *testing.T) {
 func TestDecodeServerRejectsUnknownMove(t *testing.T) {
 	srv := NewView()
 	srv.set(5, 0, 0)
-	b := srv.AppendUpdate(nil, &Update{Moves: []MoveRec{{ID: 5, X: 3, Y: 3}}})
+	b := mustAppend(t, srv, nil, &Update{Moves: []MoveRec{{ID: 5, X: 3, Y: 3}}})
 	var m ServerMessage
 	err := DecodeServer(b, &m, NewView())
 	var de *DecodeError
@@ -150,7 +150,7 @@ func TestAppendUpdateNoAlloc(t *testing.T) {
 	for i := uint32(1); i <= 50; i++ {
 		u.Enters = append(u.Enters, Enter{ID: i, Pseudonym: "bot", X: uint16(i), Y: uint16(i)})
 	}
-	buf := v.AppendUpdate(make([]byte, 0, 4096), &u)
+	buf := mustAppend(t, v, make([]byte, 0, 4096), &u)
 	moves := make([]MoveRec, 50)
 	n := 0
 	allocs := testing.AllocsPerRun(100, func() {
@@ -159,7 +159,7 @@ func TestAppendUpdateNoAlloc(t *testing.T) {
 			moves[i] = MoveRec{ID: uint32(i + 1), X: uint16(i + n), Y: uint16(i)}
 		}
 		u := Update{Moves: moves}
-		buf = v.AppendUpdate(buf[:0], &u)
+		buf, _ = v.AppendUpdate(buf[:0], &u)
 	})
 	if allocs != 0 {
 		t.Errorf("AppendUpdate of 50 moves allocates %.0f times", allocs)
@@ -176,7 +176,7 @@ func BenchmarkAppendUpdate50(b *testing.B) {
 	for i := uint32(1); i <= 50; i++ {
 		u.Enters = append(u.Enters, Enter{ID: i * 7, Pseudonym: "bot", X: 1000, Y: 1000})
 	}
-	buf := v.AppendUpdate(nil, &u)
+	buf := mustAppend(b, v, nil, &u)
 	moves := make([]MoveRec, 50)
 	b.ReportAllocs()
 	var bytes int
@@ -186,7 +186,7 @@ func BenchmarkAppendUpdate50(b *testing.B) {
 			moves[j] = MoveRec{ID: uint32(j+1) * 7, X: 1000 + d, Y: 1000 - d}
 		}
 		u := Update{Tick: uint32(i), Moves: moves}
-		buf = v.AppendUpdate(buf[:0], &u)
+		buf = mustAppend(b, v, buf[:0], &u)
 		bytes += len(buf)
 	}
 	b.ReportMetric(float64(bytes)/float64(b.N)/50, "B/avatar")
@@ -199,16 +199,17 @@ func BenchmarkDecodeUpdate50(b *testing.B) {
 		u.Enters = append(u.Enters, Enter{ID: i * 7, Pseudonym: "bot", X: 1000, Y: 1000})
 	}
 	var m ServerMessage
-	if err := DecodeServer(srv.AppendUpdate(nil, &u), &m, cli); err != nil {
+	if err := DecodeServer(mustAppend(b, srv, nil, &u), &m, cli); err != nil {
 		b.Fatal(err)
 	}
 	msgs := make([][]byte, 2)
 	for k := range msgs {
 		moves := make([]MoveRec, 50)
 		for j := range moves {
-			moves[j] = MoveRec{ID: uint32(j+1) * 7, X: uint16(1000 + k), Y: uint16(1000 + k)}
+			// +1 then -1: decoding them in turn keeps the client where it was.
+			moves[j] = MoveRec{ID: uint32(j+1) * 7, X: uint16(1001 - k), Y: uint16(1001 - k)}
 		}
-		msgs[k] = srv.AppendUpdate(nil, &Update{Moves: moves})
+		msgs[k] = mustAppend(b, srv, nil, &Update{Moves: moves})
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -216,4 +217,13 @@ func BenchmarkDecodeUpdate50(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func mustAppend(tb testing.TB, v *View, b []byte, u *Update) []byte {
+	tb.Helper()
+	b, err := v.AppendUpdate(b, u)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }

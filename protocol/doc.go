@@ -13,5 +13,16 @@
 // checked against the bytes that remain and against the limits below before
 // anything is allocated, so a 5-byte message cannot allocate gigabytes.
 //
-// All functions are safe for concurrent use; Encoder values are not.
+// Decoders are forward compatible as the document says: type codes up to
+// MaxType that this version does not know are reported (ErrUnknownMessage),
+// not fatal; client arrays hold up to MaxClientFields elements; fields a
+// later version appends are skipped; a field that later versions made
+// optional takes its default when missing (WELCOME's max_speed). The rules
+// live in one place, the fields reader (fields.go): adding an optional
+// trailing field to a message is one line in its decoder.
+//
+// Encoders refuse what a client could not decode (AppendUpdate returns an
+// error wrapping ErrTooLarge) rather than write a corrupt message.
+//
+// All functions are safe for concurrent use; View values are not.
 package protocol

@@ -68,6 +68,19 @@ func FuzzDecodeClient(f *testing.F) {
 		if !reflect.DeepEqual(m, m2) && !hasNaN(m) {
 			t.Fatalf("round trip: %+v != %+v", m, m2)
 		}
+		// Forward compatibility: one more trailing field (up to 16
+		// elements) changes nothing.
+		if n := int(b[0] & 0x0f); b[0]&0xf0 == 0x90 && n < 15 && len(b)+6 <= MaxClientMessage {
+			longer := append([]byte{0x90 | byte(n+1)}, b[1:]...)
+			longer = append(longer, 0xa5, 'l', 'a', 't', 'e', 'r')
+			var m3 ClientMessage
+			if err := DecodeClient(longer, &m3); err != nil {
+				t.Fatalf("with a trailing field: %v", err)
+			}
+			if !reflect.DeepEqual(m, m3) && !hasNaN(m) {
+				t.Fatalf("with a trailing field: %+v != %+v", m, m3)
+			}
+		}
 	})
 }
 

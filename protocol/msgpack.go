@@ -333,7 +333,10 @@ func (r *reader) uvarint() (uint64, error) {
 // maxSkipDepth bounds the nesting of values skipped for forward compatibility.
 const maxSkipDepth = 4
 
-// skipN skips n values of any type (fields a newer version added).
+// skipN skips n values (fields a newer version added): nil, booleans,
+// numbers, strings, binary data and arrays of them, nested at most
+// maxSkipDepth deep. Maps and extension types are malformed: no message of
+// this protocol uses them.
 func (r *reader) skipN(n int) error {
 	for range n {
 		if err := r.skip(0); err != nil {
@@ -351,15 +354,17 @@ func (r *reader) skip(depth int) error {
 	if err != nil {
 		return err
 	}
-	var n uint64   // bytes to skip, or elements for containers
-	container := 0 // 1 array, 2 map
+	var n uint64 // bytes to skip, or elements of an array
+	array := false
 	switch {
 	case c < 0x80 || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:
 		return nil
 	case c&0xf0 == 0x90:
-		n, container = uint64(c&0x0f), 1
-	case c&0xf0 == 0x80:
-		n, container = uint64(c&0x0f), 2
+		n, array = uint64(c&0x0f), true
+	case c&0xf0 == 0x80 || c == 0xde || c == 0xdf:
+		// No message of this protocol has a map, and a map's keys may be
+		// of any type, which many decoders cannot hold.
+		return malformed("msgpack map at byte %d", r.off-1)
 	case c&0xe0 == 0xa0:
 		n = uint64(c & 0x1f)
 	case c == 0xc4 || c == 0xd9:
@@ -368,15 +373,6 @@ func (r *reader) skip(depth int) error {
 		n, err = r.bigEndian(2)
 	case c == 0xc6 || c == 0xdb:
 		n, err = r.bigEndian(4)
-	case c == 0xc7:
-		n, err = r.bigEndian(1)
-		n++
-	case c == 0xc8:
-		n, err = r.bigEndian(2)
-		n++
-	case c == 0xc9:
-		n, err = r.bigEndian(4)
-		n++
 	case c == 0xca || c == 0xce || c == 0xd2:
 		n = 4
 	case c == 0xcb || c == 0xcf || c == 0xd3:
@@ -385,38 +381,33 @@ func (r *reader) skip(depth int) error {
 		n = 1
 	case c == 0xcd || c == 0xd1:
 		n = 2
-	case c >= 0xd4 && c <= 0xd8: // fixext 1, 2, 4, 8, 16 plus the type byte
-		n = 1 + 1<<(c-0xd4)
+	case c >= 0xc7 && c <= 0xc9 || c >= 0xd4 && c <= 0xd8:
+		// The protocol uses no extension type, and the page's decoder
+		// refuses them: a value no client could read is malformed.
+		return malformed("msgpack extension type 0x%02x at byte %d", c, r.off-1)
 	case c == 0xdc:
 		n, err = r.bigEndian(2)
-		container = 1
+		array = true
 	case c == 0xdd:
 		n, err = r.bigEndian(4)
-		container = 1
-	case c == 0xde:
-		n, err = r.bigEndian(2)
-		container = 2
-	case c == 0xdf:
-		n, err = r.bigEndian(4)
-		container = 2
+		array = true
 	default: // 0xc1 is never used
 		return malformed("invalid msgpack byte 0x%02x at byte %d", c, r.off-1)
 	}
 	if err != nil {
 		return err
 	}
-	if container == 0 {
+	if !array {
 		if n > uint64(len(r.b)-r.off) {
 			return malformed("value of %d bytes in %d", n, len(r.b)-r.off)
 		}
 		r.off += int(n)
 		return nil
 	}
-	elems := n * uint64(container)
-	if elems > uint64(len(r.b)-r.off) {
-		return malformed("container of %d elements in %d bytes", elems, len(r.b)-r.off)
+	if n > uint64(len(r.b)-r.off) {
+		return malformed("array of %d elements in %d bytes", n, len(r.b)-r.off)
 	}
-	for range elems {
+	for range n {
 		if err := r.skip(depth + 1); err != nil {
 			return err
 		}

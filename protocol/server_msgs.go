@@ -2,14 +2,16 @@ package protocol
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 )
 
-// AppendWelcome appends an encoded WELCOME.
+// AppendWelcome appends an encoded WELCOME. A zero MaxSpeed is sent as
+// DefaultMaxSpeed.
 func AppendWelcome(b []byte, w *Welcome) []byte {
-	b = appendArrayHeader(b, 9)
+	b = appendArrayHeader(b, 10)
 	b = appendUint(b, uint64(TypeWelcome))
 	b = appendString(b, w.SessionID)
 	b = appendString(b, w.ResumeToken)
@@ -18,8 +20,13 @@ func AppendWelcome(b []byte, w *Welcome) []byte {
 	b = appendString(b, w.ZoneID)
 	b = appendString(b, w.Build)
 	b = appendString(b, w.Pseudonym)
-	return appendBool(b, w.Resumed)
+	b = appendBool(b, w.Resumed)
+	return appendFloat(b, cmp.Or(w.MaxSpeed, DefaultMaxSpeed))
 }
+
+// ErrTooLarge is wrapped by the error AppendUpdate returns for an update
+// that does not fit the protocol's bounds; the update was not written.
+var ErrTooLarge = errors.New("protocol: update too large")
 
 // AppendUpdate appends an encoded UPDATE and applies it to the view: leaves
 // first, then enters, then moves. Leaves of avatars the view does not hold,
@@ -27,7 +34,18 @@ func AppendWelcome(b []byte, w *Welcome) []byte {
 // avatars it does not hold (dropped) are mended here, so the encoding always
 // matches what the client will hold. u is modified: Moves sorted by ID,
 // Leaves compacted, Enters of held avatars moved to Moves.
-func (v *View) AppendUpdate(b []byte, u *Update) []byte {
+//
+// An update a client could not decode is refused with an error wrapping
+// ErrTooLarge: more than MaxRecords enters, leaves or events, a MOVES
+// binary over MaxMovesBytes, or a message over MaxServerMessage. Then b is
+// returned unchanged and so is the view, so the caller can skip the update
+// and keep the connection consistent. (Splitting it would break "one
+// UPDATE per tick"; the world's Budget keeps real updates far below.)
+func (v *View) AppendUpdate(b []byte, u *Update) ([]byte, error) {
+	if len(u.Enters) > MaxRecords || len(u.Leaves) > MaxRecords || len(u.Events) > MaxRecords {
+		return b, tooLarge("records", max(len(u.Enters), len(u.Leaves), len(u.Events)), MaxRecords)
+	}
+	b0 := len(b)
 	b = appendArrayHeader(b, 11)
 	b = appendUint(b, uint64(TypeUpdate))
 	b = appendUint(b, uint64(u.Tick))
@@ -36,11 +54,14 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 	b = appendUint(b, uint64(u.SelfY))
 
 	// Leaves are applied first; they are written after the moves, so count them now.
-	// u.Leaves is compacted in place to the avatars the view held.
+	// u.Leaves is compacted in place to the avatars the view held; what they
+	// were is kept in v.undo until the update is known to fit.
+	v.undo = v.undo[:0]
 	left := u.Leaves[:0]
 	for _, id := range u.Leaves {
-		if v.remove(id) {
+		if e, ok := v.take(id); ok {
 			left = append(left, id)
+			v.undo = append(v.undo, e)
 		}
 	}
 	u.Leaves = left
@@ -59,14 +80,73 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 		slices.SortStableFunc(u.Moves, CompareMoves)
 	}
 
-	// MOVES: a bin of records. Reserve a 3-byte bin16 header and patch it.
+	// MOVES: a bin of records, applied to the view as they are written
+	// (refused, they are taken back: unmove). Reserve a 3-byte bin16 header
+	// and patch it.
 	hdr := len(b)
 	b = append(b, 0xc5, 0, 0)
 	start := len(b)
+	b = v.appendMoves(b, u.Moves)
+	n := len(b) - start
+	if n > MaxMovesBytes {
+		v.unmove(b[start:])
+		return b[:b0], tooLarge("MOVES bytes", n, MaxMovesBytes)
+	}
+	if n <= math.MaxUint8 { // shift down to a bin8 header
+		b[hdr] = 0xc4
+		b[hdr+1] = byte(n)
+		copy(b[hdr+2:], b[start:])
+		b = b[:len(b)-1]
+		start--
+	} else {
+		b[hdr+1], b[hdr+2] = byte(n>>8), byte(n)
+	}
+
+	b = appendArrayHeader(b, nEnters)
+	for _, e := range u.Enters {
+		if e.ID == 0 {
+			continue
+		}
+		b = appendArrayHeader(b, 5)
+		b = appendUint(b, uint64(e.ID))
+		b = appendString(b, e.Pseudonym)
+		b = appendUint(b, uint64(e.X))
+		b = appendUint(b, uint64(e.Y))
+		b = appendUint(b, uint64(e.Role))
+	}
+	b = appendArrayHeader(b, len(u.Leaves))
+	for _, id := range u.Leaves {
+		b = appendUint(b, uint64(id))
+	}
+	b = appendArrayHeader(b, len(u.Events))
+	for i := range u.Events {
+		b = appendEvent(b, &u.Events[i])
+	}
+	b = appendUint(b, uint64(u.Crowd))
+	b = appendUint(b, uint64(u.Online))
+	if len(b)-b0 > MaxServerMessage {
+		v.unmove(b[start : start+n])
+		return b[:b0], tooLarge("message bytes", len(b)-b0, MaxServerMessage)
+	}
+
+	// It fits: the client will hold the enters too.
+	for _, e := range u.Enters {
+		if e.ID != 0 {
+			v.set(e.ID, e.X, e.Y)
+		}
+	}
+	v.undo = v.undo[:0]
+	return b, nil
+}
+
+// appendMoves appends the MOVES records of moves (sorted by id) against
+// the view and applies them to it. Moves of avatars the view does not
+// hold, or to where they already are, write nothing.
+func (v *View) appendMoves(b []byte, moves []MoveRec) []byte {
 	var prev uint32
 	j := 0 // merge walk: moves and view are both sorted by id
-	for i, m := range u.Moves {
-		if i > 0 && m.ID == u.Moves[i-1].ID {
+	for i, m := range moves {
+		if i > 0 && m.ID == moves[i-1].ID {
 			continue // keep the first (stable sort keeps arrival order; callers send one per id)
 		}
 		for j < len(v.e) && uint32(v.e[j]>>32) < m.ID {
@@ -86,39 +166,37 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 		prev = m.ID
 		v.e[j] = uint64(m.ID)<<32 | uint64(cur)
 	}
-	n := len(b) - start
-	if n <= math.MaxUint8 { // shift down to a bin8 header
-		b[hdr] = 0xc4
-		b[hdr+1] = byte(n)
-		copy(b[hdr+2:], b[start:])
-		b = b[:len(b)-1]
-	} else {
-		b[hdr+1], b[hdr+2] = byte(n>>8), byte(n) // n is bounded by MaxRecords*~9 < 65536
-	}
+	return b
+}
 
-	b = appendArrayHeader(b, nEnters)
-	for _, e := range u.Enters {
-		if e.ID == 0 {
-			continue
+// tooLarge is AppendUpdate's error; out of line, it keeps the encoder's
+// loops tight.
+//
+//go:noinline
+func tooLarge(what string, n, limit int) error {
+	return fmt.Errorf("%d %s, over %d: %w", n, what, limit, ErrTooLarge)
+}
+
+// unmove takes back what AppendUpdate did to the view for a refused
+// update: the moves of rec, the MOVES records it wrote (so each new
+// position minus its delta), then the leaves it removed.
+func (v *View) unmove(rec []byte) {
+	r := reader{b: rec}
+	var id uint64
+	j := 0
+	for r.off < len(r.b) {
+		d, _ := r.uvarint() // our own records: well-formed
+		dx, _ := r.uvarint()
+		dy, _ := r.uvarint()
+		id += d
+		for j < len(v.e) && v.e[j]>>32 < id {
+			j++
 		}
-		b = appendArrayHeader(b, 5)
-		b = appendUint(b, uint64(e.ID))
-		b = appendString(b, e.Pseudonym)
-		b = appendUint(b, uint64(e.X))
-		b = appendUint(b, uint64(e.Y))
-		b = appendUint(b, uint64(e.Role))
-		v.set(e.ID, e.X, e.Y)
+		cur := uint32(v.e[j])
+		x, y := int64(cur>>16)-unzigzag(dx), int64(cur&0xffff)-unzigzag(dy)
+		v.e[j] = id<<32 | uint64(x)<<16 | uint64(y)
 	}
-	b = appendArrayHeader(b, len(u.Leaves))
-	for _, id := range u.Leaves {
-		b = appendUint(b, uint64(id))
-	}
-	b = appendArrayHeader(b, len(u.Events))
-	for i := range u.Events {
-		b = appendEvent(b, &u.Events[i])
-	}
-	b = appendUint(b, uint64(u.Crowd))
-	return appendUint(b, uint64(u.Online))
+	v.restore()
 }
 
 // CompareMoves orders move records by avatar id, the order of MOVES.
@@ -176,152 +254,135 @@ type ServerMessage struct {
 
 // DecodeServer decodes one server message into m, reusing m's slices. An
 // UPDATE is applied to v (which must be the view of this connection), and its
-// moves come out as absolute positions. Unknown event kinds are skipped.
+// moves come out as absolute positions. An error wrapping ErrUnknownMessage
+// is a type code this version does not know (a client ignores it).
+//
+// The rules of docs/PROTOCOL.md §4: every field of WELCOME up to resumed,
+// of UPDATE, of an enter record and of a known event is required;
+// WELCOME's max_speed is optional (DefaultMaxSpeed); elements beyond the
+// known fields are skipped, as are events of unknown kinds.
 func DecodeServer(b []byte, m *ServerMessage, v *View) error {
 	if len(b) > MaxServerMessage {
 		return malformed("message of %d bytes over the limit %d", len(b), MaxServerMessage)
 	}
-	r := reader{b: b}
-	n, err := r.arrayHeader(1, 64)
+	f := fields{r: reader{b: b}}
+	n, err := f.r.arrayHeader(1, maxServerFields)
 	if err != nil {
 		return err
 	}
-	t, err := r.uint(255)
+	t, err := f.r.uint(MaxType)
 	if err != nil {
 		return err
 	}
 	m.Type = Type(t)
+	f.n = n - 1
 	switch m.Type {
 	case TypeWelcome:
-		if n < 9 {
-			return malformed("WELCOME has %d elements, want 9", n)
-		}
-		if err := decodeWelcome(&r, &m.Welcome); err != nil {
-			return err
-		}
-		return r.skipN(n - 9)
+		f.what = "WELCOME"
+		decodeWelcome(&f, &m.Welcome)
 	case TypeUpdate:
-		if n < 11 {
-			return malformed("UPDATE has %d elements, want 11", n)
-		}
-		if err := decodeUpdate(&r, &m.Update, v); err != nil {
-			return err
-		}
-		return r.skipN(n - 11)
+		f.what = "UPDATE"
+		decodeUpdate(&f, &m.Update, v)
+	default:
+		return fmt.Errorf("type %d: %w", t, ErrUnknownMessage)
 	}
-	return fmt.Errorf("type %d: %w", t, ErrUnknownMessage)
+	if err := f.done(); err != nil {
+		return err
+	}
+	return f.r.end()
 }
 
-func decodeWelcome(r *reader, w *Welcome) (err error) {
-	var x uint64
-	if w.SessionID, err = r.str(MaxTokenBytes); err != nil {
-		return err
+func decodeWelcome(f *fields, w *Welcome) {
+	*w = Welcome{MaxSpeed: DefaultMaxSpeed}
+	f.str(&w.SessionID, MaxTokenBytes)
+	f.str(&w.ResumeToken, MaxTokenBytes)
+	f.u32(&w.SelfID)
+	uintField(f, &w.TickHz, 1000)
+	f.str(&w.ZoneID, MaxTextBytes)
+	f.str(&w.Build, MaxTextBytes)
+	f.str(&w.Pseudonym, MaxPseudonymBytes)
+	f.boolean(&w.Resumed)
+	f.optional()
+	f.float(&w.MaxSpeed)
+	if f.err == nil && !(w.MaxSpeed > 0 && w.MaxSpeed <= math.MaxFloat64) {
+		f.fail(malformed("WELCOME max_speed %v is not a positive number", w.MaxSpeed))
 	}
-	if w.ResumeToken, err = r.str(MaxTokenBytes); err != nil {
-		return err
-	}
-	if x, err = r.uint(math.MaxUint32); err != nil {
-		return err
-	}
-	w.SelfID = uint32(x)
-	if x, err = r.uint(1000); err != nil {
-		return err
-	}
-	w.TickHz = uint32(x)
-	if w.ZoneID, err = r.str(MaxTextBytes); err != nil {
-		return err
-	}
-	if w.Build, err = r.str(MaxTextBytes); err != nil {
-		return err
-	}
-	if w.Pseudonym, err = r.str(MaxPseudonymBytes); err != nil {
-		return err
-	}
-	w.Resumed, err = r.boolean()
-	return err
 }
 
-func decodeUpdate(r *reader, u *Update, v *View) error {
-	var x [4]uint64
-	lim := [4]uint64{math.MaxUint32, math.MaxUint32, math.MaxUint16, math.MaxUint16}
-	for i := range x {
-		var err error
-		if x[i], err = r.uint(lim[i]); err != nil {
-			return err
-		}
-	}
-	u.Tick, u.Ack, u.SelfX, u.SelfY = uint32(x[0]), uint32(x[1]), uint16(x[2]), uint16(x[3])
-	moves, err := r.bin(MaxServerMessage)
-	if err != nil {
-		return err
-	}
+// decodeUpdate reads an UPDATE's fields, then applies it to v: leaves,
+// enters, then the moves' deltas. A malformed update may have changed v:
+// the connection is over anyway.
+func decodeUpdate(f *fields, u *Update, v *View) {
+	f.u32(&u.Tick)
+	f.u32(&u.Ack)
+	f.u16(&u.SelfX)
+	f.u16(&u.SelfY)
+	var moves []byte
+	f.bin(&moves, MaxServerMessage)
 	// Enters and leaves come after the moves on the wire but apply before them.
-	n, err := r.arrayHeader(0, MaxRecords)
-	if err != nil {
-		return err
-	}
 	u.Enters = u.Enters[:0]
+	n, _ := f.array(MaxRecords)
 	for range n {
-		if _, err := r.arrayHeader(5, 5); err != nil {
-			return err
-		}
 		var e Enter
-		id, err := r.uint(math.MaxUint32)
-		if err != nil {
-			return err
+		decodeEnter(f, &e)
+		if f.err != nil {
+			return
 		}
-		e.ID = uint32(id)
-		if e.Pseudonym, err = r.str(MaxPseudonymBytes); err != nil {
-			return err
-		}
-		xy := [2]uint64{}
-		for i := range xy {
-			if xy[i], err = r.uint(math.MaxUint16); err != nil {
-				return err
-			}
-		}
-		e.X, e.Y = uint16(xy[0]), uint16(xy[1])
-		role, err := r.uint(255)
-		if err != nil {
-			return err
-		}
-		e.Role = Role(role)
 		u.Enters = append(u.Enters, e)
 	}
-	if n, err = r.arrayHeader(0, MaxRecords); err != nil {
-		return err
-	}
 	u.Leaves = u.Leaves[:0]
+	n, _ = f.array(MaxRecords)
 	for range n {
-		id, err := r.uint(math.MaxUint32)
+		id, err := f.r.uint(math.MaxUint32)
 		if err != nil {
-			return err
+			f.fail(err)
+			return
 		}
 		u.Leaves = append(u.Leaves, uint32(id))
 	}
-	if n, err = r.arrayHeader(0, MaxRecords); err != nil {
-		return err
-	}
 	u.Events = u.Events[:0]
+	n, _ = f.array(MaxRecords)
 	for range n {
 		var e Event
-		known, err := decodeEvent(r, &e)
+		known, err := decodeEvent(f, &e)
 		if err != nil {
-			return err
+			f.fail(err)
+			return
 		}
 		if known {
 			u.Events = append(u.Events, e)
 		}
 	}
-	if x[0], err = r.uint(math.MaxUint32); err != nil {
-		return err
+	f.u32(&u.Crowd)
+	f.u32(&u.Online)
+	if f.err != nil {
+		return
 	}
-	if x[1], err = r.uint(math.MaxUint32); err != nil {
-		return err
-	}
-	u.Crowd, u.Online = uint32(x[0]), uint32(x[1])
+	f.fail(applyUpdate(u, moves, v))
+}
 
-	// Apply: leaves, enters, then the moves' deltas against the view.
+// decodeEnter reads one enter record, [id, pseudonym, x, y, role, ...],
+// recording its error in outer.
+func decodeEnter(outer *fields, e *Enter) {
+	n, err := outer.r.arrayHeader(0, maxRecordFields)
+	if err != nil {
+		outer.fail(err)
+		return
+	}
+	f := outer.sub("enter", n)
+	f.u32(&e.ID)
+	f.str(&e.Pseudonym, MaxPseudonymBytes)
+	f.u16(&e.X)
+	f.u16(&e.Y)
+	uintField(&f, &e.Role, math.MaxUint8)
+	f.optional()
+	f.fail(f.done())
+	outer.join(&f)
+}
+
+// applyUpdate applies a decoded update to v: leaves, enters, then the MOVES
+// binary, whose deltas it turns into absolute positions in u.Moves.
+func applyUpdate(u *Update, moves []byte, v *View) error {
 	for _, id := range u.Leaves {
 		v.remove(id)
 	}
@@ -367,102 +428,73 @@ func decodeUpdate(r *reader, u *Update, v *View) error {
 
 // decodeEvent decodes one event; known is false for an event kind this
 // version does not know, which is skipped whole.
-func decodeEvent(r *reader, e *Event) (known bool, err error) {
-	n, err := r.arrayHeader(1, 32)
+func decodeEvent(outer *fields, e *Event) (known bool, err error) {
+	r := &outer.r
+	n, err := r.arrayHeader(1, maxRecordFields)
 	if err != nil {
 		return false, err
 	}
-	k, err := r.uint(255)
+	k, err := r.uint(math.MaxUint8)
 	if err != nil {
 		return false, err
 	}
 	e.Kind = EventKind(k)
-	want := eventArity(e.Kind)
-	if want == 0 {
+	if eventName(e.Kind) == "" {
 		return false, r.skipN(n - 1)
 	}
-	if n < want {
-		return false, malformed("event kind %d has %d elements, want %d", k, n, want)
-	}
-	var x uint64
+	f := outer.sub(eventName(e.Kind), n-1)
+	defer outer.join(&f)
 	switch e.Kind {
 	case EventHotspotContent:
-		if x, err = r.uint(math.MaxUint32); err != nil {
-			return false, err
+		f.u32(&e.Req)
+		for _, s := range [...]*string{&e.HotspotID, &e.Title, &e.Text, &e.Media, &e.Challenge, &e.Booth} {
+			f.str(s, MaxTextBytes)
 		}
-		e.Req = uint32(x)
-		for _, s := range []*string{&e.HotspotID, &e.Title, &e.Text, &e.Media, &e.Challenge, &e.Booth} {
-			if *s, err = r.str(MaxTextBytes); err != nil {
-				return false, err
-			}
-		}
-		if x, err = r.uint(math.MaxUint32); err != nil {
-			return false, err
-		}
-		e.Viewers = uint32(x)
+		f.u32(&e.Viewers)
 	case EventHotspotDiscovered:
-		if e.HotspotID, err = r.str(MaxIDBytes); err != nil {
-			return false, err
-		}
-		if x, err = r.uint(math.MaxUint32); err != nil {
-			return false, err
-		}
-		e.AvatarID = uint32(x)
-		if e.Pseudonym, err = r.str(MaxPseudonymBytes); err != nil {
-			return false, err
-		}
+		f.str(&e.HotspotID, MaxIDBytes)
+		f.u32(&e.AvatarID)
+		f.str(&e.Pseudonym, MaxPseudonymBytes)
 	case EventHotspotViewers:
-		if e.HotspotID, err = r.str(MaxIDBytes); err != nil {
-			return false, err
-		}
-		if x, err = r.uint(math.MaxUint32); err != nil {
-			return false, err
-		}
-		e.Viewers = uint32(x)
+		f.str(&e.HotspotID, MaxIDBytes)
+		f.u32(&e.Viewers)
 	case EventError:
-		if x, err = r.uint(math.MaxUint16); err != nil {
-			return false, err
-		}
-		e.Code = ErrorCode(x)
-		if x, err = r.uint(math.MaxUint32); err != nil {
-			return false, err
-		}
-		e.Req = uint32(x)
-		if e.Message, err = r.str(MaxTextBytes); err != nil {
-			return false, err
-		}
+		uintField(&f, &e.Code, math.MaxUint16)
+		f.u32(&e.Req)
+		f.str(&e.Message, MaxTextBytes)
 	case EventPath:
-		if x, err = r.uint(math.MaxUint32); err != nil {
-			return false, err
-		}
-		e.Req = uint32(x)
-		m, err := r.arrayHeader(0, MaxRecords)
-		if err != nil {
-			return false, err
-		}
-		if m%2 != 0 {
-			return false, malformed("PATH has an odd number of coordinates")
-		}
-		e.Path = make([]uint16, m)
-		for i := range e.Path {
-			if x, err = r.uint(math.MaxUint16); err != nil {
-				return false, err
+		f.u32(&e.Req)
+		if m, ok := f.array(MaxRecords); ok {
+			if m%2 != 0 {
+				return false, malformed("PATH has an odd number of coordinates")
 			}
-			e.Path[i] = uint16(x)
+			e.Path = make([]uint16, m)
+			for i := range e.Path {
+				x, err := f.r.uint(math.MaxUint16)
+				if err != nil {
+					return false, err
+				}
+				e.Path[i] = uint16(x)
+			}
 		}
 	}
-	return true, r.skipN(n - want)
+	f.fail(f.done())
+	return true, f.err
 }
 
-// eventArity is the array length of each event kind, 0 if unknown.
-func eventArity(k EventKind) int {
+// eventName names each event kind in errors, "" if unknown.
+func eventName(k EventKind) string {
 	switch k {
 	case EventHotspotContent:
-		return 9
-	case EventHotspotDiscovered, EventError:
-		return 4
-	case EventHotspotViewers, EventPath:
-		return 3
+		return "HOTSPOT_CONTENT"
+	case EventHotspotDiscovered:
+		return "HOTSPOT_DISCOVERED"
+	case EventHotspotViewers:
+		return "HOTSPOT_VIEWERS"
+	case EventError:
+		return "ERROR"
+	case EventPath:
+		return "PATH"
 	}
-	return 0
+	return ""
 }

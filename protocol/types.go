@@ -6,8 +6,9 @@ const Subprotocol = "usine.v1"
 // SubprotocolPrefix is what every version of this protocol starts with.
 const SubprotocolPrefix = "usine.v"
 
-// Type is a message type code, the first element of every message array.
-type Type uint8
+// Type is a message type code, the first element of every message array;
+// codes go up to MaxType.
+type Type uint16
 
 // Client to server.
 const (
@@ -20,7 +21,7 @@ const (
 
 // Server to client.
 const (
-	TypeWelcome Type = 64 // [64, session_id, resume_token, self_id, tick_hz, zone_id, build, pseudonym, resumed]
+	TypeWelcome Type = 64 // [64, session_id, resume_token, self_id, tick_hz, zone_id, build, pseudonym, resumed, max_speed]
 	TypeUpdate  Type = 65 // [65, tick, ack, self_x, self_y, moves, enters, leaves, events, crowd, online]
 )
 
@@ -67,7 +68,15 @@ type Welcome struct {
 	Build       string
 	Pseudonym   string // as the server normalised it
 	Resumed     bool
+	// MaxSpeed is the server's walking speed in m/s, the speed of a MOVE
+	// of length 1 (an optional field: DefaultMaxSpeed when a server does
+	// not send it).
+	MaxSpeed float64
 }
+
+// DefaultMaxSpeed is the walking speed, in m/s, of a server whose WELCOME
+// does not carry max_speed (those before it was added).
+const DefaultMaxSpeed = 5.0
 
 // Role says what an avatar is; clients draw them differently.
 type Role uint8

@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"testing"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -26,6 +28,10 @@ type vector struct {
 	Value      any        `json:"value"`
 	ViewBefore [][]uint32 `json:"view_before,omitempty"`
 	Moves      [][]uint32 `json:"moves,omitempty"`
+	// DecodeOnly marks a message of another version (an older server,
+	// fields a later version appends): decoders must read it as the
+	// message of this version it describes, encoders never write it.
+	DecodeOnly bool `json:"decode_only,omitempty"`
 }
 
 type vectorCase struct {
@@ -33,6 +39,7 @@ type vectorCase struct {
 	client *ClientMessage
 	server *ServerMessage
 	view   [][]uint32 // server: view before
+	raw    []byte     // decode-only: the bytes, which decode to client or server
 }
 
 func vectorCases() []vectorCase {
@@ -44,9 +51,8 @@ func vectorCases() []vectorCase {
 		{name: "goto", client: &ClientMessage{Type: TypeGoto, Goto: Goto{Seq: 9, X: 120.5, Y: 64.25}}},
 		{name: "open_hotspot", client: &ClientMessage{Type: TypeOpenHotspot, OpenHotspot: OpenHotspot{Req: 3, ID: "h-042"}}},
 		{name: "close_hotspot", client: &ClientMessage{Type: TypeCloseHotspot, CloseHotspot: CloseHotspot{ID: "h-042"}}},
-		{name: "welcome", server: &ServerMessage{Type: TypeWelcome, Welcome: Welcome{
-			SessionID: "s-5f2a9c", ResumeToken: "q3xSJ1m0GkWcO2mB0hC7Xw", SelfID: 12, TickHz: 20,
-			ZoneID: "usine-extraordinaire@3f9a1c0b7d2e", Build: "v1-dev", Pseudonym: "Léa"}}},
+		{name: "welcome", server: &ServerMessage{Type: TypeWelcome, Welcome: welcomeVector}},
+		{name: "welcome_fast", server: &ServerMessage{Type: TypeWelcome, Welcome: fastWelcome}},
 		{name: "update_self_only", server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1200, Ack: 7, SelfX: 1928, SelfY: 1030, Online: 2}}},
 		{name: "update_enter", server: &ServerMessage{Type: TypeUpdate, Update: Update{
@@ -70,7 +76,68 @@ func vectorCases() []vectorCase {
 			Crowd: 0, Online: 3}}},
 		{name: "update_crowd", view: [][]uint32{{9, 1900, 1104}}, server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1204, Ack: 8, SelfX: 1936, SelfY: 1024, Crowd: 1430, Online: 2212}}},
+
+		// Decode-only: what decoders must accept from other versions.
+		{name: "hello_later_fields", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa"}},
+			raw: rawArray(uint64(TypeHello), "Léa", "", uint64(0xff8800), uint64(3))},
+		{name: "move_later_fields", client: &ClientMessage{Type: TypeMove, Move: Move{Seq: 7, DX: 0.6, DY: -0.8}},
+			raw: rawArray(uint64(TypeMove), uint64(7), 0.6, -0.8, nil, []any{uint64(1), "x"})},
+		{name: "welcome_without_max_speed", server: &ServerMessage{Type: TypeWelcome, Welcome: withSpeed(welcomeVector, DefaultMaxSpeed)},
+			raw: rawArray(uint64(TypeWelcome), "s-5f2a9c", "q3xSJ1m0GkWcO2mB0hC7Xw", uint64(12), uint64(20),
+				"usine-extraordinaire@3f9a1c0b7d2e", "v1-dev", "Léa", false)},
+		{name: "welcome_later_fields", server: &ServerMessage{Type: TypeWelcome, Welcome: fastWelcome},
+			raw: rawArray(uint64(TypeWelcome), "s-5f2a9c", "q3xSJ1m0GkWcO2mB0hC7Xw", uint64(12), uint64(20),
+				"usine-extraordinaire@3f9a1c0b7d2e", "v1-dev", "Léa", true, 8.0, "later", []any{uint64(1), uint64(2)})},
+		{name: "update_enter_later_fields", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1201, Ack: 7, SelfX: 1932, SelfY: 1027,
+			Enters: []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: RoleProfessional}},
+			Events: []Event{{Kind: EventHotspotViewers, HotspotID: "h-042", Viewers: 2}},
+			Online: 3}},
+			raw: rawArray(uint64(TypeUpdate), uint64(1201), uint64(7), uint64(1932), uint64(1027), []byte{},
+				[]any{
+					[]any{uint64(5), "Tom", uint64(2000), uint64(1000), uint64(0), uint64(0xff8800), uint64(3)},
+					[]any{uint64(9), "Inès", uint64(1900), uint64(1100), uint64(1), uint64(0x3366ff), uint64(1), "later"},
+				},
+				[]any{}, []any{[]any{uint64(3), "h-042", uint64(2), "later"}, []any{uint64(200), "an unknown event kind"}},
+				uint64(0), uint64(3), "later")},
 	}
+}
+
+var welcomeVector = Welcome{
+	SessionID: "s-5f2a9c", ResumeToken: "q3xSJ1m0GkWcO2mB0hC7Xw", SelfID: 12, TickHz: 20,
+	ZoneID: "usine-extraordinaire@3f9a1c0b7d2e", Build: "v1-dev", Pseudonym: "Léa", MaxSpeed: 5}
+
+// fastWelcome: a resumed session on a server started with -max-speed 8.
+var fastWelcome = func() Welcome { w := withSpeed(welcomeVector, 8); w.Resumed = true; return w }()
+
+func withSpeed(w Welcome, s float64) Welcome { w.MaxSpeed = s; return w }
+
+// rawArray encodes a message as this package's encoders would (smallest
+// integer forms, float64, str and bin families), for decode-only vectors.
+func rawArray(v ...any) []byte { return appendRaw(nil, v) }
+
+func appendRaw(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, 0xc0)
+	case bool:
+		return appendBool(b, x)
+	case uint64:
+		return appendUint(b, x)
+	case float64:
+		return appendFloat(b, x)
+	case string:
+		return appendString(b, x)
+	case []byte:
+		return append(appendBinHeader(b, len(x)), x...)
+	case []any:
+		b = appendArrayHeader(b, len(x))
+		for _, e := range x {
+			b = appendRaw(b, e)
+		}
+		return b
+	}
+	panic(fmt.Sprintf("appendRaw: %T", v))
 }
 
 func viewFrom(rows [][]uint32) *View {
@@ -82,6 +149,9 @@ func viewFrom(rows [][]uint32) *View {
 }
 
 func encodeCase(c vectorCase) []byte {
+	if c.raw != nil {
+		return c.raw
+	}
 	if c.client != nil {
 		m := c.client
 		switch m.Type {
@@ -101,7 +171,11 @@ func encodeCase(c vectorCase) []byte {
 		return AppendWelcome(nil, &c.server.Welcome)
 	}
 	u := c.server.Update // copy: encoding may append to Moves
-	return viewFrom(c.view).AppendUpdate(nil, &u)
+	b, err := viewFrom(c.view).AppendUpdate(nil, &u)
+	if err != nil {
+		panic(err) // the vectors are small
+	}
+	return b
 }
 
 // generic turns msgpack-decoded values into JSON-friendly ones (bin as hex).
@@ -126,11 +200,14 @@ func TestVectors(t *testing.T) {
 		if err := msgpack.Unmarshal(b, &val); err != nil {
 			t.Fatalf("%s: reference decoder rejects our encoding: %v", c.name, err)
 		}
-		vec := vector{Name: c.name, Dir: "c2s", Hex: hex.EncodeToString(b), Value: generic(val)}
+		vec := vector{Name: c.name, Dir: "c2s", Hex: hex.EncodeToString(b), Value: generic(val), DecodeOnly: c.raw != nil}
 		if c.server != nil {
 			vec.Dir = "s2c"
 			vec.ViewBefore = c.view
 			for _, m := range c.server.Update.Moves {
+				if c.raw != nil {
+					break
+				}
 				vec.Moves = append(vec.Moves, []uint32{m.ID, uint32(m.X), uint32(m.Y)})
 			}
 		}
@@ -191,5 +268,35 @@ func normalise(u *Update) {
 	}
 	if len(u.Events) == 0 {
 		u.Events = nil
+	}
+}
+
+// TestVectorsInTheDocument: every vector's bytes are shown in
+// docs/PROTOCOL.md, and every hex string the document shows is a vector,
+// so the document cannot drift from the codec.
+func TestVectorsInTheDocument(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "PROTOCOL.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "vectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []vector
+	if err := json.Unmarshal(b, &vs); err != nil {
+		t.Fatal(err)
+	}
+	known := make(map[string]bool)
+	for _, v := range vs {
+		known[v.Hex] = true
+		if !bytes.Contains(doc, []byte("`"+v.Hex+"`")) {
+			t.Errorf("vector %s is not in docs/PROTOCOL.md", v.Name)
+		}
+	}
+	for _, m := range regexp.MustCompile("`([0-9a-f]{16,})`").FindAllSubmatch(doc, -1) {
+		if !known[string(m[1])] {
+			t.Errorf("docs/PROTOCOL.md shows %s…, which is no vector", m[1][:16])
+		}
 	}
 }

@@ -16,7 +16,8 @@ import (
 // so applying them is one merge walk, and an idle connection's view costs 8
 // bytes per avatar in it.
 type View struct {
-	e []uint64 // id<<32 | x<<16 | y, sorted by id
+	e    []uint64 // id<<32 | x<<16 | y, sorted by id
+	undo []uint64 // entries AppendUpdate removed, put back if the update is refused
 }
 
 // NewView returns an empty view.
@@ -55,11 +56,27 @@ func (v *View) Reset() { v.e = v.e[:0] }
 
 // remove deletes an avatar and reports whether it was there.
 func (v *View) remove(id uint32) bool {
-	i, ok := v.find(id)
-	if ok {
-		v.e = slices.Delete(v.e, i, i+1)
-	}
+	_, ok := v.take(id)
 	return ok
+}
+
+// take deletes an avatar and returns its entry.
+func (v *View) take(id uint32) (uint64, bool) {
+	i, ok := v.find(id)
+	if !ok {
+		return 0, false
+	}
+	e := v.e[i]
+	v.e = slices.Delete(v.e, i, i+1)
+	return e, true
+}
+
+// restore puts back the entries in undo.
+func (v *View) restore() {
+	for _, e := range v.undo {
+		v.set(uint32(e>>32), uint16(e>>16), uint16(e))
+	}
+	v.undo = v.undo[:0]
 }
 
 // set inserts or overwrites an avatar's position.
@@ -74,4 +91,4 @@ func (v *View) set(id uint32, x, y uint16) {
 }
 
 // Compact releases spare capacity, for a connection going idle.
-func (v *View) Compact() { v.e = slices.Clip(v.e) }
+func (v *View) Compact() { v.e, v.undo = slices.Clip(v.e), nil }

@@ -141,7 +141,15 @@ func (c *conn) writeLoop() {
 			if c.view == nil {
 				c.view = protocol.NewView()
 			}
-			*bp = c.view.AppendUpdate((*bp)[:0], &c.upd)
+			var err error
+			if *bp, err = c.view.AppendUpdate((*bp)[:0], &c.upd); err != nil {
+				// Never with the world's Budget (see world.Config). The view
+				// is unchanged, so later moves stay right; what this update
+				// alone carried (enters, leaves, events) is lost.
+				c.srv.metrics.drops.WithLabelValues("update_too_large").Inc()
+				c.log.Error("update skipped", "err", err)
+				continue
+			}
 			msg = *bp
 		}
 		if err := c.write(msg); err != nil {

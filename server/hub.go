@@ -261,6 +261,7 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 		Build:       h.srv.cfg.Build,
 		Pseudonym:   s.display,
 		Resumed:     resumed,
+		MaxSpeed:    h.world.Config().MaxSpeed,
 	}), h.world.Tick(), protocol.Quantise(s.pos.X), protocol.Quantise(s.pos.Y))
 	h.srv.metrics.sessions.Set(float64(len(h.byToken)))
 	return joinResult{}

@@ -32,10 +32,17 @@ type Config struct {
 }
 
 // Limits Config values must respect.
+//
+// maxBudget bounds the avatars a viewer holds, hence the moves of one
+// UPDATE (one record per held avatar, merged ticks included). A record
+// takes at most 11 bytes (id delta 5, dx and dy 3 each): 4096 x 11 =
+// 45,056 bytes, within the MOVES binary's 16-bit length
+// (protocol.MaxMovesBytes, 65,535), so the encoder never refuses an update
+// for its moves.
 const (
 	maxTickRate = 1000
 	maxSpeed    = 100    // m/s
-	maxBudget   = 4096   // protocol.MaxRecords is 16384 per update
+	maxBudget   = 4096   // see above: 4096 x 11 bytes <= protocol.MaxMovesBytes
 	maxView     = 1000.0 // m
 	maxCell     = 1024.0 // m
 	minCell     = 1.0    // m

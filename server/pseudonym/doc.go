@@ -15,26 +15,39 @@
 //     Since "I" and "l" cannot be told apart in most fonts, i and l are one
 //     letter in the key; "Lia" and "Ila" therefore count as the same name.
 //
-// A pseudonym is refused (an *Error with a Reason and a French Message that
-// fits a WebSocket close reason) when, after normalisation:
+// A pseudonym is refused with an *Error: a Reason (the category: the
+// server closes Forbidden with 4012, the others with 4010), a Rule (what
+// exactly) and a French Message written for a 12-year-old that says what to
+// change, with an example, and fits a WebSocket close reason. After
+// normalisation:
 //
 //   - TooShort, TooLong: it has fewer than 3 or more than 20 runes
-//     (Config.MinLen, Config.MaxLen).
+//     (Config.MinLen, Config.MaxLen), or the raw input is over
+//     64+16*MaxLen bytes (384 by default).
 //   - BadCharacters: it holds anything but letters, combining marks on
 //     letters (three at most), ASCII digits and the separators space, "-",
-//     "_", "." (not at an end, not two in a row). That refuses emoji,
-//     punctuation, "@", control and format characters (zero width joiners,
-//     bidi overrides), Hangul fillers and other invisible letters. Letters
-//     must come from one script, or from Han with kana (Japanese) or with
-//     Hangul (Korean): "аdmin" with a Cyrillic "а" is refused. Latin
-//     letters are limited to Basic Latin up to Latin Extended-B and Latin
-//     Extended Additional; IPA and small capitals ("ᴀᴅᴍɪɴ") are refused.
-//     There must be a letter, at most 4 digits (a phone number or a
-//     postcode is personal data), and no web-address shape ("www.x",
-//     "site.fr").
-//   - Forbidden: its key matches the deny-list, the embedded deny.txt plus
-//     Config.Deny: insults, slurs, sexual and drug terms common among French
-//     teenagers, and impersonation of the staff ("admin", "modo", "prof").
+//     "_", "." (not at an end, not two in a row). The Rule says which:
+//     RuleEmoji ("Léo🦊"), RuleSymbol (punctuation and symbols, "!", "'",
+//     "@": quoted in the message), RuleLetter (Latin letters outside Basic
+//     Latin to Latin Extended-B and Latin Extended Additional: IPA and
+//     small capitals, "ᴀᴅᴍɪɴ"), RuleDigitForm (digits other than 0-9),
+//     RuleInvisible (control and format characters: zero width joiners,
+//     bidi overrides, Hangul fillers, variation selectors, bytes that are
+//     not UTF-8), RuleMarks (a mark without a letter, more than three on
+//     one), RuleSeparator. Letters must come from one script, or from Han
+//     with kana (Japanese) or with Hangul (Korean): "аdmin" with a Cyrillic
+//     "а" is RuleMixedScripts. There must be a letter (RuleNoLetter), at
+//     most 4 digits (RuleDigits: a phone number or a postcode is personal
+//     data), and no web-address shape ("www.x", "site.fr": RuleLink).
+//   - Forbidden: it matches the deny-list, the embedded deny.txt plus
+//     Config.Deny: RuleStaff for the titles of school and fair staff,
+//     alone or with a name ("Mme Durand", "M. Martin", "CPE Dupont",
+//     "Dr.Who"), staff roles ("admin", "modo", "prof") and the fair's own
+//     name ("Usine Extraordinaire", "Usine Extra"), whatever the spacing
+//     ("MmeDurand", "M.Martin", "C.P.E"); RuleDenied for insults, slurs,
+//     sexual and drug terms common among French teenagers. A pseudonym
+//     that breaks the separator rule but names a title ("M. Martin", whose
+//     ". " is two separators) is told about the title.
 //
 // # Deny-list matching and the Scunthorpe problem
 //
@@ -43,7 +56,17 @@
 // refused anywhere in the key, even across words ("salepute"); a shorter
 // one ("con", "pd", "fdp") only as a whole word, as a word with digits
 // around it ("fdp93"), as the whole key ("P.D") or as a run of one-letter
-// words ("le c.o.n").
+// words ("le c.o.n"). Words are also split where the case changes
+// ("LeCon", "MmeDurand", "CPEDupont"). "^word" entries match the start of
+// the pseudonym glued or not ("mmedurand"), without look-alike mapping
+// (the key of "mlle" is that of "Milena"'s first letters); the one-letter
+// title "=m" matches a first word "M" followed by others ("M. Martin",
+// "M Martin"), not an initial at the end ("Léa M").
+//
+// Repeated letters are folded on both sides ("connnnard", "cooon",
+// "puuute" hit "connard", "con", "pute"), but a hit in the folded form
+// counts only where a repeat was folded: "Mie" has no repeat, so it is not
+// read as "Mlle" (whose folded key is "mie").
 //
 // Substring matching refuses innocent names that contain an entry: the
 // Scunthorpe problem. Digit and i/l mapping makes it worse, since more
@@ -64,10 +87,14 @@
 // handle what slips through; a name-calling pseudonym shown to a whole
 // class does more harm. Entries that are mostly innocent words
 // ("héroïne", "chatte", "anal" in "analyse", "canal") are left out rather
-// than refused everywhere. TestOrdinaryNames lists the names that must pass;
-// add to it when a real name is refused, and fix deny.txt with "!" or "=".
+// than refused everywhere. testdata/ordinary.txt lists the names that must
+// pass (TestOrdinaryNames), testdata/blocked.txt what must be refused and
+// with which rule (TestBlockedCorpus); add to them when a real name is
+// refused or an insult slips through, and fix deny.txt with "!" or "=".
 //
-// Known limits: look-alikes are mapped for Latin, Greek and Cyrillic only
+// Known limits: titles glued to a name in lower case are caught only for
+// "mme", "mlle" and "cpe" ("drmartin" and "aedmartin" pass, since "Drake"
+// and "Aedan" must); look-alikes are mapped for Latin, Greek and Cyrillic only
 // (a name written only in Cherokee or Armenian letters drawn like Latin
 // ones gets its own key), "rn" is not read as "m", the apostrophe of
 // "N'Golo" is refused, and the deny-list cannot see meaning: it will not

@@ -12,12 +12,12 @@ func ExampleChecker_Check() {
 	if err != nil {
 		panic(err)
 	}
-	for _, s := range []string{"  Léa   Martin ", "LEA MARTIN", "ａｄｍｉｎ", "Léa😀"} {
+	for _, s := range []string{"  Léa   Martin ", "LEA MARTIN", "ａｄｍｉｎ", "Léo🦊", "M. Martin"} {
 		display, key, err := c.Check(s)
 		var e *pseudonym.Error
 		if errors.As(err, &e) {
 			// Close the connection with e.Message as the reason.
-			fmt.Printf("%q: %v: %s\n", s, e.Reason, e.Message)
+			fmt.Printf("%q: %v, %v: %s\n", s, e.Reason, e.Rule, e.Message)
 			continue
 		}
 		fmt.Printf("%q: shown as %q, key %q\n", s, display, key)
@@ -25,6 +25,7 @@ func ExampleChecker_Check() {
 	// Output:
 	// "  Léa   Martin ": shown as "Léa Martin", key "ieamartin"
 	// "LEA MARTIN": shown as "LEA MARTIN", key "ieamartin"
-	// "ａｄｍｉｎ": forbidden: Ce pseudonyme n'est pas autorisé : choisis-en un autre.
-	// "Léa😀": bad_characters: Utilise des lettres d'un même alphabet, 4 chiffres au plus, et - _ . ou espace entre les mots.
+	// "ａｄｍｉｎ": forbidden, staff: Ce pseudonyme est réservé à l'équipe : pas de titre comme « M. », « Mme », « Prof » ou « Admin ».
+	// "Léo🦊": bad_characters, emoji: Les émojis comme « 🦊 » ne sont pas acceptés : écris seulement des lettres, par exemple « Léo ».
+	// "M. Martin": forbidden, staff: Ce pseudonyme est réservé à l'équipe : pas de titre comme « M. », « Mme », « Prof » ou « Admin ».
 }

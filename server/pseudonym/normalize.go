@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -79,8 +80,10 @@ func isSeparator(r rune) bool {
 // (or a script family such as Han with kana), their combining marks, ASCII
 // digits and separators that are neither at an end nor doubled. Everything
 // else, emoji, punctuation, symbols, control and format characters (zero
-// width joiners, bidi overrides), invisible fillers, is refused.
-func (c *Checker) validate(d string) (st stats, ok bool) {
+// width joiners, bidi overrides), invisible fillers, is refused: the rule
+// says which, bad is the first offending rune (-1 when none is to blame,
+// as for mixed scripts found at the end).
+func (c *Checker) validate(d string) (st stats, rule Rule, bad rune) {
 	const (
 		start = iota
 		letter
@@ -95,17 +98,17 @@ func (c *Checker) validate(d string) (st stats, ok bool) {
 		switch {
 		case isSeparator(r):
 			if last == start || last == sep {
-				return st, false
+				return st, RuleSeparator, r
 			}
 			last = sep
 		case '0' <= r && r <= '9':
 			st.digits++
 			last = digit
-		case invisible(r):
-			return st, false
-		case unicode.In(r, unicode.Mn, unicode.Mc):
+		case invisible(r) || unicode.In(r, unicode.C) || r == utf8.RuneError:
+			return st, RuleInvisible, r
+		case unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me):
 			if last != letter && last != mark {
-				return st, false
+				return st, RuleMarks, r
 			}
 			if last == mark {
 				marks++
@@ -113,30 +116,43 @@ func (c *Checker) validate(d string) (st stats, ok bool) {
 				marks = 1
 			}
 			if marks > maxMarks {
-				return st, false
+				return st, RuleMarks, r
 			}
 			if !unicode.Is(unicode.Inherited, r) {
 				name := c.scriptOf(r)
-				if name == "" || !set.add(name) {
-					return st, false
+				if name == "" {
+					return st, RuleMarks, r
+				}
+				if !set.add(name) {
+					return st, RuleMixedScripts, r
 				}
 			}
 			last = mark
 		case unicode.IsLetter(r):
 			name := c.scriptOf(r)
-			if name == "" || !set.add(name) {
-				return st, false
+			if name == "" {
+				return st, RuleLetter, r
+			}
+			if !set.add(name) {
+				return st, RuleMixedScripts, r
 			}
 			st.letters++
 			last = letter
+		case unicode.IsDigit(r) || unicode.Is(unicode.N, r):
+			return st, RuleDigitForm, r
+		case isEmoji(r):
+			return st, RuleEmoji, r
 		default:
-			return st, false
+			return st, RuleSymbol, r
 		}
 	}
-	if last == sep || !set.compatible() {
-		return st, false
+	if last == sep {
+		return st, RuleSeparator, -1
 	}
-	return st, true
+	if !set.compatible() {
+		return st, RuleMixedScripts, -1
+	}
+	return st, RuleNone, -1
 }
 
 // invisible reports default-ignorable code points that are not format

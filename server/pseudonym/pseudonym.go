@@ -36,10 +36,13 @@ func (r Reason) String() string {
 // reason, whose limit is 123 bytes.
 const maxMessage = 120
 
-// Error is returned for a refused pseudonym. Message is the French sentence
-// shown to the pupil, at most 120 bytes.
+// Error is returned for a refused pseudonym. Reason is the category (the
+// close code: Forbidden is 4012, the others 4010), Rule the precise rule,
+// Message the French sentence shown to the pupil, at most 120 bytes, which
+// says what to change.
 type Error struct {
 	Reason  Reason
+	Rule    Rule
 	Message string
 }
 
@@ -69,7 +72,8 @@ const (
 type Checker struct {
 	minLen, maxLen int
 	maxInput       int // bytes of raw input looked at; beyond it is TooLong
-	messages       [Forbidden + 1]string
+	messages       [RuleDenied + 1]string
+	generic        map[Rule]string // messages of the rules that quote a character, without it
 	scripts        []script
 	deny           denyList
 }
@@ -95,17 +99,9 @@ func New(cfg Config) (*Checker, error) {
 	// around the name are trimmed. It bounds the work done on hostile input.
 	c.maxInput = 64 + 16*c.maxLen
 
-	c.messages = [...]string{
-		OK:            "",
-		TooShort:      fmt.Sprintf("Ton pseudonyme est trop court : il faut au moins %d caractères.", c.minLen),
-		TooLong:       fmt.Sprintf("Ton pseudonyme est trop long : %d caractères au maximum.", c.maxLen),
-		BadCharacters: fmt.Sprintf("Utilise des lettres d'un même alphabet, %d chiffres au plus, et - _ . ou espace entre les mots.", maxDigits),
-		Forbidden:     "Ce pseudonyme n'est pas autorisé : choisis-en un autre.",
-	}
-	for r, m := range c.messages {
-		if len(m) > maxMessage || !utf8.ValidString(m) {
-			return nil, fmt.Errorf("pseudonym: message for %v is over %d bytes", Reason(r), maxMessage)
-		}
+	c.messages, c.generic = messages(c.minLen, c.maxLen), generics()
+	if err := checkMessages(c.messages, c.generic); err != nil {
+		return nil, err
 	}
 
 	c.scripts = newScripts()
@@ -123,31 +119,46 @@ func New(cfg Config) (*Checker, error) {
 // an *Error.
 func (c *Checker) Check(s string) (display, key string, err error) {
 	if len(s) > c.maxInput {
-		return "", "", c.refuse(TooLong)
+		return "", "", c.refuse(RuleTooLong, -1)
 	}
 	if !utf8.ValidString(s) {
-		return "", "", c.refuse(BadCharacters)
+		return "", "", c.refuse(RuleInvisible, -1)
 	}
 	display = normalise(s)
-	st, ok := c.validate(display)
+	st, rule, bad := c.validate(display)
 	switch {
-	case !ok:
-		return "", "", c.refuse(BadCharacters)
+	case rule == RuleSeparator:
+		// "M. Martin" breaks the separator rule, but what the pupil must
+		// hear is that titles are reserved.
+		if r := c.denied(display); r != RuleNone {
+			return "", "", c.refuse(r, -1)
+		}
+		return "", "", c.refuse(rule, bad)
+	case rule != RuleNone:
+		return "", "", c.refuse(rule, bad)
 	case st.runes < c.minLen:
-		return "", "", c.refuse(TooShort)
+		return "", "", c.refuse(RuleTooShort, -1)
 	case st.runes > c.maxLen:
-		return "", "", c.refuse(TooLong)
-	case st.letters == 0 || st.digits > maxDigits || looksLikeLink(display):
-		return "", "", c.refuse(BadCharacters)
+		return "", "", c.refuse(RuleTooLong, -1)
+	case st.letters == 0:
+		return "", "", c.refuse(RuleNoLetter, -1)
+	case st.digits > maxDigits:
+		return "", "", c.refuse(RuleDigits, -1)
+	case looksLikeLink(display):
+		return "", "", c.refuse(RuleLink, -1)
 	}
-	folded := fold(display)
-	key = lookalikes(folded, true)
-	if c.deny.match(key, folded) {
-		return "", "", c.refuse(Forbidden)
+	if r := c.denied(display); r != RuleNone {
+		return "", "", c.refuse(r, -1)
 	}
-	return display, key, nil
+	return display, lookalikes(fold(display), true), nil
 }
 
-func (c *Checker) refuse(r Reason) *Error {
-	return &Error{Reason: r, Message: c.messages[r]}
+// denied matches a display form against the deny-list.
+func (c *Checker) denied(display string) Rule {
+	folded := fold(display)
+	return c.deny.match(lookalikes(folded, true), fold(splitCamel(display)), dropSeparators(folded))
+}
+
+func (c *Checker) refuse(r Rule, bad rune) *Error {
+	return &Error{Reason: r.Reason(), Rule: r, Message: c.message(r, bad)}
 }

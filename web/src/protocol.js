@@ -99,6 +99,21 @@ const num = (v, d = 0) => (typeof v === "number" ? v : typeof v === "bigint" ? N
 const str = (v) => (typeof v === "string" ? v : "");
 const bin = (v) => (v instanceof Uint8Array ? v : new Uint8Array(0));
 
+/** The walking speed of a server whose WELCOME has no max_speed (m/s). */
+export const DEFAULT_MAX_SPEED = 5;
+
+// Forward compatibility (docs/PROTOCOL.md §4), as in the Go decoder: an
+// array must hold every required field of its message, record or event
+// (fewer is a ProtocolError); optional trailing fields that are missing take
+// their defaults (WELCOME's max_speed: 5); elements beyond the known fields
+// are ignored, and so are unknown event kinds and message types.
+
+/** Throws unless the array a holds at least n elements. */
+function need(a, n, what) {
+  if (!isArr(a) || a.length < n) throw new ProtocolError(`${what} has ${isArr(a) ? a.length : "no"} elements, needs ${n}`);
+  return a;
+}
+
 /**
  * Decodes a server message. Returns {type: "welcome"|"update", ...} or
  * {type: "unknown", code} for a type this client does not know.
@@ -113,7 +128,8 @@ export function decodeServer(bytes) {
 }
 
 function decodeWelcome(v) {
-  if (v.length < 9) throw new ProtocolError("short WELCOME");
+  need(v, 9, "WELCOME");
+  const speed = num(v[9], DEFAULT_MAX_SPEED); // optional: servers before it send 9 elements
   return {
     type: "welcome",
     sessionId: str(v[1]),
@@ -124,14 +140,15 @@ function decodeWelcome(v) {
     build: str(v[6]),
     pseudonym: str(v[7]),
     resumed: v[8] === true,
+    maxSpeed: speed > 0 && Number.isFinite(speed) ? speed : DEFAULT_MAX_SPEED,
   };
 }
 
 function decodeUpdate(v) {
-  if (v.length < 11) throw new ProtocolError("short UPDATE");
+  need(v, 11, "UPDATE");
   const enters = [];
   for (const e of isArr(v[6]) ? v[6] : []) {
-    if (!isArr(e) || e.length < 5) continue;
+    need(e, 5, "enter");
     enters.push({ id: num(e[0]), pseudonym: str(e[1]), x: num(e[2]), y: num(e[3]), role: num(e[4]) });
   }
   const leaves = (isArr(v[7]) ? v[7] : []).map((id) => num(id));
@@ -155,27 +172,27 @@ function decodeUpdate(v) {
   };
 }
 
-/** Decodes one event array; returns null for unknown kinds or short arrays. */
+/** Decodes one event array; returns null for unknown kinds, throws for a short known one. */
 export function decodeEvent(e) {
-  if (!isArr(e) || e.length === 0) return null;
+  need(e, 1, "event");
   switch (num(e[0], -1)) {
     case EVENT.HOTSPOT_CONTENT:
-      if (e.length < 9) return null;
+      need(e, 9, "HOTSPOT_CONTENT");
       return {
         kind: "content", req: num(e[1]), hotspotId: str(e[2]), title: str(e[3]), text: str(e[4]),
         media: str(e[5]), challenge: str(e[6]), boothId: str(e[7]), viewers: num(e[8]),
       };
     case EVENT.HOTSPOT_DISCOVERED:
-      if (e.length < 4) return null;
+      need(e, 4, "HOTSPOT_DISCOVERED");
       return { kind: "discovered", hotspotId: str(e[1]), avatarId: num(e[2]), pseudonym: str(e[3]) };
     case EVENT.HOTSPOT_VIEWERS:
-      if (e.length < 3) return null;
+      need(e, 3, "HOTSPOT_VIEWERS");
       return { kind: "viewers", hotspotId: str(e[1]), viewers: num(e[2]) };
     case EVENT.ERROR:
-      if (e.length < 4) return null;
+      need(e, 4, "ERROR");
       return { kind: "error", code: num(e[1]), ref: num(e[2]), message: str(e[3]) };
     case EVENT.PATH: {
-      if (e.length < 3) return null;
+      need(e, 3, "PATH");
       const flat = isArr(e[2]) ? e[2].map((n) => num(n)) : [];
       const points = [];
       for (let i = 0; i + 1 < flat.length; i += 2) points.push({ x: flat[i], y: flat[i + 1] });

@@ -2,10 +2,9 @@
 // 100 ms in the past between server samples) and one's own avatar (predicted
 // locally from the intent, reconciled with the authoritative self_x/self_y).
 
-import { applyUpdate, toMetres } from "./protocol.js";
+import { applyUpdate, toMetres, DEFAULT_MAX_SPEED } from "./protocol.js";
 import { moveWithCollision } from "./zone.js";
 
-export const SPEED = 5; // m/s, the server's walking speed
 const SNAP_DIST = 3; // metres: errors above this snap, below are smoothed
 const CORR_RATE = 6; // 1/s: how fast small errors are absorbed
 const HISTORY_MS = 1500;
@@ -18,6 +17,7 @@ export class World {
     this.selfId = 0;
     this.pseudonym = "";
     this.tickMs = 50;
+    this.speed = DEFAULT_MAX_SPEED; // m/s, the server's walking speed (WELCOME's max_speed)
     this.interpDelay = 100;
     this.online = 0;
     this.crowd = 0;
@@ -37,6 +37,7 @@ export class World {
     this.selfId = w.selfId;
     this.pseudonym = w.pseudonym;
     this.tickMs = 1000 / (w.tickHz || 20);
+    this.speed = w.maxSpeed > 0 ? w.maxSpeed : DEFAULT_MAX_SPEED;
     this.interpDelay = Math.max(100, 2 * this.tickMs);
     this.reset();
     this.self.known = false;
@@ -169,14 +170,15 @@ export class World {
     let vx = 0;
     let vy = 0;
     const it = s.intent;
+    const speed = this.speed;
     if (it && it.kind === "move") {
-      const r = this.zone ? moveWithCollision(this.zone, s.x, s.y, it.dx * SPEED * dt, it.dy * SPEED * dt) : { x: s.x + it.dx * SPEED * dt, y: s.y + it.dy * SPEED * dt };
+      const r = this.zone ? moveWithCollision(this.zone, s.x, s.y, it.dx * speed * dt, it.dy * speed * dt) : { x: s.x + it.dx * speed * dt, y: s.y + it.dy * speed * dt };
       vx = r.x - s.x;
       vy = r.y - s.y;
       s.x = r.x;
       s.y = r.y;
     } else if (it && it.kind === "path") {
-      let budget = SPEED * dt;
+      let budget = speed * dt;
       const x0 = s.x, y0 = s.y;
       while (budget > 0 && it.i < it.points.length) {
         const p = it.points[it.i];
