@@ -251,7 +251,7 @@ func TestDecodeServerForwardCompatible(t *testing.T) {
 	if err := DecodeServer(mp(t, upd...), &m, v); err != nil {
 		t.Fatalf("update with later fields: %v", err)
 	}
-	want := []Enter{{5, "Tom", 2000, 1000, 0}, {9, "Inès", 1900, 1100, 1}, {12, "Zoé", 100, 200, 2}}
+	want := []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: 1}, {ID: 12, Pseudonym: "Zoé", X: 100, Y: 200, Role: 2}}
 	if !reflect.DeepEqual(m.Update.Enters, want) || v.Len() != 3 || len(m.Update.Events) != 1 || m.Update.Online != 3 {
 		t.Errorf("decoded %+v", m.Update)
 	}
