@@ -8,7 +8,7 @@ import (
 // Config tunes a World. The zero value is a valid configuration: every
 // zero field takes the default its comment gives.
 type Config struct {
-	TickRate   int     // Hz; zero means 20
+	TickRate   int     // Hz, MinTickRate to MaxTickRate; zero means 20
 	MaxSpeed   float64 // m/s; zero means 5
 	Radius     float64 // avatar radius, m; zero means 0.35
 	CellSize   float64 // m; zero means 16
@@ -25,15 +25,21 @@ type Config struct {
 	Refresh int
 }
 
+// The tick rate's bounds, Hz: the one rule for the server's configuration
+// and its flag.
+const (
+	MinTickRate = 1
+	MaxTickRate = 100
+)
+
 // Limits Config values must respect.
 const (
-	maxTickRate = 1000
-	maxSpeed    = 100    // m/s
-	maxBudget   = 4096   // protocol.MaxRecords is 16384 per update
-	maxView     = 1000.0 // m
-	maxCell     = 1024.0 // m
-	minCell     = 1.0    // m
-	maxRefresh  = 1000   // ticks
+	maxSpeed   = 100    // m/s
+	maxBudget  = 4096   // protocol.MaxRecords is 16384 per update
+	maxView    = 1000.0 // m
+	maxCell    = 1024.0 // m
+	minCell    = 1.0    // m
+	maxRefresh = 1000   // ticks
 )
 
 // withDefaults fills the zero fields and validates the result.
@@ -60,8 +66,8 @@ func (c Config) withDefaults() (Config, error) {
 		c.Refresh = max(1, c.TickRate/2)
 	}
 	switch {
-	case c.TickRate < 1 || c.TickRate > maxTickRate:
-		return c, fmt.Errorf("world: TickRate %d out of [1, %d]", c.TickRate, maxTickRate)
+	case c.TickRate < MinTickRate || c.TickRate > MaxTickRate:
+		return c, fmt.Errorf("world: TickRate %d out of [%d, %d]", c.TickRate, MinTickRate, MaxTickRate)
 	case !inRange(c.MaxSpeed, 0, maxSpeed) || c.MaxSpeed == 0:
 		return c, fmt.Errorf("world: MaxSpeed %v out of (0, %d] m/s", c.MaxSpeed, maxSpeed)
 	case !inRange(c.CellSize, minCell, maxCell):
