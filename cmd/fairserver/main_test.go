@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"strings"
@@ -19,6 +20,12 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("FAIRSERVER_MAIN") == "1" {
 		main()
+		os.Exit(0)
+	}
+	if until := os.Getenv("FAIRSERVER_BURN"); until != "" { // a CPU burner for starve_test.go
+		if t, err := time.Parse(time.RFC3339Nano, until); err == nil {
+			burn(t)
+		}
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -160,4 +167,15 @@ func TestBadEnvironmentIsRefused(t *testing.T) {
 	}, &sb); err != nil {
 		t.Errorf("FAIR_TICK_RATE=100 refused: %v", err)
 	}
+}
+
+// burn keeps one CPU busy until the deadline (FAIRSERVER_BURN, see TestMain).
+func burn(until time.Time) {
+	x := 1.0
+	for time.Now().Before(until) {
+		for range 1 << 16 {
+			x = math.Sqrt(x + 1)
+		}
+	}
+	_ = x
 }
