@@ -66,6 +66,9 @@ func newLateness(now time.Time) *lateness {
 
 func (l *lateness) offset(t time.Time) int64 { return t.Sub(l.start).Nanoseconds() }
 
+// begin marks when observations start (Serve): the time before is not a gap.
+func (l *lateness) begin(now time.Time) { l.lastObs.Store(l.offset(now)) }
+
 // observe records that the server runs at now; a gap since the previous
 // observation longer than two intervals is added as late time. Judges call
 // it before judging, so that a stall they are the first to see counts.

@@ -329,6 +329,7 @@ func (s *Server) snapshotConns() []*conn {
 // Serve may be called once.
 func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 	var bg sync.WaitGroup
+	s.late.begin(time.Now())
 	bg.Go(func() { s.hub.run(s.hubCtx) })
 	for range s.cfg.PathWorkers {
 		bg.Go(func() { s.hub.pathWorker(s.hubCtx, s.grid, s.cfg.World.Radius) })
