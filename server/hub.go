@@ -296,6 +296,7 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 	s.conn = c
 	c.avatar = s.avatar
 	h.conns[s.avatar] = c
+	h.srv.metrics.sessions.Set(float64(len(h.byAvatar)))
 	c.setWelcome(protocol.AppendWelcome(nil, &protocol.Welcome{
 		SessionID:   s.id,
 		ResumeToken: s.token,
@@ -306,7 +307,6 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 		Pseudonym:   s.display,
 		Resumed:     resumed,
 	}), h.world.Tick(), protocol.Quantise(s.pos.X), protocol.Quantise(s.pos.Y))
-	h.srv.metrics.sessions.Set(float64(len(h.byAvatar)))
 	return joinResult{}
 }
 

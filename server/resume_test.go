@@ -142,6 +142,7 @@ func TestNormalCloseEndsTheSession(t *testing.T) {
 	in := servertest.Start(t, nil)
 	a := dial(t, in, client.Options{Pseudonym: "Apolline"})
 	tok := a.Welcome().ResumeToken
+	mustWait(t, 5*time.Second, "the session", func() bool { return gauge(t, in, "fair_world_sessions") == 1 })
 	_ = a.Close() // 1000
 	<-a.Done()
 	mustWait(t, 5*time.Second, "the session to end", func() bool { return gauge(t, in, "fair_world_sessions") == 0 })

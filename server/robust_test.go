@@ -254,6 +254,7 @@ func TestResumeWindowExpires(t *testing.T) {
 	in := servertest.Start(t, func(c *server.Config) { c.Now = clock; c.ResumeWindow = time.Minute })
 	a := dial(t, in, client.Options{Pseudonym: "Gaspard"})
 	tok := a.Welcome().ResumeToken
+	mustWait(t, 5*time.Second, "the avatar in the world", func() bool { return gauge(t, in, "fair_world_avatars") == 1 })
 	_ = a.CloseReconnect()
 	<-a.Done()
 	mustWait(t, 5*time.Second, "the hub to hear of the departure", func() bool { return gauge(t, in, "fair_world_avatars") == 0 })
