@@ -16,7 +16,7 @@ const (
 	ErrUnknownHotspot ErrorCode = 4 // OPEN_HOTSPOT / CLOSE_HOTSPOT with an unknown id
 	ErrOutOfRange     ErrorCode = 5 // hotspot exists but the avatar is too far from it
 	ErrRateLimited    ErrorCode = 6 // too many messages: this one was dropped
-	ErrNotReady       ErrorCode = 7 // a message other than HELLO before WELCOME, or HELLO twice
+	ErrNotReady       ErrorCode = 7 // a second HELLO (before WELCOME, anything but HELLO closes with 4000)
 )
 
 var errorCodeNames = map[ErrorCode]string{
