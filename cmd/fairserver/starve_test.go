@@ -138,7 +138,7 @@ func longestRun(g *nav.Grid, p nav.Point) (dx, dy, length float64) {
 
 // Overload degrades, it does not distort (docs/PROTOCOL.md §6, "When the
 // server is late"). The server runs as a child process on one CPU with
-// GOMAXPROCS=1, beside two CPU burners on the same CPU, and is stopped and
+// GOMAXPROCS=1, beside a CPU burner on the same CPU, and is stopped and
 // continued (SIGSTOP/SIGCONT) like a container throttled by its CPU quota:
 // 70 % of 9 s stopped, with one freeze of 3 s. Meanwhile:
 //   - a walker sending MOVE 10 times a second covers the distance the wall
@@ -257,8 +257,7 @@ func TestStarvedServerDegrades(t *testing.T) {
 	})
 
 	time.Sleep(time.Second) // a second served normally
-	// Starvation: burners on the server's CPU, and the quota-like stops.
-	startBurner(t, 12*time.Second, "0")
+	// Starvation: a burner on the server's CPU, and the quota-like stops.
 	startBurner(t, 12*time.Second, "0")
 	starveStart := time.Now()
 	stopFor := func(d time.Duration) {
@@ -278,7 +277,7 @@ func TestStarvedServerDegrades(t *testing.T) {
 	}
 	close(joinStop)
 	t.Logf("starved for %.1f s", time.Since(starveStart).Seconds())
-	time.Sleep(3 * time.Second) // recovery: the server catches up, the burners end
+	time.Sleep(3 * time.Second) // recovery: the server catches up, the burner ends
 	close(stop)
 	wg.Wait()
 	jwg.Wait()
