@@ -139,14 +139,25 @@ func (c *Client) handshakeError(ctx context.Context, what string, err error) err
 	return fmt.Errorf("client: failed to %s: %w", what, closeErrorOf(err))
 }
 
-// Close ends the connection with code 1000 and waits for the read goroutine
-// to end (at most about 5 s, the close handshake's timeout). Calling it again,
-// or after the server ended the connection, does nothing.
-func (c *Client) Close() error {
+// Close ends the visit: the connection closes with code 1000, which ends the
+// session at once (its resume token is void, its pseudonym free). It waits
+// for the read goroutine to end (at most about 5 s, the close handshake's
+// timeout). Calling it again, or after the server ended the connection, does
+// nothing.
+func (c *Client) Close() error { return c.closeWith(websocket.StatusNormalClosure, "bye") }
+
+// CloseReconnect closes the connection with code 4901 (reconnect), as a
+// client does before it reconnects: the session stays resumable with its
+// token for the resume window. Otherwise like Close.
+func (c *Client) CloseReconnect() error {
+	return c.closeWith(websocket.StatusCode(protocol.CloseReconnect), "reconnect")
+}
+
+func (c *Client) closeWith(code websocket.StatusCode, reason string) error {
 	var err error
 	c.closeOnce.Do(func() {
 		c.closing.Store(true)
-		err = c.conn.Close(websocket.StatusNormalClosure, "bye")
+		err = c.conn.Close(code, reason)
 		if errors.Is(err, net.ErrClosed) || websocket.CloseStatus(err) != -1 {
 			err = nil // the server closed first: Err says why
 		}

@@ -16,7 +16,7 @@ const (
 	ErrUnknownHotspot ErrorCode = 4 // OPEN_HOTSPOT / CLOSE_HOTSPOT with an unknown id
 	ErrOutOfRange     ErrorCode = 5 // hotspot exists but the avatar is too far from it
 	ErrRateLimited    ErrorCode = 6 // too many messages: this one was dropped
-	ErrNotReady       ErrorCode = 7 // a message other than HELLO before WELCOME, or HELLO twice
+	ErrNotReady       ErrorCode = 7 // a second HELLO (before WELCOME, anything but HELLO closes with 4000)
 )
 
 var errorCodeNames = map[ErrorCode]string{
@@ -42,6 +42,7 @@ type CloseCode uint16
 const (
 	CloseNormal         CloseCode = 1000
 	CloseGoingAway      CloseCode = 1001
+	CloseProtocolError  CloseCode = 1002 // a frame RFC 6455 forbids (an unmasked client frame, reserved bits)
 	CloseTooBig         CloseCode = 1009 // message over MaxClientMessage bytes
 	CloseInternal       CloseCode = 1011
 	CloseServiceRestart CloseCode = 1012 // server restarting: reconnect with jitter and resume
@@ -59,11 +60,15 @@ const (
 	ClosePseudoTaken   CloseCode = 4011 // pseudonym in use by someone online
 	ClosePseudoRefused CloseCode = 4012 // pseudonym on the deny-list (insult, impersonation)
 	CloseIdle          CloseCode = 4013 // no answer to keepalive pings
+
+	// Sent by clients.
+	CloseReconnect CloseCode = 4901 // the client drops this socket to reconnect: the session stays resumable
 )
 
 var closeCodeNames = map[CloseCode]string{
 	CloseNormal:         "normal",
 	CloseGoingAway:      "going_away",
+	CloseProtocolError:  "protocol_error",
 	CloseTooBig:         "too_big",
 	CloseInternal:       "internal",
 	CloseServiceRestart: "service_restart",
@@ -80,6 +85,7 @@ var closeCodeNames = map[CloseCode]string{
 	ClosePseudoTaken:    "pseudo_taken",
 	ClosePseudoRefused:  "pseudo_refused",
 	CloseIdle:           "idle",
+	CloseReconnect:      "reconnect",
 }
 
 func (c CloseCode) String() string {

@@ -1,8 +1,12 @@
 package server
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"log/slog"
+	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,16 +25,23 @@ import (
 type conn struct {
 	srv  *Server
 	ws   *websocket.Conn
+	raw  net.Conn // the TCP connection under ws: deadlines, linger and socket queues
 	log  *slog.Logger
 	done chan struct{} // closed when the connection is over
 
-	// owned by the read goroutine
-	limiter *rate.Limiter
-	flood   int // messages dropped by the limiter in the current flood window
-	floodAt time.Time
+	// owned by the reader: the handshake, then the read loop (control
+	// frames are counted on it too, see onControl)
+	limiter       *rate.Limiter
+	credit        float64              // messages allowed beyond the limiter for the server's late time (rate.go)
+	lateSeen      time.Duration        // the server's late time when credit was last granted
+	flood         int                  // frames dropped by the limiter in the current flood window
+	floodAt       time.Time            // when the window's first drop happened
+	floodReported bool                 // the window's rate_limited error was sent
+	peerCode      websocket.StatusCode // the code of the client's close frame; -1 before one
 
-	lastRead   atomic.Int64 // unix nanoseconds of the last message read, for keepalive
-	writeSince atomic.Int64 // unix nanoseconds when the running write started; 0 when none
+	lastRead   atomic.Int64 // awake clock (ns) of the last byte read from the socket, for keepalive
+	writeSince atomic.Int64 // awake clock (ns) when the running write started; 0 when none
+	pinging    atomic.Bool  // a keepalive ping is in flight
 
 	mu        sync.Mutex
 	out       outbox // guarded by mu
@@ -44,19 +55,85 @@ type conn struct {
 	upd  protocol.Update
 
 	// set by the hub at join, read by the read goroutine after the join reply
-	avatar uint32
+	avatar  uint32
+	resumed bool // the session's token was rotated: the first message read confirms the new one
 }
 
-func newConn(s *Server, ws *websocket.Conn) *conn {
+// newConn prepares a connection; accept upgrades it.
+func newConn(s *Server) *conn {
 	c := &conn{
-		srv:     s,
-		ws:      ws,
-		log:     s.log,
-		done:    make(chan struct{}),
-		limiter: rate.NewLimiter(rate.Limit(s.cfg.InputRate), s.cfg.InputBurst),
+		srv:      s,
+		log:      s.log,
+		done:     make(chan struct{}),
+		limiter:  rate.NewLimiter(rate.Limit(s.cfg.InputRate), s.cfg.InputBurst),
+		lateSeen: s.late.total(),
+		peerCode: -1,
 	}
-	c.lastRead.Store(time.Now().UnixNano())
+	c.lastRead.Store(int64(s.late.awake(time.Now())))
 	return c
+}
+
+// accept upgrades the request, with control frames counted in the input
+// rate and every byte read stamped for liveness.
+func (c *conn) accept(w http.ResponseWriter, r *http.Request, opts *websocket.AcceptOptions) error {
+	hook := &hijackHook{ResponseWriter: w, wrap: func(nc net.Conn) net.Conn { return liveConn{Conn: nc, c: c} }}
+	opts.OnPingReceived = func(context.Context, []byte) bool { return c.onControl() }
+	opts.OnPongReceived = func(context.Context, []byte) { c.onControl() }
+	ws, err := websocket.Accept(hook, r, opts)
+	if err != nil {
+		return err
+	}
+	c.ws, c.raw = ws, hook.raw
+	return nil
+}
+
+// onControl counts a ping or pong from the client in its input rate and
+// says whether a ping is answered. The library calls it from inside a read:
+// on the reader's goroutine, or on the close goroutine once closing, when
+// nothing is counted (no reader state is touched there).
+func (c *conn) onControl() bool {
+	if c.isClosing() {
+		return false
+	}
+	c.srv.metrics.controlIn.Inc()
+	return c.allow(c.srv.ctx, false)
+}
+
+// hijackHook hands the WebSocket library a wrapped connection and keeps the
+// raw one.
+type hijackHook struct {
+	http.ResponseWriter
+	wrap func(net.Conn) net.Conn
+	raw  net.Conn
+}
+
+func (h *hijackHook) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := h.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("server: the response writer cannot hijack")
+	}
+	nc, brw, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	h.raw = nc
+	return h.wrap(nc), brw, nil
+}
+
+// liveConn is the connection the WebSocket reads from: every read that
+// returns bytes stamps lastRead, so that liveness counts any byte from the
+// client (a pong queued behind a backlog too), not only whole messages.
+type liveConn struct {
+	net.Conn
+	c *conn
+}
+
+func (l liveConn) Read(p []byte) (int, error) {
+	n, err := l.Conn.Read(p)
+	if n > 0 {
+		l.c.lastRead.Store(int64(l.c.srv.late.awake(time.Now())))
+	}
+	return n, err
 }
 
 // push merges a tick's update into the outbox and makes sure a writer runs.
@@ -166,7 +243,7 @@ func (c *conn) writeLoop() {
 // message is measurable at 40,000 messages a second): the server's watchdog
 // closes a connection whose write has been stuck for WriteTimeout.
 func (c *conn) write(msg []byte) error {
-	c.writeSince.Store(time.Now().UnixNano())
+	c.writeSince.Store(max(1, int64(c.srv.late.awake(time.Now()))))
 	err := c.ws.Write(context.Background(), websocket.MessageBinary, msg)
 	c.writeSince.Store(0)
 	if err != nil {
@@ -191,11 +268,25 @@ func (c *conn) close(code protocol.CloseCode, reason string) {
 	c.mu.Unlock()
 	c.srv.metrics.closes.WithLabelValues(code.String()).Inc()
 	go func() {
-		// Waits up to 5 s for the peer's close frame, then drops the TCP connection.
+		// A deadline on the TCP connection bounds the whole close handshake,
+		// whatever the peer does. coder/websocket (v1.8.15, close.go) bounds
+		// writing the close frame and waiting for the peer's with 5 s
+		// contexts, but waitCloseHandshake first skips the rest of the frame
+		// being read with bare bufio ReadByte calls that no context reaches:
+		// a peer that declared a 1,000-byte frame, sent 600 bytes and went
+		// silent kept the connection, its goroutines and its admission slot
+		// forever. The deadline also ends a write stuck in a full send buffer.
+		if c.raw != nil {
+			_ = c.raw.SetDeadline(time.Now().Add(closeTimeout))
+		}
 		_ = c.ws.Close(websocket.StatusCode(code), reason)
 		close(c.done)
 	}()
 }
+
+// closeTimeout bounds a close: the peer's close frame is awaited this long,
+// then the TCP connection is dropped.
+const closeTimeout = 5 * time.Second
 
 // closeStuck ends a connection whose socket accepts nothing: no close
 // handshake is possible through a full send buffer, so the TCP connection is
@@ -211,6 +302,11 @@ func (c *conn) closeStuck() {
 	c.mu.Unlock()
 	c.srv.metrics.slowCloses.Inc()
 	c.srv.metrics.closes.WithLabelValues(protocol.CloseSlowConsumer.String()).Inc()
+	// Reset, not FIN: the unsent bytes of a peer that reads nothing would
+	// otherwise stay queued in the kernel for minutes after the close.
+	if tc, ok := c.raw.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
 	_ = c.ws.CloseNow()
 	close(c.done)
 }

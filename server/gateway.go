@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -32,7 +33,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if h := s.forwardedHost(r); h != "" {
 		r.Host = h // the Origin check compares the page's host with this
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	c := newConn(s)
+	err := c.accept(w, r, &websocket.AcceptOptions{
 		// Our version first; otherwise echo what the client offered so the
 		// upgrade completes and the refusal can be a close code.
 		Subprotocols:   append([]string{protocol.Subprotocol}, subprotocols(r)...),
@@ -42,17 +44,20 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.metrics.connAttempts.WithLabelValues("upgrade_failed").Inc()
 		return // Accept has written the HTTP error
 	}
-	ws.SetReadLimit(protocol.MaxClientMessage)
-	c := newConn(s, ws)
+	c.ws.SetReadLimit(protocol.MaxClientMessage)
 	s.track(c)
 
 	switch {
-	case ws.Subprotocol() != protocol.Subprotocol:
+	case c.ws.Subprotocol() != protocol.Subprotocol:
 		s.refuse(c, "bad_version", protocol.CloseBadVersion, "unsupported protocol version; reload the page")
 		return
 	case s.active.Load() > int64(s.cfg.MaxConns):
 		s.metrics.admission.WithLabelValues("server_full").Inc()
 		s.refuse(c, "server_full", protocol.CloseServerFull, "server full")
+		return
+	case s.overloaded(time.Now()):
+		s.metrics.admission.WithLabelValues("overloaded").Inc()
+		s.refuse(c, "overloaded", protocol.CloseServerFull, "server busy")
 		return
 	case !s.joins.Allow():
 		s.metrics.admission.WithLabelValues("join_rate").Inc()
@@ -90,17 +95,26 @@ func (s *Server) refuse(c *conn, result string, code protocol.CloseCode, reason 
 }
 
 // handshake reads HELLO (within HelloTimeout), checks the pseudonym and
-// joins the hub. It reports whether the session started; when not, the
-// connection is being closed with the refusal's code.
+// joins the hub (within JoinTimeout). It reports whether the session
+// started; when not, the connection is being closed with the refusal's code.
+// The HELLO timeout runs on the awake clock: the server's own delays do not
+// count against the client.
 func (c *conn) handshake(ctx context.Context) bool {
 	s := c.srv
 	buf := make([]byte, protocol.MaxClientMessage+1)
-	hctx, cancel := context.WithTimeout(ctx, s.cfg.HelloTimeout)
-	b, err := c.read(hctx, buf)
-	cancel()
-	if err != nil {
+	// The timer closes with 4000 itself: a context ending during a read
+	// would make the library drop the TCP connection without a close frame.
+	noHello := s.afterAwake(s.cfg.HelloTimeout, func() {
 		s.metrics.connAttempts.WithLabelValues("no_hello").Inc()
-		c.closeForReadError(err, protocol.CloseBadHandshake, "no HELLO in time")
+		c.close(protocol.CloseBadHandshake, "no HELLO in time")
+	})
+	b, err := c.read(ctx, buf)
+	if !noHello.Stop() {
+		return false // timed out: closing with 4000
+	}
+	if err != nil {
+		s.metrics.connAttempts.WithLabelValues("read_failed").Inc()
+		c.closeForReadError(err, protocol.CloseBadHandshake, "no HELLO")
 		return false
 	}
 	var m protocol.ClientMessage
@@ -120,17 +134,29 @@ func (c *conn) handshake(ctx context.Context) bool {
 		}
 		req.display, req.key = display, key
 	}
+	// Wall-clock time: a server too late to take the join answers 4003
+	// rather than leave the client waiting.
+	jctx, cancel := context.WithTimeout(ctx, s.cfg.JoinTimeout)
+	defer cancel()
 	reply := make(chan joinResult, 1)
-	if !s.hub.send(ctx, command{kind: cmdJoin, c: c, join: req, reply: reply}) {
-		return false
-	}
 	var res joinResult
-	select {
-	case res = <-reply:
-	case <-ctx.Done():
-		// The hub may still join us: tell it we are gone (it ignores a leave
-		// of a connection it does not hold).
-		s.hub.send(s.hubCtx, command{kind: cmdLeave, c: c})
+	sent := s.hub.send(jctx, command{kind: cmdJoin, c: c, join: req, reply: reply})
+	if sent {
+		select {
+		case res = <-reply:
+		case <-jctx.Done():
+			sent = false
+			// The hub may still join us: tell it we are gone (it ignores a
+			// leave of a connection it does not hold).
+			s.hub.send(s.hubCtx, command{kind: cmdLeave, c: c})
+		}
+	}
+	if !sent {
+		if ctx.Err() == nil { // the hub did not answer in time
+			s.metrics.admission.WithLabelValues("join_timeout").Inc()
+			s.metrics.connAttempts.WithLabelValues("join_timeout").Inc()
+			c.close(protocol.CloseServerFull, "server busy: join timed out")
+		}
 		return false
 	}
 	if res.code != 0 {
@@ -148,8 +174,9 @@ func (c *conn) readLoop(ctx context.Context) {
 	s := c.srv
 	defer func() {
 		// Blocks only while the hub's inbox is full; the hub must hear of
-		// every departure to keep viewer counts and sessions right.
-		s.hub.send(s.hubCtx, command{kind: cmdLeave, c: c})
+		// every departure to keep viewer counts and sessions right. A close
+		// 1000 from the client ends the visit: the session goes at once.
+		s.hub.send(s.hubCtx, command{kind: cmdLeave, c: c, end: c.peerCode == websocket.StatusNormalClosure})
 		c.close(protocol.CloseGoingAway, "")
 		<-c.closed()
 		s.untrack(c)
@@ -157,13 +184,25 @@ func (c *conn) readLoop(ctx context.Context) {
 	buf := make([]byte, protocol.MaxClientMessage+1)
 	var m protocol.ClientMessage
 	w, h := s.cfg.Zone.Width, s.cfg.Zone.Height
+	confirm := c.resumed
 	for {
 		b, err := c.read(ctx, buf)
 		if err != nil {
 			c.closeForReadError(err, protocol.CloseGoingAway, "")
 			return
 		}
-		if !c.allow(ctx) {
+		if c.isClosing() {
+			return // closed meanwhile (a flood of pings, a take-over): read nothing more
+		}
+		if confirm {
+			// The client got the WELCOME with the new token: the previous
+			// one can go.
+			confirm = false
+			if !s.hub.send(ctx, command{kind: cmdConfirm, c: c}) {
+				return
+			}
+		}
+		if !c.allow(ctx, true) {
 			continue
 		}
 		err = protocol.DecodeClient(b, &m)
@@ -185,6 +224,7 @@ func (c *conn) readLoop(ctx context.Context) {
 		cmd := command{c: c}
 		switch m.Type {
 		case protocol.TypeHello:
+			s.metrics.drops.WithLabelValues("second_hello").Inc()
 			if !c.reportError(ctx, protocol.ErrNotReady, 0, "HELLO already received") {
 				return
 			}
@@ -238,7 +278,6 @@ func (c *conn) read(ctx context.Context, buf []byte) ([]byte, error) {
 			return nil, errTooBig // the read limit closes first; defence in depth
 		}
 	}
-	c.lastRead.Store(time.Now().UnixNano())
 	c.srv.metrics.msgsIn.Inc()
 	c.srv.metrics.bytesIn.Add(float64(n))
 	if typ != websocket.MessageBinary {
@@ -252,40 +291,35 @@ var (
 	errTextMessage = errors.New("text message")
 )
 
-// closeForReadError picks the close code for a failed read.
+// closeForReadError picks the close code for a failed read: code is for a
+// client that went away (nothing reaches it, whatever the code).
 func (c *conn) closeForReadError(err error, code protocol.CloseCode, reason string) {
 	switch {
 	case errors.Is(err, errTextMessage):
 		c.close(protocol.CloseMalformed, "binary messages only")
-	case errors.Is(err, errTooBig):
-		c.close(protocol.CloseTooBig, "message too big")
+	case errors.Is(err, errTooBig), errors.Is(err, websocket.ErrMessageTooBig):
+		c.close(protocol.CloseTooBig, "message too big") // the library sent 1009 already for its limit
 	case websocket.CloseStatus(err) != -1:
-		c.close(protocol.CloseNormal, "") // the peer closed: answer its close
+		c.peerCode = websocket.CloseStatus(err)
+		c.close(protocol.CloseNormal, "") // the library has answered the peer's close frame
+	case gone(err):
+		c.close(code, reason)
 	default:
-		c.close(code, reason) // a no-op when the library already closed (read limit: 1009)
+		// The frame layer refused what the client sent (an unmasked frame,
+		// reserved bits, a bad opcode, a fragmented control frame): RFC 6455
+		// §7.4.1 protocol error. The library sends 1002 itself for most;
+		// for an unmasked frame it sends nothing, and this close does.
+		c.close(protocol.CloseProtocolError, "protocol error")
 	}
 }
 
-// allow applies the per-connection input rate. Dropped messages are counted
-// and reported; a client that keeps flooding is closed.
-func (c *conn) allow(ctx context.Context) bool {
-	if c.limiter.Allow() {
-		return true
-	}
-	s := c.srv
-	s.metrics.drops.WithLabelValues("rate_limited").Inc()
-	now := time.Now()
-	if now.Sub(c.floodAt) > 10*time.Second {
-		c.floodAt, c.flood = now, 0
-	}
-	c.flood++
-	if c.flood == 1 {
-		c.reportError(ctx, protocol.ErrRateLimited, 0, "too many messages; some were dropped")
-	}
-	if c.flood > 4*s.cfg.InputBurst {
-		c.close(protocol.CloseFlood, "too many messages")
-	}
-	return false
+// gone reports whether a read failed because the connection itself ended
+// (end of stream, reset, closed, deadline, shutdown), not because of what
+// the client sent.
+func gone(err error) bool {
+	var ne net.Error
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne)
 }
 
 // pseudonymRefusal maps a pseudonym error to its close code and French reason.

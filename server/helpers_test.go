@@ -40,7 +40,10 @@ func dial(t *testing.T, in *servertest.Instance, opts client.Options) *client.Cl
 	defer cancel()
 	c, err := client.Dial(ctx, in.URL, opts)
 	if err != nil {
-		t.Fatalf("dial: %v", err)
+		t.Fatalf("dial: %v (refusals: overloaded %v, join_timeout %v; late %v s)", err,
+			counter(t, in, "fair_gateway_admission_refusals_total", "reason=overloaded"),
+			counter(t, in, "fair_gateway_admission_refusals_total", "reason=join_timeout"),
+			counter(t, in, "fair_server_late_seconds_total", ""))
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	// The first UPDATE carries the avatar's position.
@@ -130,4 +133,22 @@ func closeCode(err error) protocol.CloseCode { return client.CodeOf(err) }
 func describe(c *client.Client) string {
 	x, y := c.Self()
 	return fmt.Sprintf("id %d at (%.1f, %.1f)", c.SelfID(), x, y)
+}
+
+// gauge reads a gauge (summed over its labels) from the instance's registry.
+func gauge(t *testing.T, in *servertest.Instance, name string) float64 {
+	t.Helper()
+	mfs, err := in.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0.0
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			for _, m := range mf.GetMetric() {
+				total += m.GetGauge().GetValue()
+			}
+		}
+	}
+	return total
 }

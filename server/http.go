@@ -1,14 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
 	"net/http/pprof"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -29,7 +32,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /ws", s.serveWS)
 	mux.HandleFunc("GET /api/zone", s.serveZone)
 	if s.cfg.Media != nil {
-		mux.Handle("GET /media/", http.StripPrefix("/media/", http.FileServerFS(s.cfg.Media)))
+		mux.HandleFunc("GET /media/", s.serveMedia)
 	}
 	mux.HandleFunc("GET /", s.servePage)
 	return securityHeaders(mux)
@@ -88,6 +91,38 @@ func (s *Server) serveZone(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(s.zoneJS)
+}
+
+// serveMedia serves a hotspot medium: files only (a folder, the listing of
+// /media/ included, is 404), and any name that is not a valid file path
+// (bad UTF-8 such as %ff, "..", empty) is 404, never a server error.
+func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/media/")
+	if name == "" || !utf8.ValidString(name) || !fs.ValidPath(name) {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := s.cfg.Media.Open(name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	}
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		b, err := io.ReadAll(f)
+		if err != nil {
+			http.Error(w, "cannot read the file", http.StatusInternalServerError)
+			return
+		}
+		rs = bytes.NewReader(b)
+	}
+	http.ServeContent(w, r, st.Name(), st.ModTime(), rs)
 }
 
 const notBuilt = `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Usine Extraordinaire</title>

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"sync/atomic"
@@ -24,12 +23,18 @@ type hub struct {
 
 	// owned by the hub goroutine
 	conns    map[uint32]*conn    // avatar -> its current connection
-	byToken  map[string]*session // resume token -> session
+	byToken  map[string]*session // resume token (current or previous) -> session
 	byKey    map[string]*session // pseudonym key -> session (online or resumable)
 	byAvatar map[uint32]*session
 	nextID   uint32
-	pending  map[uint32]uint32 // avatar -> seq of the GOTO whose path is being computed
+	epoch    string                // this run's token prefix (tokens.go)
+	goals    map[uint32]*pathState // avatar -> its GOTO state (paths.go)
+	waiting  map[uint32]struct{}   // avatars with a GOTO waiting for its turn
 	paths    chan pathRequest
+
+	// behind is how many ticks the hub owed the wall clock after its latest
+	// round (0 when on time); read by admission.
+	behind atomic.Int64
 
 	// stats is the world's counters, published once a second for /metrics
 	// (the world itself is read by the hub only).
@@ -38,6 +43,8 @@ type hub struct {
 
 type session struct {
 	id, token    string
+	prev         string    // the token before the latest resume, "" when void (tokens.go)
+	prevUntil    time.Time // when prev stops being valid
 	key, display string
 	avatar       uint32
 	conn         *conn     // nil while detached
@@ -55,7 +62,8 @@ const (
 	cmdPath
 	cmdOpen
 	cmdClose
-	cmdError // an error the read loop found: err, seq (the ref) and id (the message)
+	cmdError   // an error the read loop found: err, seq (the ref) and id (the message)
+	cmdConfirm // the first message read after a resumed WELCOME: the previous token goes
 )
 
 // command is a value sent to the hub. Only the fields of its kind are set.
@@ -67,6 +75,8 @@ type command struct {
 	id    string
 	join  joinRequest
 	path  []nav.Point
+	gen   uint64 // cmdPath: the GOTO generation it answers
+	end   bool   // cmdLeave: the client closed with 1000, the visit is over
 	err   protocol.ErrorCode
 	reply chan joinResult
 }
@@ -90,7 +100,9 @@ func newHub(s *Server, w *world.World) *hub {
 		byToken:  make(map[string]*session),
 		byKey:    make(map[string]*session),
 		byAvatar: make(map[uint32]*session),
-		pending:  make(map[uint32]uint32),
+		epoch:    newEpoch(),
+		goals:    make(map[uint32]*pathState),
+		waiting:  make(map[uint32]struct{}),
 		paths:    make(chan pathRequest, s.cfg.InboxSize),
 	}
 }
@@ -106,37 +118,83 @@ func (h *hub) send(ctx context.Context, cmd command) bool {
 	}
 }
 
+// The hub's clock (docs/PROTOCOL.md §4, "When the server is late"). Every
+// step is 1/TickRate of simulated time, and each round runs as many steps as
+// the wall clock owes, so the world never runs in slow motion; the steps of
+// one round are sent in one UPDATE. When a round (steps, updates and pushes)
+// takes longer than a tick, the next one owes two ticks and updates go out
+// every second tick, and so on: sending degrades first. A round runs at most
+// maxStepsPerSend steps; the hub then runs its next round at once, between
+// commands, until it has caught up. Time owed beyond maxDebt (a stall) is
+// skipped and counted.
+const (
+	maxStepsPerSend = 4
+	maxDebt         = 5 * time.Second
+)
+
 // run owns the world until ctx ends.
 func (h *hub) run(ctx context.Context) {
-	tick := time.NewTicker(time.Second / time.Duration(h.srv.cfg.World.TickRate))
+	rate := h.srv.cfg.World.TickRate
+	period := time.Second / time.Duration(rate)
+	tick := time.NewTicker(period)
 	defer tick.Stop()
-	dt := time.Second / time.Duration(h.srv.cfg.World.TickRate)
+	start := time.Now()
+	now := make(chan time.Time)
+	close(now)     // always ready: the next round when behind
+	var done int64 // ticks run or skipped since start
 	for {
+		due := tick.C
+		if h.behind.Load() > 0 {
+			due = now
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case cmd := <-h.inbox:
 			h.handle(cmd)
-		case <-tick.C:
-			h.tick(dt)
+		case <-due:
+			t := time.Now()
+			h.srv.late.observe(t)
+			owed := int64(t.Sub(start)/period) - done
+			if owed <= 0 {
+				h.behind.Store(0)
+				continue
+			}
+			if limit := int64(maxDebt / period); owed > limit {
+				h.srv.metrics.ticksSkipped.Add(float64(owed - limit))
+				done += owed - limit
+				owed = limit
+			}
+			n := min(owed, maxStepsPerSend)
+			h.round(int(n), period)
+			done += n
+			h.behind.Store(owed - n)
 		}
 	}
 }
 
-func (h *hub) tick(dt time.Duration) {
+// round runs n steps of dt, then hands every connection its update.
+func (h *hub) round(n int, dt time.Duration) {
 	start := time.Now()
-	h.world.Step(dt)
+	rate := uint32(h.srv.cfg.World.TickRate)
+	for range n {
+		h.world.Step(dt)
+		if h.world.Tick()%rate == 0 {
+			h.expireSessions(h.srv.now())
+			st := h.world.Stats()
+			h.stats.Store(&st)
+		}
+	}
+	h.dispatchWaiting(time.Now())
 	h.world.Updates(func(id uint32, u *protocol.Update) {
 		if c := h.conns[id]; c != nil {
 			c.push(u)
 		}
 	})
-	if h.world.Tick()%uint32(h.srv.cfg.World.TickRate) == 0 {
-		h.expireSessions(h.srv.now())
-		st := h.world.Stats()
-		h.stats.Store(&st)
-	}
 	m := h.srv.metrics
+	if n > 1 {
+		m.ticksMerged.Add(float64(n - 1))
+	}
 	m.tickDuration.Observe(time.Since(start).Seconds())
 	m.avatars.Set(float64(h.world.Len()))
 }
@@ -147,45 +205,24 @@ func (h *hub) handle(cmd command) {
 	case cmdJoin:
 		cmd.reply <- h.join(cmd.c, cmd.join)
 	case cmdLeave:
-		h.leave(cmd.c)
+		h.leave(cmd.c, cmd.end)
+	case cmdConfirm:
+		if s := h.byAvatar[cmd.c.avatar]; s != nil && h.owns(cmd.c) {
+			h.voidPrev(s)
+		}
 	case cmdMove:
 		m.inputs.WithLabelValues("move").Inc()
 		if h.owns(cmd.c) {
-			delete(h.pending, cmd.c.avatar)
+			h.cancelGoal(cmd.c.avatar)
 			h.world.SetMove(cmd.c.avatar, cmd.seq, cmd.x, cmd.y)
 		}
 	case cmdGoto:
 		m.inputs.WithLabelValues("goto").Inc()
-		if !h.owns(cmd.c) {
-			return
-		}
-		from, ok := h.world.Position(cmd.c.avatar)
-		if !ok {
-			return
-		}
-		req := pathRequest{c: cmd.c, avatar: cmd.c.avatar, seq: cmd.seq, from: from, to: nav.Point{X: cmd.x, Y: cmd.y}}
-		select {
-		case h.paths <- req:
-			h.pending[cmd.c.avatar] = cmd.seq
-		default:
-			m.drops.WithLabelValues("path_queue_full").Inc()
-			h.world.Error(cmd.c.avatar, protocol.ErrRateLimited, cmd.seq, "path finder busy")
+		if h.owns(cmd.c) {
+			h.setGoal(cmd.c, cmd.seq, nav.Point{X: cmd.x, Y: cmd.y})
 		}
 	case cmdPath:
-		if !h.owns(cmd.c) || h.pending[cmd.c.avatar] != cmd.seq {
-			return // the avatar left, or a newer intent replaced this GOTO
-		}
-		delete(h.pending, cmd.c.avatar)
-		if cmd.err != 0 {
-			h.world.Error(cmd.c.avatar, cmd.err, cmd.seq, "no path to the target")
-			return
-		}
-		h.world.SetPath(cmd.c.avatar, cmd.seq, cmd.path)
-		q := make([]uint16, 0, 2*len(cmd.path))
-		for _, p := range cmd.path {
-			q = append(q, protocol.Quantise(p.X), protocol.Quantise(p.Y))
-		}
-		h.world.Event(cmd.c.avatar, protocol.Event{Kind: protocol.EventPath, Req: cmd.seq, Path: q})
+		h.pathDone(cmd)
 	case cmdOpen:
 		m.inputs.WithLabelValues("open_hotspot").Inc()
 		if h.owns(cmd.c) {
@@ -215,8 +252,12 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 	resumed := false
 	if req.token != "" {
 		s = h.byToken[req.token]
+		if s != nil && req.token == s.prev && now.After(s.prevUntil) {
+			h.voidPrev(s)
+			s = nil
+		}
 		if s == nil || (s.conn == nil && now.After(s.expires)) {
-			return joinResult{code: protocol.CloseResumeExpired, reason: "resume token unknown or expired"}
+			return joinResult{code: protocol.CloseResumeExpired, reason: h.unknownTokenReason(req.token)}
 		}
 		resumed = true
 		if old := s.conn; old != nil {
@@ -226,9 +267,12 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 			pos, _ := h.world.Position(s.avatar)
 			s.pos = pos
 			h.world.Leave(s.avatar)
-			delete(h.pending, s.avatar)
+			h.dropGoal(s.avatar)
+			delete(h.conns, s.avatar)
 			old.close(protocol.CloseTakenOver, "session resumed elsewhere")
 		}
+		h.rotate(s, req.token, now)
+		c.resumed = true
 	} else {
 		if other := h.byKey[req.key]; other != nil {
 			if other.conn != nil || now.Before(other.expires) {
@@ -237,7 +281,7 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 			h.forget(other)
 		}
 		h.nextID++
-		s = &session{id: "s-" + randomHex(6), token: randomToken(), key: req.key, display: req.display, avatar: h.nextID, pos: h.world.Spawn()}
+		s = &session{id: "s-" + randomHex(6), token: h.newToken(), key: req.key, display: req.display, avatar: h.nextID, pos: h.world.Spawn()}
 		h.byToken[s.token] = s
 		h.byKey[s.key] = s
 		h.byAvatar[s.avatar] = s
@@ -252,6 +296,7 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 	s.conn = c
 	c.avatar = s.avatar
 	h.conns[s.avatar] = c
+	h.srv.metrics.sessions.Set(float64(len(h.byAvatar)))
 	c.setWelcome(protocol.AppendWelcome(nil, &protocol.Welcome{
 		SessionID:   s.id,
 		ResumeToken: s.token,
@@ -263,13 +308,14 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 		Resumed:     resumed,
 		MaxSpeed:    h.world.Config().MaxSpeed,
 	}), h.world.Tick(), protocol.Quantise(s.pos.X), protocol.Quantise(s.pos.Y))
-	h.srv.metrics.sessions.Set(float64(len(h.byToken)))
 	return joinResult{}
 }
 
 // leave detaches a closed connection from its session; the avatar leaves the
-// world and the session stays resumable for the resume window.
-func (h *hub) leave(c *conn) {
+// world. The session stays resumable for the resume window, unless the
+// client ended the visit (end: a close 1000), which forgets it at once and
+// frees its pseudonym.
+func (h *hub) leave(c *conn, end bool) {
 	if !h.owns(c) {
 		return
 	}
@@ -279,35 +325,38 @@ func (h *hub) leave(c *conn) {
 	}
 	h.world.Leave(c.avatar)
 	delete(h.conns, c.avatar)
-	delete(h.pending, c.avatar)
-	if s != nil {
-		s.conn = nil
-		s.expires = h.srv.now().Add(h.srv.cfg.ResumeWindow)
+	h.dropGoal(c.avatar)
+	if s == nil {
+		return
+	}
+	s.conn = nil
+	s.expires = h.srv.now().Add(h.srv.cfg.ResumeWindow)
+	if end {
+		h.forget(s)
+		h.srv.metrics.sessions.Set(float64(len(h.byAvatar)))
 	}
 }
 
 func (h *hub) expireSessions(now time.Time) {
-	for _, s := range h.byToken {
-		if s.conn == nil && now.After(s.expires) {
+	for _, s := range h.byAvatar {
+		switch {
+		case s.conn == nil && now.After(s.expires):
 			h.forget(s)
+		case s.prev != "" && now.After(s.prevUntil):
+			h.voidPrev(s)
 		}
 	}
-	h.srv.metrics.sessions.Set(float64(len(h.byToken)))
+	h.srv.metrics.sessions.Set(float64(len(h.byAvatar)))
 }
 
 // forget erases a session: nothing of it is kept after the resume window.
 func (h *hub) forget(s *session) {
 	delete(h.byToken, s.token)
+	h.voidPrev(s)
 	if h.byKey[s.key] == s {
 		delete(h.byKey, s.key)
 	}
 	delete(h.byAvatar, s.avatar)
-}
-
-func randomToken() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // never fails (crypto/rand documents it)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func randomHex(n int) string {

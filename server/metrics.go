@@ -25,6 +25,10 @@ type metrics struct {
 	avatars      prometheus.Gauge
 	sessions     prometheus.Gauge
 	pings        *prometheus.CounterVec // by result
+	controlIn    prometheus.Counter
+	lateCredit   prometheus.Counter
+	ticksMerged  prometheus.Counter
+	ticksSkipped prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -38,25 +42,32 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		connections:  prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "gateway", Name: "connections", Help: "Open WebSocket connections."}),
 		connAttempts: counterVec("gateway", "connection_attempts_total", "WebSocket upgrades by outcome of the handshake.", "result"),
-		admission:    counterVec("gateway", "admission_refusals_total", "Connections refused by admission control, by reason (server_full, join_rate).", "reason"),
+		admission:    counterVec("gateway", "admission_refusals_total", "Connections refused by admission control, by reason (server_full, overloaded, join_rate, join_timeout).", "reason"),
 		closes:       counterVec("gateway", "closes_total", "Connections closed by the server, by close code.", "code"),
 		slowCloses:   counter("gateway", "slow_consumer_closes_total", "Connections closed because their socket accepted nothing in time or their backlog passed its bound."),
 		tickDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: "world", Name: "tick_duration_seconds",
-			Help: "Time to step the world and hand every connection its update.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14)}),
+			Help: "Time of one hub round: the steps owed (one, more when late), the updates and handing every connection its update.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14)}),
 		pathDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: "world", Name: "path_duration_seconds",
 			Help: "Time to compute one GOTO path.", Buckets: prometheus.ExponentialBuckets(0.00001, 2, 14)}),
-		inputs:   counterVec("world", "inputs_total", "Client intents handed to the world, by type.", "type"),
-		msgsIn:   counter("gateway", "messages_in_total", "WebSocket messages received."),
-		bytesIn:  counter("gateway", "bytes_in_total", "WebSocket payload bytes received."),
-		msgsOut:  counter("gateway", "messages_out_total", "WebSocket messages sent."),
-		bytesOut: counter("gateway", "bytes_out_total", "WebSocket payload bytes sent."),
-		drops:    counterVec("gateway", "drops_total", "Things dropped on purpose, by reason.", "reason"),
-		avatars:  prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "world", Name: "avatars", Help: "Avatars in the world."}),
-		sessions: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "world", Name: "sessions", Help: "Sessions, online or resumable."}),
-		pings:    counterVec("gateway", "keepalive_pings_total", "Keepalive pings by result.", "result"),
+		inputs:    counterVec("world", "inputs_total", "Client intents handed to the world, by type.", "type"),
+		msgsIn:    counter("gateway", "messages_in_total", "WebSocket messages received."),
+		bytesIn:   counter("gateway", "bytes_in_total", "WebSocket payload bytes received."),
+		msgsOut:   counter("gateway", "messages_out_total", "WebSocket messages sent."),
+		bytesOut:  counter("gateway", "bytes_out_total", "WebSocket payload bytes sent."),
+		drops:     counterVec("gateway", "drops_total", "Things dropped on purpose, by reason.", "reason"),
+		avatars:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "world", Name: "avatars", Help: "Avatars in the world."}),
+		sessions:  prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "world", Name: "sessions", Help: "Sessions, online or resumable."}),
+		pings:     counterVec("gateway", "keepalive_pings_total", "Keepalive results: ok (a pong came within the timeout), failed (closed as idle).", "result"),
+		controlIn: counter("gateway", "control_frames_in_total", "Pings and pongs received from clients (counted in the input rate)."),
+		lateCredit: counter("gateway", "late_credit_messages_total",
+			"Messages beyond the input rate let through because the server was late when the client sent them."),
+		ticksMerged: counter("world", "ticks_merged_total", "Ticks sent together with a later tick because the server was late (no UPDATE of their own)."),
+		ticksSkipped: counter("world", "ticks_skipped_total",
+			"Ticks never simulated: wall-clock time owed beyond the 5 s the hub catches up after a stall."),
 	}
 	for _, c := range []prometheus.Collector{m.connections, m.connAttempts, m.admission, m.closes, m.slowCloses, m.tickDuration,
-		m.pathDuration, m.inputs, m.msgsIn, m.bytesIn, m.msgsOut, m.bytesOut, m.drops, m.avatars, m.sessions, m.pings} {
+		m.pathDuration, m.inputs, m.msgsIn, m.bytesIn, m.msgsOut, m.bytesOut, m.drops, m.avatars, m.sessions, m.pings,
+		m.controlIn, m.lateCredit, m.ticksMerged, m.ticksSkipped} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

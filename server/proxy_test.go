@@ -52,19 +52,18 @@ func TestSilentClientIsClosedIdle(t *testing.T) {
 	})
 	ws := rawDial(t, in, []string{protocol.Subprotocol}, 0)
 	rawHello(t, ws) // then never reads again: pongs are never sent
-	deadline := time.Now().Add(10 * time.Second)
-	for counter(t, in, "fair_gateway_closes_total", "code=idle") < 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("a silent client was not closed as idle")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	mustWait(t, 10*time.Second, "a silent client to be closed as idle", func() bool {
+		return counter(t, in, "fair_gateway_closes_total", "code=idle") >= 1
+	})
 	if n := counter(t, in, "fair_gateway_keepalive_pings_total", "result=failed"); n < 1 {
 		t.Errorf("keepalive_pings_total{result=failed} = %v", n)
 	}
 	// A reading client answers pings and stays.
 	c := dial(t, in, client.Options{})
-	time.Sleep(time.Second)
+	ok := counter(t, in, "fair_gateway_keepalive_pings_total", "result=ok")
+	mustWait(t, 10*time.Second, "the reading client to answer pings", func() bool {
+		return counter(t, in, "fair_gateway_keepalive_pings_total", "result=ok") >= ok+3
+	})
 	select {
 	case <-c.Done():
 		t.Fatalf("a reading client was closed: %v", c.Err())

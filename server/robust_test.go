@@ -201,13 +201,14 @@ func TestResumeAndTakeOver(t *testing.T) {
 	t.Parallel()
 	in := servertest.Start(t, fast)
 	a := dial(t, in, client.Options{Pseudonym: "Bérénice"})
+	x0, y0 := a.Self()
 	_, _ = a.Move(1, 0)
-	time.Sleep(300 * time.Millisecond)
-	_, _ = a.Move(0, 0)
-	time.Sleep(200 * time.Millisecond)
+	waitFor(t, a, 5*time.Second, "a to walk", func(c *client.Client) bool { x, y := c.Self(); return dist(x, y, x0, y0) > 1 })
+	stop, _ := a.Move(0, 0)
+	waitFor(t, a, 5*time.Second, "a to stop", func(c *client.Client) bool { return c.Ack() >= stop })
 	x, y := a.Self()
 	w := a.Welcome()
-	_ = a.Close()
+	_ = a.CloseReconnect() // a drop: the session stays resumable
 
 	b := dial(t, in, client.Options{ResumeToken: w.ResumeToken, Seq: a.LastSeq()})
 	bw := b.Welcome()
@@ -253,9 +254,10 @@ func TestResumeWindowExpires(t *testing.T) {
 	in := servertest.Start(t, func(c *server.Config) { c.Now = clock; c.ResumeWindow = time.Minute })
 	a := dial(t, in, client.Options{Pseudonym: "Gaspard"})
 	tok := a.Welcome().ResumeToken
-	_ = a.Close()
+	mustWait(t, 5*time.Second, "the avatar in the world", func() bool { return gauge(t, in, "fair_world_avatars") == 1 })
+	_ = a.CloseReconnect()
 	<-a.Done()
-	time.Sleep(200 * time.Millisecond) // the hub hears of the departure
+	mustWait(t, 5*time.Second, "the hub to hear of the departure", func() bool { return gauge(t, in, "fair_world_avatars") == 0 })
 	mu.Lock()
 	now = now.Add(2 * time.Minute)
 	mu.Unlock()
@@ -288,17 +290,16 @@ func TestSlowReaderIsClosedOthersServed(t *testing.T) {
 		_, _ = w.Move(dirs[i%4][0], dirs[i%4][1])
 		walkers = append(walkers, w)
 	}
-	deadline := time.Now().Add(40 * time.Second)
-	for counter(t, in, "fair_gateway_slow_consumer_closes_total", "") < 1 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the client that stopped reading was not closed; closes %v, out %v msgs %v bytes",
-				counter(t, in, "fair_gateway_closes_total", ""), counter(t, in, "fair_gateway_messages_out_total", ""), counter(t, in, "fair_gateway_bytes_out_total", ""))
-		}
+	closed := waitUntil(40*time.Second, func() bool {
 		for i, w := range walkers { // keep them walking (and turning at walls)
 			d := dirs[(i+int(time.Now().Unix()))%4]
 			_, _ = w.Move(d[0], d[1])
 		}
-		time.Sleep(200 * time.Millisecond)
+		return counter(t, in, "fair_gateway_slow_consumer_closes_total", "") >= 1
+	})
+	if !closed {
+		t.Fatalf("the client that stopped reading was not closed; closes %v, out %v msgs %v bytes",
+			counter(t, in, "fair_gateway_closes_total", ""), counter(t, in, "fair_gateway_messages_out_total", ""), counter(t, in, "fair_gateway_bytes_out_total", ""))
 	}
 	if n := counter(t, in, "fair_gateway_closes_total", "code=slow_consumer"); n < 1 {
 		t.Errorf("closes_total{code=slow_consumer} = %v", n)

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,16 +45,25 @@ type Config struct {
 	JoinBurst int
 	// ResumeWindow is how long a dropped session can be resumed; zero means 60 s.
 	ResumeWindow time.Duration
-	// HelloTimeout bounds the wait for HELLO; zero means 10 s.
+	// HelloTimeout bounds the wait for HELLO (awake time: the server's own
+	// delays do not count); zero means 10 s.
 	HelloTimeout time.Duration
-	// WriteTimeout closes a client whose socket accepts nothing for this long; zero means 5 s.
+	// JoinTimeout bounds the wait for the hub to take a join after HELLO
+	// (wall-clock time: the client must get an answer); beyond, the
+	// connection is closed with 4003. Zero means 5 s.
+	JoinTimeout time.Duration
+	// WriteTimeout closes a client whose socket accepts nothing for this long
+	// (awake time, and only while bytes wait unsent); zero means 5 s.
 	WriteTimeout time.Duration
 	// MaxPendingEvents bounds a client's undroppable backlog (enters, leaves,
 	// events) before it is closed as a slow consumer; zero means 4096.
 	MaxPendingEvents int
-	// PingInterval: connections silent for this long are pinged; zero means 20 s.
+	// PingInterval: connections from which no byte was read for this long
+	// (awake time) are pinged; zero means 20 s.
 	PingInterval time.Duration
-	// PingTimeout closes a connection that does not answer a ping; zero means 10 s.
+	// PingTimeout: a connection silent for PingInterval+PingTimeout (awake
+	// time), with nothing waiting unread in its socket, is closed with 4013;
+	// zero means 10 s.
 	PingTimeout time.Duration
 	// InputRate and InputBurst limit each connection's messages; zero means 40/s and 80.
 	InputRate  float64
@@ -71,7 +79,8 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// InboxSize bounds the hub's command queue and the path queue; zero means 8192.
 	InboxSize int
-	// PathWorkers compute GOTO paths; zero means GOMAXPROCS.
+	// PathWorkers compute GOTO paths, each on at most one core; zero means 1
+	// (path finding takes at most one core, whatever the load: see paths.go).
 	PathWorkers int
 	// DrainTimeout bounds the graceful shutdown; zero means 10 s.
 	DrainTimeout time.Duration
@@ -93,12 +102,7 @@ func (c *Config) setDefaults() error {
 	if c.Build == "" {
 		c.Build = "dev"
 	}
-	if c.World.TickRate == 0 {
-		c.World.TickRate = 20
-	}
-	if c.World.TickRate < 1 || c.World.TickRate > 100 {
-		return fmt.Errorf("server: tick rate %d out of [1, 100]", c.World.TickRate)
-	}
+	// c.World (the tick rate among it) is validated by world.New: one rule.
 	if c.MaxConns == 0 {
 		c.MaxConns = connLimitFromRlimit()
 	}
@@ -124,6 +128,7 @@ func (c *Config) setDefaults() error {
 	defInt(&c.JoinBurst, int(2*c.JoinRate))
 	defDur(&c.ResumeWindow, 60*time.Second)
 	defDur(&c.HelloTimeout, 10*time.Second)
+	defDur(&c.JoinTimeout, 5*time.Second)
 	defDur(&c.WriteTimeout, 5*time.Second)
 	defInt(&c.MaxPendingEvents, 4096)
 	defDur(&c.PingInterval, 20*time.Second)
@@ -131,11 +136,14 @@ func (c *Config) setDefaults() error {
 	def(&c.InputRate, 40)
 	defInt(&c.InputBurst, 80)
 	defInt(&c.InboxSize, 8192)
-	defInt(&c.PathWorkers, runtime.GOMAXPROCS(0))
+	defInt(&c.PathWorkers, 1)
 	defDur(&c.DrainTimeout, 10*time.Second)
 	defInt(&c.SendBuffer, 32<<10)
 	if c.JoinRate < 0 || c.JoinBurst < 1 || c.InputRate < 0 || c.InputBurst < 1 {
 		return errors.New("server: rates must be positive")
+	}
+	if c.PathWorkers < 1 {
+		return fmt.Errorf("server: PathWorkers %d must be positive", c.PathWorkers)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -175,6 +183,7 @@ type Server struct {
 	grid    *nav.Grid
 	hub     *hub
 	joins   *rate.Limiter
+	late    *lateness
 	zoneJS  []byte
 
 	ctx     context.Context // ends when the connections must go
@@ -225,6 +234,7 @@ func New(cfg Config) (*Server, error) {
 		pseudo:  pc,
 		grid:    grid,
 		joins:   rate.NewLimiter(rate.Limit(cfg.JoinRate), cfg.JoinBurst),
+		late:    newLateness(time.Now()),
 		zoneJS:  zoneJS,
 		conns:   make(map[*conn]struct{}),
 	}
@@ -232,6 +242,12 @@ func New(cfg Config) (*Server, error) {
 	s.hubCtx, s.stopHub = context.WithCancel(context.Background())
 	s.hub = newHub(s, w)
 	if err := registerWorldStats(cfg.Registerer, s.hub.stats.Load); err != nil {
+		return nil, fmt.Errorf("server: registering metrics: %w", err)
+	}
+	if err := cfg.Registerer.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Namespace: "fair", Subsystem: "server", Name: "late_seconds_total",
+		Help: "Time the server was late: the process did not run, or its goroutines waited 50 ms or more to run.",
+	}, func() float64 { return s.late.total().Seconds() })); err != nil {
 		return nil, fmt.Errorf("server: registering metrics: %w", err)
 	}
 	return s, nil
@@ -313,10 +329,12 @@ func (s *Server) snapshotConns() []*conn {
 // Serve may be called once.
 func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 	var bg sync.WaitGroup
+	s.late.begin(time.Now())
 	bg.Go(func() { s.hub.run(s.hubCtx) })
 	for range s.cfg.PathWorkers {
 		bg.Go(func() { s.hub.pathWorker(s.hubCtx, s.grid, s.cfg.World.Radius) })
 	}
+	bg.Go(func() { s.late.run(s.hubCtx) })
 	bg.Go(func() { s.keepalive(s.ctx) })
 	bg.Go(func() { s.watchdog(s.ctx) })
 
@@ -381,8 +399,21 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 	return err
 }
 
+// overloaded reports whether new connections are refused (4003) because
+// the server cannot keep up: it was late for at least half of the last 5 s
+// (a starvation, not one stall), or its hub is a second or more behind the
+// wall clock.
+func (s *Server) overloaded(now time.Time) bool {
+	return s.late.lateIn(now, overloadWindow) >= overloadWindow/2 ||
+		s.hub.behind.Load() >= int64(s.cfg.World.TickRate)
+}
+
+const overloadWindow = 5 * time.Second
+
 // watchdog closes connections whose current write has been stuck for
-// WriteTimeout: their socket accepts nothing (a client that stopped reading).
+// WriteTimeout of awake time with bytes waiting in the socket's send queue:
+// their client stopped reading. A write that is only slow because the
+// server was late (its send queue empty) is left alone.
 func (s *Server) watchdog(ctx context.Context) {
 	t := time.NewTicker(max(s.cfg.WriteTimeout/4, 50*time.Millisecond))
 	defer t.Stop()
@@ -392,19 +423,24 @@ func (s *Server) watchdog(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		cutoff := time.Now().Add(-s.cfg.WriteTimeout).UnixNano()
+		cutoff := int64(s.late.judge(time.Now()) - s.cfg.WriteTimeout)
 		for _, c := range s.snapshotConns() {
 			if since := c.writeSince.Load(); since != 0 && since < cutoff {
+				if n, ok := unsentBytes(c.raw); ok && n == 0 {
+					continue
+				}
 				c.closeStuck()
 			}
 		}
 	}
 }
 
-// keepalive pings connections that have been silent for PingInterval and
-// closes those that do not answer within PingTimeout.
+// keepalive pings connections from which nothing was read for PingInterval
+// and closes those silent for PingInterval+PingTimeout, all in awake time.
+// Any byte read counts (liveConn), and a connection whose socket holds bytes
+// not yet read is not silent: the server is behind, not the client.
 func (s *Server) keepalive(ctx context.Context) {
-	t := time.NewTicker(s.cfg.PingInterval / 2)
+	t := time.NewTicker(max(min(s.cfg.PingInterval, s.cfg.PingTimeout)/2, 10*time.Millisecond))
 	defer t.Stop()
 	sem := make(chan struct{}, 256) // pings in flight
 	for {
@@ -413,9 +449,20 @@ func (s *Server) keepalive(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		cutoff := time.Now().Add(-s.cfg.PingInterval).UnixNano()
+		now := s.late.judge(time.Now())
 		for _, c := range s.snapshotConns() {
-			if c.lastRead.Load() > cutoff || c.isClosing() {
+			silent := now - time.Duration(c.lastRead.Load())
+			if silent < s.cfg.PingInterval || c.isClosing() {
+				continue
+			}
+			if silent >= s.cfg.PingInterval+s.cfg.PingTimeout {
+				if n, ok := unreadBytes(c.raw); !ok || n == 0 {
+					s.metrics.pings.WithLabelValues("failed").Inc()
+					c.close(protocol.CloseIdle, "no answer to ping")
+				}
+				continue
+			}
+			if !c.pinging.CompareAndSwap(false, true) {
 				continue
 			}
 			select {
@@ -424,16 +471,14 @@ func (s *Server) keepalive(ctx context.Context) {
 				return
 			}
 			go func() {
-				defer func() { <-sem }()
+				defer func() { <-sem; c.pinging.Store(false) }()
 				pctx, cancel := context.WithTimeout(ctx, s.cfg.PingTimeout)
 				defer cancel()
-				if err := c.ws.Ping(pctx); err != nil {
-					s.metrics.pings.WithLabelValues("failed").Inc()
-					c.close(protocol.CloseIdle, "no answer to ping")
-					return
+				// The answer is any byte read (liveConn): Ping's own wait
+				// for the pong only feeds the metric.
+				if err := c.ws.Ping(pctx); err == nil {
+					s.metrics.pings.WithLabelValues("ok").Inc()
 				}
-				s.metrics.pings.WithLabelValues("ok").Inc()
-				c.lastRead.Store(time.Now().UnixNano())
 			}()
 		}
 	}

@@ -86,7 +86,8 @@ func TestFarClientSeesNeitherAndEntersLeaves(t *testing.T) {
 		}
 	}()
 	_, _ = a.Move(0, 1)
-	time.Sleep(500 * time.Millisecond)
+	a0x, a0y := a.Self()
+	waitFor(t, a, 5*time.Second, "a to walk 2 m", func(c *client.Client) bool { x, y := c.Self(); return dist(x, y, a0x, a0y) >= 2 })
 	_, _ = a.Move(0, 0)
 	close(stop)
 	mu.Lock()
@@ -179,24 +180,21 @@ func TestWallStopsAndSlides(t *testing.T) {
 	if _, err := a.Move(best.dx, best.dy); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Duration(bestD/20*float64(time.Second)) + 500*time.Millisecond)
-	x1, y1 := a.Self()
-	time.Sleep(300 * time.Millisecond)
+	// Stopped against the wall: the position holds while the intent still
+	// pushes into it.
+	waitFor(t, a, 5*time.Second, "a to start walking", func(c *client.Client) bool { cx, cy := c.Self(); return dist(cx, cy, x, y) > 1 })
+	waitStill(t, a, 10*time.Second, 300*time.Millisecond)
 	x2, y2 := a.Self()
-	if dist(x1, y1, x2, y2) > 0.01 {
-		t.Fatalf("still moving into the wall: (%.2f, %.2f) then (%.2f, %.2f)", x1, y1, x2, y2)
-	}
 	if wall := dist(x, y, x2, y2); math.Abs(wall-bestD) > 1.5 {
 		t.Errorf("stopped %.1f m from the start, the wall is %.1f m away", wall, bestD)
 	}
 	// Push diagonally into the wall: the avatar slides along it.
 	_, _ = a.Move(best.dx*0.7+best.dy*0.7, best.dy*0.7+best.dx*0.7)
-	time.Sleep(400 * time.Millisecond)
+	waitFor(t, a, 5*time.Second, "a slide of 0.5 m along the wall", func(c *client.Client) bool {
+		x3, y3 := c.Self()
+		return dist(x2, y2, x3, y3) >= 0.5
+	})
 	_, _ = a.Move(0, 0)
-	x3, y3 := a.Self()
-	if dist(x2, y2, x3, y3) < 0.5 {
-		t.Errorf("did not slide along the wall: (%.2f, %.2f) -> (%.2f, %.2f)", x2, y2, x3, y3)
-	}
 	checkTrack(t, in, tr.points())
 }
 
@@ -259,7 +257,10 @@ func TestSpeedHackAndBadIntents(t *testing.T) {
 	x, y := a.Self()
 	far := farWalkable(t, in, x, y, 60)
 	_, _ = a.Goto(far.X, far.Y)
-	time.Sleep(time.Second)
+	waitFor(t, a, 10*time.Second, "a to walk 10 m towards the GOTO", func(c *client.Client) bool {
+		cx, cy := c.Self()
+		return dist(cx, cy, x, y) >= 10
+	})
 	checkTrack(t, in, tr.points())
 
 	for _, d := range [][2]float64{{math.NaN(), 0}, {math.Inf(1), 0}, {3, 0}} {
@@ -273,6 +274,22 @@ func TestSpeedHackAndBadIntents(t *testing.T) {
 	expectError(t, a, seq, protocol.ErrBadIntent)
 	seq, _ = a.Goto(math.NaN(), 10)
 	expectError(t, a, seq, protocol.ErrBadIntent)
+}
+
+// waitStill waits until c's own position has held for hold (the server
+// sends nothing while nothing changes, so ticks cannot tell).
+func waitStill(t *testing.T, c *client.Client, d, hold time.Duration) {
+	t.Helper()
+	var lx, ly float64
+	var since time.Time
+	mustWait(t, d, "the avatar to stand still", func() bool {
+		x, y := c.Self()
+		if x != lx || y != ly || since.IsZero() {
+			lx, ly, since = x, y, time.Now()
+			return false
+		}
+		return time.Since(since) >= hold
+	})
 }
 
 func expectError(t *testing.T, c *client.Client, ref uint32, code protocol.ErrorCode) {

@@ -8,7 +8,7 @@ import (
 // Config tunes a World. The zero value is a valid configuration: every
 // zero field takes the default its comment gives.
 type Config struct {
-	TickRate   int     // Hz; zero means 20
+	TickRate   int     // Hz, MinTickRate to MaxTickRate; zero means 20
 	MaxSpeed   float64 // m/s; zero means 5
 	Radius     float64 // avatar radius, m; zero means 0.35
 	CellSize   float64 // m; zero means 16
@@ -31,6 +31,13 @@ type Config struct {
 	ChannelCells int
 }
 
+// The tick rate's bounds, Hz: the one rule for the server's configuration
+// and its flag.
+const (
+	MinTickRate = 1
+	MaxTickRate = 100
+)
+
 // Limits Config values must respect.
 //
 // maxBudget bounds the avatars a viewer holds, hence the moves of one
@@ -40,14 +47,13 @@ type Config struct {
 // (protocol.MaxMovesBytes, 65,535), so the encoder never refuses an update
 // for its moves.
 const (
-	maxTickRate = 1000
-	maxSpeed    = 100    // m/s
-	maxBudget   = 4096   // see above: 4096 x 11 bytes <= protocol.MaxMovesBytes
-	maxView     = 1000.0 // m
-	maxCell     = 1024.0 // m
-	minCell     = 1.0    // m
-	maxRefresh  = 1000   // ticks
-	maxChannel  = 64     // cells per feed channel side
+	maxSpeed   = 100    // m/s
+	maxBudget  = 4096   // see above: 4096 x 11 bytes <= protocol.MaxMovesBytes
+	maxView    = 1000.0 // m
+	maxCell    = 1024.0 // m
+	minCell    = 1.0    // m
+	maxRefresh = 1000   // ticks
+	maxChannel = 64     // cells per feed channel side
 )
 
 // withDefaults fills the zero fields and validates the result.
@@ -77,8 +83,8 @@ func (c Config) withDefaults() (Config, error) {
 		c.ChannelCells = 4
 	}
 	switch {
-	case c.TickRate < 1 || c.TickRate > maxTickRate:
-		return c, fmt.Errorf("world: TickRate %d out of [1, %d]", c.TickRate, maxTickRate)
+	case c.TickRate < MinTickRate || c.TickRate > MaxTickRate:
+		return c, fmt.Errorf("world: TickRate %d out of [%d, %d]", c.TickRate, MinTickRate, MaxTickRate)
 	case !inRange(c.MaxSpeed, 0, maxSpeed) || c.MaxSpeed == 0:
 		return c, fmt.Errorf("world: MaxSpeed %v out of (0, %d] m/s", c.MaxSpeed, maxSpeed)
 	case !inRange(c.CellSize, minCell, maxCell):

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"strings"
@@ -19,6 +20,12 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("FAIRSERVER_MAIN") == "1" {
 		main()
+		os.Exit(0)
+	}
+	if until := os.Getenv("FAIRSERVER_BURN"); until != "" { // a CPU burner for starve_test.go
+		if t, err := time.Parse(time.RFC3339Nano, until); err == nil {
+			burn(t)
+		}
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -110,4 +117,65 @@ func TestEnvironmentSetsFlags(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "nonexistent-from-env") {
 		t.Errorf("FAIR_ZONE not used: %v", err)
 	}
+}
+
+// A bad FAIR_* value is refused at start like the same flag on the command
+// line, and the error names the variable.
+func TestBadEnvironmentIsRefused(t *testing.T) {
+	for _, c := range []struct{ env, val string }{
+		{"FAIR_TICK_RATE", "abc"},
+		{"FAIR_TICK_RATE", "500"},
+		{"FAIR_TICK_RATE", "0"},
+		{"FAIR_INPUT_RATE", "lots"},
+		{"FAIR_RESUME_WINDOW", "soon"},
+		{"FAIR_LOG_LEVEL", "loud"},
+		{"FAIR_LOG_FORMAT", "xml"},
+		{"FAIR_TRUSTED_PROXIES", "10.0.0.0/99"},
+	} {
+		var sb strings.Builder
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"},
+			func(k string) string {
+				if k == c.env {
+					return c.val
+				}
+				return ""
+			}, &sb)
+		if err == nil || !strings.Contains(err.Error(), c.env) {
+			t.Errorf("%s=%s: got %v, want an error naming %s", c.env, c.val, err, c.env)
+		}
+	}
+	// The flag's bounds are the world's: 1 to 100.
+	for _, v := range []string{"101", "0"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var sb strings.Builder
+		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-tick-rate", v}, func(string) string { return "" }, &sb)
+		if err == nil || !strings.Contains(err.Error(), "-tick-rate") {
+			t.Errorf("-tick-rate %s: got %v, want a refusal naming -tick-rate", v, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var sb strings.Builder
+	if err := run(ctx, []string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"}, func(k string) string {
+		if k == "FAIR_TICK_RATE" {
+			return "100"
+		}
+		return ""
+	}, &sb); err != nil {
+		t.Errorf("FAIR_TICK_RATE=100 refused: %v", err)
+	}
+}
+
+// burn keeps one CPU busy until the deadline (FAIRSERVER_BURN, see TestMain).
+func burn(until time.Time) {
+	x := 1.0
+	for time.Now().Before(until) {
+		for range 1 << 16 {
+			x = math.Sqrt(x + 1)
+		}
+	}
+	_ = x
 }

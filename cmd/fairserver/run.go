@@ -18,8 +18,15 @@ import (
 
 	"github.com/usine-extraordinaire/fairworld/server"
 	"github.com/usine-extraordinaire/fairworld/web"
+	"github.com/usine-extraordinaire/fairworld/world"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
+
+// envName is the environment variable of a flag: FAIR_ and the name in
+// upper case with dashes as underscores.
+func envName(flagName string) string {
+	return "FAIR_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
 
 // run parses flags, loads the zone and serves until ctx ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -29,7 +36,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		addr       = fl.String("addr", ":8080", "public address: the page, /api/zone, /media/ and /ws")
 		adminAddr  = fl.String("admin-addr", "127.0.0.1:9090", "admin address: /metrics, /healthz, /readyz (empty: served on the public address)")
 		zonePath   = fl.String("zone", "", "Tiled map (.tmx) of the zone; empty: the embedded default fair")
-		tickRate   = fl.Int("tick-rate", 20, "world ticks per second")
+		tickRate   = fl.Int("tick-rate", 20, fmt.Sprintf("world ticks per second, %d to %d", world.MinTickRate, world.MaxTickRate))
 		maxSpeed   = fl.Float64("max-speed", 5, "avatar speed limit, m/s")
 		cellSize   = fl.Float64("cell-size", 16, "spatial cell size, m")
 		viewRadius = fl.Float64("view-radius", 40, "area-of-interest radius, m")
@@ -39,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		joinBurst  = fl.Int("join-burst", 0, "burst above -join-rate; 0 means 2 s worth")
 		resume     = fl.Duration("resume-window", 60*time.Second, "how long a dropped session can be resumed")
 		writeTO    = fl.Duration("write-timeout", 5*time.Second, "close a client whose socket accepts nothing for this long")
+		pingEvery  = fl.Duration("ping-interval", 20*time.Second, "ping a client nothing was read from for this long")
+		pingTO     = fl.Duration("ping-timeout", 10*time.Second, "close a client still silent this long after -ping-interval")
 		origins    = fl.String("origins", "", "comma-separated extra allowed Origin host patterns (e.g. fair.example.org,*.example.org); the page's own host is always allowed")
 		proxies    = fl.String("trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-Host is believed for the Origin check (e.g. 127.0.0.1/32)")
 		inputRate  = fl.Float64("input-rate", 40, "messages per second accepted from one client")
@@ -46,20 +55,45 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		logFormat  = fl.String("log-format", "json", "json or text")
 		build      = fl.String("build", "", "build id sent to clients; empty: the page's build id")
 	)
+	// Environment first, then the command line over it; a bad value is
+	// refused wherever it comes from, naming where.
+	var envErr error
+	fromEnv := map[string]string{} // flag name -> its variable, for values the command line did not replace
 	fl.VisitAll(func(f *flag.Flag) {
-		env := "FAIR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		env := envName(f.Name)
 		if v := getenv(env); v != "" {
-			_ = f.Value.Set(v) // validated again below through Parse of the command line
+			if err := f.Value.Set(v); err != nil {
+				envErr = errors.Join(envErr, fmt.Errorf("bad %s=%q: %w", env, v, err))
+				return
+			}
 			f.DefValue = v
+			fromEnv[f.Name] = env
 		}
 	})
+	if envErr != nil {
+		return envErr
+	}
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	fl.Visit(func(f *flag.Flag) { delete(fromEnv, f.Name) })
+	// source names where a flag's value came from, for errors.
+	source := func(name string) string {
+		if env, ok := fromEnv[name]; ok {
+			return env
+		}
+		return "-" + name
+	}
+	if *tickRate < world.MinTickRate || *tickRate > world.MaxTickRate {
+		return fmt.Errorf("bad %s %d: ticks per second must be %d to %d", source("tick-rate"), *tickRate, world.MinTickRate, world.MaxTickRate)
 	}
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("bad -log-level: %w", err)
+		return fmt.Errorf("bad %s: %w", source("log-level"), err)
+	}
+	if *logFormat != "json" && *logFormat != "text" {
+		return fmt.Errorf("bad %s %q: json or text", source("log-format"), *logFormat)
 	}
 	var h slog.Handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level})
 	if *logFormat == "text" {
@@ -94,6 +128,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Build:    *build,
 		MaxConns: *maxConns, JoinRate: *joinRate, JoinBurst: *joinBurst,
 		ResumeWindow: *resume, WriteTimeout: *writeTO, InputRate: *inputRate,
+		PingInterval: *pingEvery, PingTimeout: *pingTO,
 		Logger: log, Registerer: reg, Gatherer: reg,
 	}
 	cfg.World.TickRate = *tickRate
@@ -112,7 +147,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 		pfx, err := netip.ParsePrefix(p)
 		if err != nil {
-			return fmt.Errorf("bad -trusted-proxies: %w", err)
+			return fmt.Errorf("bad %s: %w", source("trusted-proxies"), err)
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, pfx)
 	}

@@ -76,7 +76,7 @@ export class Connection {
     this._open();
   }
 
-  /** Ends the session on purpose. */
+  /** Ends the visit on purpose: close 1000, the server forgets the session at once. */
   stop() {
     clearTimeout(this.timer);
     this._setStatus("stopped", "");
@@ -104,9 +104,11 @@ export class Connection {
   _open() {
     clearTimeout(this.timer);
     if (this.ws) {
+      // 4901 reconnect, not 1000: a 1000 ends the visit and the server would
+      // forget the session this reconnection resumes.
       const old = this.ws;
       this.ws = null;
-      try { old.close(1000, "reconnect"); } catch { /* ignore */ }
+      try { old.close(4901, "reconnect"); } catch { /* ignore */ }
     }
     this._setStatus(this.everOpened ? "retrying" : "connecting", this.everOpened ? T.lost : T.connecting);
     let ws;

@@ -18,6 +18,8 @@ export const T = {
   cannotConnect: "Connexion au serveur impossible pour le moment, nouvel essai…",
   retryIn: (s) => `Connexion perdue, nouvel essai dans ${s} s…`,
   restart: "Le serveur redémarre, reconnexion dans quelques secondes…",
+  restarted: "Le serveur a redémarré : on te reconnecte avec ton pseudonyme…",
+  expired: "Ta session a expiré : on te reconnecte avec ton pseudonyme…",
   blocked:
     "Ton réseau semble bloquer la connexion en temps réel (WebSocket). " +
     "Si tu es au collège ou au lycée, demande à ton professeur ou à l'administrateur du réseau " +
@@ -60,7 +62,8 @@ export function closeInfo(code, reason) {
     case 4006:
       return { action: "stop", resumeHere: true, text: "Ta visite continue dans un autre onglet ou une autre fenêtre." };
     case 4007:
-      return { action: "new", text: "Ta session a expiré : on te reconnecte avec ton pseudonyme…" };
+      // The reason says whether the server restarted (sessions live in its memory) or the session expired.
+      return { action: "new", text: reason === "restarted" ? T.restarted : T.expired };
     case 4008:
       return { action: "delay", min: 20, max: 40, text: "Trop d'actions en peu de temps. Reconnexion dans quelques secondes…" };
     case 4010:
