@@ -192,7 +192,7 @@ func TestBadSets(t *testing.T) {
 		{"image path going up", func(s *Set, _ fstest.MapFS) { article(s).Image.Src = "/media/../contents.json" },
 			`content h-001: image "/media/../contents.json" is not a path /media/<file>`, 0},
 		{"image of another type", func(s *Set, _ fstest.MapFS) { article(s).Image.Src = "/media/tiny.webm" },
-			`content h-001: image "/media/tiny.webm" is not a image file: want .svg, .png, .jpg, .jpeg, .webp`, 0},
+			`content h-001: image "/media/tiny.webm" is not an image file: want .svg, .png, .jpg, .jpeg, .webp`, 0},
 		{"image missing", func(s *Set, _ fstest.MapFS) { article(s).Image.Src = "/media/absent.svg" }, `content h-001: image "/media/absent.svg" not found in the media folder`, 0},
 		{"image is a folder", func(s *Set, m fstest.MapFS) {
 			m["media/d.svg/x"] = &fstest.MapFile{Data: []byte(testSVG)}
@@ -221,7 +221,7 @@ func TestBadSets(t *testing.T) {
 			m["media/x.png"] = &fstest.MapFile{Data: []byte(testSVG)}
 			article(s).Image.Src = "/media/x.png"
 		},
-			`content h-001: image "/media/x.png" is not a .png file: its first bytes are not those of a .png file`, 0},
+			`content h-001: image "/media/x.png" is not really a .png file (its first bytes say otherwise)`, 0},
 		{"image without alt", func(s *Set, _ fstest.MapFS) { article(s).Image.Alt = "" }, "content h-001: missing image alt", 0},
 		// Témoignages.
 		{"speaker without name", func(s *Set, _ fstest.MapFS) { temoignage(s).Speaker.Name = "" }, "content h-002: missing speaker name", 0},
@@ -244,7 +244,7 @@ func TestBadSets(t *testing.T) {
 			m["media/x.mp4"] = m["media/tiny.webm"]
 			video(s).Media.Src = "/media/x.mp4"
 		},
-			`content h-006: media "/media/x.mp4" is not a .mp4 file: its first bytes are not those of a .mp4 file`, 0},
+			`content h-006: media "/media/x.mp4" is not really a .mp4 file (its first bytes say otherwise)`, 0},
 		{"audio missing", func(s *Set, _ fstest.MapFS) { audio(s).Media.Src = "/media/absent.mp3" }, `content h-007: media "/media/absent.mp3" not found in the media folder`, 0},
 		{"video without captions", func(s *Set, _ fstest.MapFS) { video(s).Media.Captions = "" },
 			"content h-006: missing media captions: a video or audio needs WebVTT captions", 0},

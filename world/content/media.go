@@ -16,15 +16,15 @@ import (
 // of its first bytes, so that a file named .mp4 that is not one is refused
 // at load rather than failing in a pupil's browser.
 type fileType struct {
-	name  string // "image", "video", "audio", "captions"
+	name  string // "an image", "a video", "an audio"
 	exts  []string
 	magic func(ext string, head []byte) bool
 }
 
 var (
-	imageTypes = fileType{"image", []string{".svg", ".png", ".jpg", ".jpeg", ".webp"}, imageMagic}
-	videoTypes = fileType{"video", []string{".mp4", ".webm"}, avMagic}
-	audioTypes = fileType{"audio", []string{".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav"}, avMagic}
+	imageTypes = fileType{"an image", []string{".svg", ".png", ".jpg", ".jpeg", ".webp"}, imageMagic}
+	videoTypes = fileType{"a video", []string{".mp4", ".webm"}, avMagic}
+	audioTypes = fileType{"an audio", []string{".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav"}, avMagic}
 )
 
 // headBytes is how much of a file the type checks read; an SVG is read
@@ -109,7 +109,7 @@ func (m *mediaChecker) resolve(src string, t fileType) (string, string) {
 	}
 	ext := strings.ToLower(path.Ext(name))
 	if !slices.Contains(t.exts, ext) {
-		return "", fmt.Sprintf("is not a %s file: want %s", t.name, strings.Join(t.exts, ", "))
+		return "", fmt.Sprintf("is not %s file: want %s", t.name, strings.Join(t.exts, ", "))
 	}
 	if m.fsys == nil {
 		return "", "not found (no media folder next to the contents file)"
@@ -150,7 +150,7 @@ func (m *mediaChecker) inspect(name, ext string, t fileType) string {
 		return svgProblem(data)
 	}
 	if !t.magic(ext, data) {
-		return fmt.Sprintf("is not a %s file: its first bytes are not those of a %s file", ext, ext)
+		return fmt.Sprintf("is not really a %s file (its first bytes say otherwise)", ext)
 	}
 	return ""
 }
