@@ -67,7 +67,9 @@ type Booth struct {
 }
 
 // Job is a job of the industry, named in the feminine and the masculine so
-// that pages show every job to everyone.
+// that pages show every job to everyone. Like every type of this package
+// but Set, it is a plain value: safe to read from many goroutines, never
+// to be modified once it belongs to a loaded Set.
 type Job struct {
 	ID          string `json:"id"`          // "soudeur"
 	Feminine    string `json:"feminine"`    // "soudeuse"
@@ -93,7 +95,9 @@ func (j *Job) Name(gender string) string {
 }
 
 // Content is what one hotspot shows. Which of the optional fields are
-// required depends on Kind (docs/CONTENTS.md, "Kinds").
+// required depends on Kind (docs/CONTENTS.md, "Kinds"). A Content in a
+// loaded Set is read-only and safe for concurrent use; Public returns a
+// copy that may be changed.
 type Content struct {
 	Hotspot   string `json:"hotspot"`   // the zone's hotspot id: "h-042"
 	Kind      Kind   `json:"kind"`      // see Kinds

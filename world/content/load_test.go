@@ -261,6 +261,12 @@ func TestBadSets(t *testing.T) {
 			m["media/tiny.vtt"] = &fstest.MapFile{Data: []byte("1\n00:00:01,000 --> 00:00:02,000\nSRT\n")}
 		},
 			`content h-006: media captions "/media/tiny.vtt" is not valid WebVTT: does not start with "WEBVTT"`, 2}, // both use it
+		{"captions too large", func(s *Set, m fstest.MapFS) {
+			m["media/big.vtt"] = &fstest.MapFile{Data: []byte("WEBVTT\n\n" + strings.Repeat("x", MaxCaptionsBytes))}
+			audio(s).Media.Captions = "/media/big.vtt"
+		}, `content h-007: media captions "/media/big.vtt" larger than 1048576 bytes`, 0},
+		{"booth without id", func(s *Set, _ fstest.MapFS) { s.Booths[1].ID = "" }, "booth #2: missing id", 2}, // and b-02 has no entry
+		{"step without alt", func(s *Set, _ fstest.MapFS) { visite(s).Steps[0].Image.Alt = "" }, "content h-003: missing step 1 image alt", 0},
 		{"poster on an audio", func(s *Set, _ fstest.MapFS) { audio(s).Media.Poster = video(s).Media.Poster }, "content h-007: media poster only for kind video", 0},
 		{"poster missing", func(s *Set, _ fstest.MapFS) { video(s).Media.Poster.Src = "/media/absent.png" }, `content h-006: media poster "/media/absent.png" not found in the media folder`, 0},
 		// Quizzes.
