@@ -235,6 +235,20 @@ func TestDefaultKindsAreMixed(t *testing.T) {
 	if perKind[KindQuestionnaire] != 1 || perKind[KindQuiz] < 10 || perKind[KindVisite] < 24 || perKind[KindArticle] > len(s.Contents)*2/3 {
 		t.Errorf("kinds %v: want one questionnaire, 10+ quizzes, a visite per sector, articles under two thirds", perKind)
 	}
+	// A visitor following one challenge meets several kinds of content,
+	// témoignages among them.
+	perChallenge := map[string]map[Kind]int{}
+	for _, c := range s.Contents {
+		if perChallenge[c.Challenge] == nil {
+			perChallenge[c.Challenge] = map[Kind]int{}
+		}
+		perChallenge[c.Challenge][c.Kind]++
+	}
+	for ch, k := range perChallenge {
+		if len(k) < 3 || k[KindTemoignage] < 3 {
+			t.Errorf("challenge %s: kinds %v, want at least three kinds and three témoignages", ch, k)
+		}
+	}
 	kinds := map[string]map[Kind]bool{}
 	visites := map[string]bool{}
 	for _, h := range z.Hotspots {
