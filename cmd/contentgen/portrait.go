@@ -13,11 +13,6 @@ import (
 // hair and skin come from a hash of the speaker's name, the clothes and
 // protective gear from their job. They are drawings, never photos.
 
-var (
-	skins = []string{"#f6d2b8", "#eab48f", "#d39a6e", "#b4784e", "#8d5a3b", "#6b4128"}
-	hairs = []string{"#2b1d16", "#4a2e1f", "#6e4a2e", "#a0522d", "#d9b26a", "#1c1c1c"}
-)
-
 // outfit is what a job wears in a portrait.
 type outfit struct {
 	clothes string // "vest", "work", "coat", "hood", "casual"
@@ -56,6 +51,8 @@ func hash(s string) uint32 {
 
 // drawPortrait writes the SVG portrait of a speaker.
 func drawPortrait(sp *content.Speaker, challenge string) []byte {
+	skins := []string{"#f6d2b8", "#eab48f", "#d39a6e", "#b4784e", "#8d5a3b", "#6b4128"}
+	hairs := []string{"#2b1d16", "#4a2e1f", "#6e4a2e", "#a0522d", "#d9b26a", "#1c1c1c"}
 	h := hash(sp.Name + "/" + sp.Job)
 	skin := skins[h%uint32(len(skins))]
 	hair := hairs[(h/7)%uint32(len(hairs))]

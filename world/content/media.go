@@ -21,11 +21,15 @@ type fileType struct {
 	magic func(ext string, head []byte) bool
 }
 
-var (
-	imageTypes = fileType{"an image", []string{".svg", ".png", ".jpg", ".jpeg", ".webp"}, imageMagic}
-	videoTypes = fileType{"a video", []string{".mp4", ".webm"}, avMagic}
-	audioTypes = fileType{"an audio", []string{".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav"}, avMagic}
-)
+func imageTypes() fileType {
+	return fileType{"an image", []string{".svg", ".png", ".jpg", ".jpeg", ".webp"}, imageMagic}
+}
+
+func videoTypes() fileType { return fileType{"a video", []string{".mp4", ".webm"}, avMagic} }
+
+func audioTypes() fileType {
+	return fileType{"an audio", []string{".mp3", ".ogg", ".oga", ".opus", ".m4a", ".wav"}, avMagic}
+}
 
 // headBytes is how much of a file the type checks read; an SVG is read
 // whole, up to MaxSVGBytes, to look for scripts and external references.
@@ -65,6 +69,7 @@ func avMagic(ext string, h []byte) bool {
 // svgActive matches what would make an SVG run code or fetch from another
 // site when opened from the fair's origin: scripts, event handlers,
 // embedded HTML, javascript: links and absolute or protocol-relative URLs.
+// A compiled regexp is immutable and safe for concurrent use.
 var svgActive = regexp.MustCompile(`(?i)<script|<foreignobject|\son[a-z]+\s*=|javascript:|(?:href|src)\s*=\s*["']\s*(?:[a-z][a-z0-9+.-]*:|//)|url\(\s*["']?\s*(?:[a-z][a-z0-9+.-]*:|//)|@import`)
 
 // svgProblem says why an SVG file is refused, or returns "".

@@ -321,7 +321,7 @@ func kindNames(a, b Kind) string {
 }
 
 func (v *validator) image(obj, field string, im Image) {
-	v.media.check(&v.probs, obj, field, im.Src, imageTypes)
+	v.media.check(&v.probs, obj, field, im.Src, imageTypes())
 	v.line(obj, field+" alt", im.Alt, MaxShortBytes, true)
 }
 
@@ -449,9 +449,9 @@ func (v *validator) questionnaire(obj string, q *Questionnaire) {
 // mediaEntry checks a video or audio entry and returns the media's length
 // (from its captions).
 func (v *validator) mediaEntry(obj string, k Kind, m *Media) time.Duration {
-	t := videoTypes
+	t := videoTypes()
 	if k == KindAudio {
-		t = audioTypes
+		t = audioTypes()
 	}
 	v.media.check(&v.probs, obj, "media", m.Src, t)
 	length := v.media.captions(&v.probs, obj, m.Captions)
