@@ -41,11 +41,12 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeClient -fuzztime 30s ./protocol/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeServer -fuzztime 30s ./protocol/
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s -fuzzminimizetime 3s ./world/zone/
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s -fuzzminimizetime 3s ./world/content/
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime 30s ./server/pseudonym/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime 30s ./server/feed/
 
 check-zone:
-	$(GO) run ./cmd/zonecheck $(ZONE)
+	$(GO) run ./cmd/zonecheck $(if $(CONTENTS),-contents $(CONTENTS)) $(ZONE)
 
 clean:
 	find web/dist -mindepth 1 ! -name .gitkeep -delete

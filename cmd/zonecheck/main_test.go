@@ -2,22 +2,25 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/usine-extraordinaire/fairworld/world/content"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
 
 func TestDefaultIsValid(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	if code := run("", &out, &errOut); code != 0 {
+	if code := run("", "", &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	for _, want := range []string{"id:", "booths:    48", "innovation", "developpement-durable", "spawn"} {
+	for _, want := range []string{"id:", "booths:    48", "innovation", "developpement-durable", "spawn",
+		"contents:  (embedded default contents): 270", "temoignage ", "stands:    48"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())
 		}
@@ -56,7 +59,7 @@ func TestFileIsValid(t *testing.T) {
 	t.Parallel()
 	path := copyDefault(t, func(s string) string { return s })
 	var out, errOut bytes.Buffer
-	if code := run(path, &out, &errOut); code != 0 {
+	if code := run(path, "", &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 }
@@ -68,7 +71,7 @@ func TestBadFileExits1(t *testing.T) {
 		return strings.Replace(s, `name="kind" value="spawn"`, `name="kind" value="plaza"`, 1)
 	})
 	var out, errOut bytes.Buffer
-	if code := run(path, &out, &errOut); code != 1 {
+	if code := run(path, "", &out, &errOut); code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
 	lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
@@ -87,10 +90,102 @@ func TestBadFileExits1(t *testing.T) {
 func TestMissingFileExits1(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	if code := run(filepath.Join(t.TempDir(), "absent.tmx"), &out, &errOut); code != 1 {
+	if code := run(filepath.Join(t.TempDir(), "absent.tmx"), "", &out, &errOut); code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
 	if !strings.Contains(errOut.String(), "map: cannot open map") {
+		t.Errorf("stderr: %s", errOut.String())
+	}
+}
+
+// copyContents writes the default contents and their media into a
+// temporary folder, applying edit to contents.json.
+func copyContents(t *testing.T, edit func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(content.DefaultFS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(p))
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := fs.ReadFile(content.DefaultFS(), p)
+		if err != nil {
+			return err
+		}
+		if p == content.DefaultFileName {
+			b = []byte(edit(string(b)))
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, content.DefaultFileName)
+}
+
+func TestContentsFileIsValid(t *testing.T) {
+	t.Parallel()
+	path := copyContents(t, func(s string) string { return s })
+	var out, errOut bytes.Buffer
+	if code := run("", path, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "contents:  "+path+": 270") {
+		t.Errorf("summary: %s", out.String())
+	}
+}
+
+func TestBadContentsExits1(t *testing.T) {
+	t.Parallel()
+	path := copyContents(t, func(s string) string {
+		var set content.Set
+		if err := json.Unmarshal([]byte(s), &set); err != nil {
+			t.Fatal(err)
+		}
+		for i := range set.Contents {
+			c := &set.Contents[i]
+			switch c.Hotspot {
+			case "h-001":
+				c.Challenge = "inclusion"
+			case "h-125":
+				for j := range c.Questions[0].Choices {
+					c.Questions[0].Choices[j].Right = false
+				}
+			}
+		}
+		b, err := json.MarshalIndent(&set, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	})
+	var out, errOut bytes.Buffer
+	if code := run("", path, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], path+": 2 problem(s) against (embedded default)") {
+		t.Fatalf("want a header and 2 problems, got:\n%s", errOut.String())
+	}
+	if !strings.Contains(errOut.String(), `content h-001: challenge "inclusion", the hotspot's is "innovation"`) ||
+		!strings.Contains(errOut.String(), "content h-125: quiz question 1 has no right answer") {
+		t.Errorf("problems not named:\n%s", errOut.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("summary printed for bad contents: %s", out.String())
+	}
+}
+
+func TestMissingContentsExits1(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if code := run("", filepath.Join(t.TempDir(), "absent.json"), &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut.String(), "file: cannot open") {
 		t.Errorf("stderr: %s", errOut.String())
 	}
 }

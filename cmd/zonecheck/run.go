@@ -5,14 +5,17 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/usine-extraordinaire/fairworld/world/content"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
 
-// run checks the map at path (the embedded default when path is empty),
-// writes the summary to out or the problems to errOut, and returns the
-// exit code: 0 valid, 1 invalid.
-func run(path string, out, errOut io.Writer) int {
+// run checks the map at path (the embedded default when path is empty)
+// and the contents file at contentsPath against it (the embedded default
+// when empty), writes the summary to out or the problems to errOut, and
+// returns the exit code: 0 valid, 1 invalid.
+func run(path, contentsPath string, out, errOut io.Writer) int {
 	var (
 		z   *zone.Zone
 		err error
@@ -34,8 +37,61 @@ func run(path string, out, errOut io.Writer) int {
 		}
 		return 1
 	}
+	var set *content.Set
+	if contentsPath == "" {
+		contentsPath = "(embedded default contents)"
+		set, err = content.Default(z)
+	} else {
+		set, err = content.LoadFile(contentsPath, z)
+	}
+	if err != nil {
+		probs := content.Problems(err)
+		fmt.Fprintf(errOut, "%s: %d problem(s) against %s\n", contentsPath, max(len(probs), 1), path)
+		if len(probs) == 0 {
+			fmt.Fprintln(errOut, err)
+		}
+		for _, p := range probs {
+			fmt.Fprintln(errOut, p)
+		}
+		return 1
+	}
 	summary(out, path, z)
+	contentSummary(out, contentsPath, set)
 	return 0
+}
+
+func contentSummary(w io.Writer, path string, s *content.Set) {
+	fmt.Fprintf(w, "contents:  %s: %d (%s)\n", path, len(s.Contents), counts(s.Contents, func(c content.Content) string { return string(c.Kind) }))
+	women, questions := 0, 0
+	var lo, hi, total time.Duration
+	for i := range s.Contents {
+		c := &s.Contents[i]
+		if c.Speaker != nil && c.Speaker.Gender == content.GenderFemale {
+			women++
+		}
+		questions += len(c.Questions)
+		rt := c.ReadingTime()
+		if i == 0 || rt < lo {
+			lo = rt
+		}
+		hi = max(hi, rt)
+		total += rt
+	}
+	fmt.Fprintf(w, "speakers:  %d women, %d men; %d quiz questions\n", women, countKind(s, content.KindTemoignage)-women, questions)
+	fmt.Fprintf(w, "stands:    %d, sectors %d, jobs %d\n", len(s.Booths), len(s.Sectors), len(s.Jobs))
+	if n := len(s.Contents); n > 0 {
+		fmt.Fprintf(w, "reading:   %v to %v, %v on average (%d words a minute)\n", lo, hi, (total / time.Duration(n)).Round(time.Second), content.WordsPerMinute)
+	}
+}
+
+func countKind(s *content.Set, k content.Kind) int {
+	n := 0
+	for _, c := range s.Contents {
+		if c.Kind == k {
+			n++
+		}
+	}
+	return n
 }
 
 func summary(w io.Writer, path string, z *zone.Zone) {
