@@ -148,7 +148,7 @@ func (h *hub) pathDone(cmd command) {
 	for _, p := range cmd.path {
 		q = append(q, protocol.Quantise(p.X), protocol.Quantise(p.Y))
 	}
-	h.world.Event(avatar, protocol.Event{Kind: protocol.EventPath, Req: cmd.seq, Path: q})
+	h.world.Event(avatar, protocol.Path{Seq: cmd.seq, Points: q})
 }
 
 // pathWorker computes routes with its own Finder (A* buffers are not shared)

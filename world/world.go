@@ -421,12 +421,13 @@ func (w *World) SetPath(id ID, seq uint32, path []nav.Point) {
 
 // Error queues an error event for id's next Update.
 func (w *World) Error(id ID, code protocol.ErrorCode, ref uint32, msg string) {
-	w.Event(id, protocol.Event{Kind: protocol.EventError, Code: code, Req: ref, Message: msg})
+	w.Event(id, protocol.ErrorEvent{Code: code, Ref: ref, Message: msg})
 }
 
 // Event queues any event for a local avatar's next Update (remote avatars
-// get none). The event is kept as given: slices in it (Path) must not be
-// modified afterwards.
+// get none). The event is kept as given (events are immutable, see
+// protocol.Event): slices in it (Path.Points) must not be modified
+// afterwards.
 func (w *World) Event(id ID, e protocol.Event) {
 	if s, ok := w.byID[id]; ok {
 		w.queue(s, e)
