@@ -25,8 +25,8 @@ func newMetrics(reg prometheus.Registerer, ready func() float64) (*metrics, erro
 		return prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub, Name: name, Help: help})
 	}
 	m := &metrics{
-		commands: vec("redis_commands_total", "Redis commands this node sent for presence (a script counts one), by operation: create, resume, alloc, pos, put, end, unlist, heartbeat, evict, script_load, leave.", "op"),
-		errors:   vec("errors_total", "Failed presence calls to Redis, by operation.", "op"),
+		commands:  vec("redis_commands_total", "Redis commands this node sent for presence (a script counts one), by operation: create, resume, alloc, pos, put, end, unlist, heartbeat, evict, script_load, leave.", "op"),
+		errors:    vec("errors_total", "Failed presence calls to Redis, by operation.", "op"),
 		takeovers: vec("takeovers_total", "Sessions attached here that another node resumed (their connections got 4006), by how this node learnt it: control (the other node's message) or write (a write found a later attachment).", "via"),
 		restores:  vec("restores_total", "Times this node wrote all its sessions to Redis again, by reason: data_lost (Redis came back empty), evicted (another node took this one for dead).", "reason"),
 		evictions: c("evictions_total", "Nodes found dead by this node, whose attached sessions it detached (resumable for the window)."),

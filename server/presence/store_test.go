@@ -74,7 +74,7 @@ type redisNode struct {
 	reg     *prometheus.Registry
 	crashed atomic.Bool
 	cancel  context.CancelFunc
-	done   chan struct{}
+	done    chan struct{}
 }
 
 // startRedisNode runs a RedisStore named node until the test ends (or
