@@ -209,8 +209,14 @@ func New(z *zone.Zone, g *nav.Grid, cfg Config) (*World, error) {
 // Config returns the configuration with its defaults filled in.
 func (w *World) Config() Config { return w.cfg }
 
-// Tick returns the number of Steps so far.
+// Tick returns the tick of the last Step: the number of Steps so far,
+// plus the base SetTick gave.
 func (w *World) Tick() uint32 { return w.tick }
+
+// SetTick sets the tick count: the next Step makes it t+1. The server
+// numbers ticks by the wall clock (unix time / tick period), the same on
+// every node, and jumps the count over ticks it skipped.
+func (w *World) SetTick(t uint32) { w.tick = t }
 
 // Len returns the number of local avatars in the world (those of this
 // node's connections; remote ones are not counted).
