@@ -57,7 +57,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	// draining at shutdown, or while shared presence (Redis) is unreachable
 	// (new sessions would get 4014). The body says which.
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if err := s.readiness(); err != nil {
+		if err := s.Ready(); err != nil {
 			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}

@@ -143,7 +143,7 @@ func (s *Server) registerMetrics() error {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "fair", Subsystem: "server", Name: "ready",
 			Help: "1 while /readyz answers 200: serving, not draining, and shared presence reachable."},
 			func() float64 {
-				if s.readiness() == nil {
+				if s.Ready() == nil {
 					return 1
 				}
 				return 0
@@ -169,8 +169,10 @@ func (s *Server) Deliver(ctx context.Context, avatar uint32, e protocol.Event) b
 	return s.hub.send(ctx, deliverCmd{avatar: avatar, ev: e})
 }
 
-// readiness is nil while the server takes new visitors (/readyz).
-func (s *Server) readiness() error {
+// Ready is nil while the server takes new visitors, else why not: before
+// Serve, draining at shutdown, or shared presence unreachable (new
+// sessions would get 4014). /readyz answers it.
+func (s *Server) Ready() error {
 	switch {
 	case !s.ready.Load() && s.draining.Load():
 		return errDraining
