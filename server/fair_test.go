@@ -52,7 +52,9 @@ func eachRedis(t *testing.T, f func(t *testing.T, url string)) {
 var nonWord = regexp.MustCompile(`[^a-zA-Z0-9]+`)
 
 // prefixOf is a test's own key prefix in a shared Redis.
-func prefixOf(t *testing.T) string { return "t" + strings.ToLower(nonWord.ReplaceAllString(t.Name(), "")) }
+func prefixOf(t *testing.T) string {
+	return "t" + strings.ToLower(nonWord.ReplaceAllString(t.Name(), ""))
+}
 
 // fair starts n nodes of one fair over Redis at url.
 func fair(t *testing.T, url string, n int, configure func(*server.Config)) []*servertest.Instance {
