@@ -210,6 +210,9 @@ func (s *Server) refusePresence(c *conn, err error) {
 	case errors.As(err, &re):
 		s.metrics.connAttempts.WithLabelValues(protocol.CloseResumeExpired.String()).Inc()
 		c.close(protocol.CloseResumeExpired, re.Reason)
+	case errors.Is(err, presence.ErrTakenOver):
+		s.metrics.connAttempts.WithLabelValues(protocol.CloseTakenOver.String()).Inc()
+		c.close(protocol.CloseTakenOver, "session resumed elsewhere")
 	case errors.Is(err, presence.ErrTaken):
 		s.metrics.connAttempts.WithLabelValues("pseudonym_taken").Inc()
 		c.close(protocol.ClosePseudoTaken, "Ce pseudonyme est déjà utilisé : choisis-en un autre.")

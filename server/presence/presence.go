@@ -85,6 +85,9 @@ type Session struct {
 var (
 	ErrTaken       = errors.New("presence: pseudonym taken")
 	ErrUnavailable = errors.New("presence: shared presence unavailable")
+	// ErrTakenOver: the resume succeeded, but another node resumed the
+	// session again before this one could attach it (close 4006).
+	ErrTakenOver = errors.New("presence: session resumed elsewhere meanwhile")
 )
 
 // Reasons of a ResumeError, sent as the reason of close 4007.

@@ -106,6 +106,7 @@ type RedisStore struct {
 	ends    []endOp          // guarded by mu: ended sessions to delete
 	unlist  []string         // guarded by mu: members of the node set to remove
 	taken   []SessionRef     // guarded by mu: for TakenOver
+	later   map[string]later // guarded by mu: sessions other nodes resumed, by id, for a resume still attaching here
 	ep      epoch            // guarded by mu: Redis's epoch (zero until read)
 	epHex   string           // guarded by mu
 	started bool             // guarded by mu: the first heartbeat and the cleanup of an earlier run are done
@@ -126,6 +127,13 @@ const (
 	dirtyAll                    // the whole record: the put script
 	dirtyList                   // its member of the node set (after a restore)
 )
+
+// later is the latest generation of a session that another node told this
+// one it attached.
+type later struct {
+	gen uint64
+	at  time.Time
+}
 
 type endOp struct {
 	tag      uint16
@@ -150,7 +158,7 @@ func NewRedis(client redis.UniversalClient, cfg RedisConfig, reg prometheus.Regi
 	}
 	r := &RedisStore{
 		c: client, cfg: cfg, log: log.With("node", cfg.Node), k: newKeys(cfg.Prefix, cfg.Node), sc: newScripts(),
-		t: newTable(), dirty: make(map[string]uint8), wake: make(chan struct{}, 1),
+		t: newTable(), dirty: make(map[string]uint8), later: make(map[string]later), wake: make(chan struct{}, 1),
 	}
 	if r.m, err = newMetrics(reg, r.readyGauge); err != nil {
 		return nil, fmt.Errorf("presence: metrics: %w", err)
@@ -326,8 +334,13 @@ func (r *RedisStore) Resume(ctx context.Context, raw string) (Session, error) {
 		r.mu.Unlock()
 	}
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	if l, ok := r.later[id]; ok && l.gen > e.gen {
+		// Another node resumed it again, and told this one, before this
+		// resume could attach it here: the later one has it.
+		return Session{}, ErrTakenOver
+	}
 	r.t.byID[id] = e
-	r.mu.Unlock()
 	return e.session(nt, true), nil
 }
 
@@ -428,6 +441,9 @@ func (r *RedisStore) TakenOver(dst []SessionRef) []SessionRef {
 // (attachment gen or later) and tells the hub if it was attached here.
 // Called with mu held.
 func (r *RedisStore) takenLocked(id string, gen uint64, via string) {
+	if l := r.later[id]; l.gen < gen {
+		r.later[id] = later{gen: gen, at: time.Now()}
+	}
 	e := r.t.byID[id]
 	if e == nil || e.gen >= gen {
 		return

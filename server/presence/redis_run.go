@@ -243,6 +243,11 @@ func (r *RedisStore) sweepMirror() {
 	now := r.cfg.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for id, l := range r.later {
+		if time.Since(l.at) > 30*time.Second {
+			delete(r.later, id)
+		}
+	}
 	for id, e := range r.t.byID {
 		switch {
 		case !e.resumable(now):
