@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"math"
 	"sync"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/usine-extraordinaire/fairworld/client"
 	"github.com/usine-extraordinaire/fairworld/protocol"
 	"github.com/usine-extraordinaire/fairworld/server"
-	"github.com/usine-extraordinaire/fairworld/server/servertest"
 	"github.com/usine-extraordinaire/fairworld/world/nav"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
@@ -304,8 +302,4 @@ func TestOnlineIsFairWide(t *testing.T) {
 			waitFor(t, c, 10*time.Second, "online 5 on every node", func(c *client.Client) bool { return c.Online() == 5 })
 		}
 	})
-}
-
-func tryDialCtx(ctx context.Context, in *servertest.Instance, opts client.Options) (*client.Client, error) {
-	return client.Dial(ctx, in.URL, opts)
 }

@@ -37,12 +37,11 @@ func (k keys) name(tag uint16, key string) string {
 	return fmt.Sprintf("%s:{t%d}:n:%s", k.prefix, tag, key)
 }
 
-func (k keys) nodeKeyOf(node string) string   { return k.prefix + ":node:" + node }
-func (k keys) nodeSetOf(node string) string   { return k.prefix + ":node:" + node + ":sess" }
-func (k keys) evictedOf(node string) string   { return k.prefix + ":evicted:" + node }
-func (k keys) janitorOf(node string) string   { return k.prefix + ":janitor:" + node }
-func (k keys) controlOf(node string) string   { return k.prefix + ":ctl:" + node }
-func (k keys) isSession(redisKey string) bool { return strings.Contains(redisKey, "}:s:") }
+func (k keys) nodeKeyOf(node string) string { return k.prefix + ":node:" + node }
+func (k keys) nodeSetOf(node string) string { return k.prefix + ":node:" + node + ":sess" }
+func (k keys) evictedOf(node string) string { return k.prefix + ":evicted:" + node }
+func (k keys) janitorOf(node string) string { return k.prefix + ":janitor:" + node }
+func (k keys) controlOf(node string) string { return k.prefix + ":ctl:" + node }
 
 // member is a session's entry in its node's set: tag/sid/key, what the
 // janitor needs to find both of its keys.

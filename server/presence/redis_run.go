@@ -37,6 +37,11 @@ func (r *RedisStore) heartbeatLoop(ctx context.Context) {
 	failing := false
 	for {
 		err := r.heartbeat(ctx, &j)
+		if err != nil {
+			// A node is dead after its key was missing for a TTL while
+			// Redis answered: time Redis was away does not count.
+			clear(j.missing)
+		}
 		switch {
 		case err != nil && !failing && ctx.Err() == nil:
 			failing = true
@@ -80,9 +85,12 @@ func (r *RedisStore) heartbeat(ctx context.Context, j *janitor) error {
 		prior = pipe.Exists(ctx, r.k.nodeSet) // sessions of an earlier run of this node
 	}
 	r.m.cmd("heartbeat", 6)
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		r.m.fail("heartbeat")
-		return err
+	cmds, _ := pipe.Exec(ctx)
+	for _, c := range cmds {
+		if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) { // GET evicted is nil normally
+			r.m.fail("heartbeat")
+			return err
+		}
 	}
 	epHex, err := epc.Text()
 	if err != nil {

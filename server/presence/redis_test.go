@@ -33,7 +33,7 @@ func TestDeadNodeSessionsAreDetached(t *testing.T) {
 	time.Sleep(150 * time.Millisecond) // the position is written
 	a.Online(2)
 	waitFor(t, 5*time.Second, "b counting a's visitors", func() bool { return b.Online(0) == 2 })
-	a.crash(t, srv.URL())
+	a.crash()
 	// Within 3× the TTL (plus the heartbeat), b evicts a.
 	waitFor(t, 3*300*time.Millisecond+2*time.Second, "a evicted", func() bool { return counterValue(t, b.reg, "fair_presence_evictions_total") == 1 })
 	if n := b.Online(0); n != 0 {
@@ -117,7 +117,9 @@ func TestRedisPausedKeepsLiveNodes(t *testing.T) {
 	c := newClock()
 	a := startRedisNode(t, srv.URL(), "a", fast(c))
 	b := startRedisNode(t, srv.URL(), "b", fast(c))
-	s, _ := a.Create(ctx, "Jade", "jade")
+	if _, err := a.Create(ctx, "Jade", "jade"); err != nil {
+		t.Fatal(err)
+	}
 	srv.Pause()
 	time.Sleep(time.Second) // > 3 TTL: every node key has expired when Redis continues
 	waitFor(t, 5*time.Second, "not ready while paused", func() bool { return a.Ready() != nil })
@@ -133,7 +135,6 @@ func TestRedisPausedKeepsLiveNodes(t *testing.T) {
 	if got := a.TakenOver(nil); len(got) != 0 {
 		t.Fatalf("taken over: %v", got)
 	}
-	_ = s
 }
 
 // Ids are dense: each node takes blocks of IDBlock.
@@ -171,11 +172,12 @@ func TestEveryKeyExpiresOrHasAnOwner(t *testing.T) {
 	s3, _ := b.Create(ctx, "Trois", "trois")
 	a.Detach(s1.SessionRef, nav.Point{X: 1, Y: 1})
 	a.End(s2.SessionRef)
-	r, _ := b.Resume(ctx, s1.Token)
-	_ = r
-	_ = s3
+	if _, err := b.Resume(ctx, s1.Token); err != nil {
+		t.Fatal(err)
+	}
+	b.Moved(s3.SessionRef, nav.Point{X: 3, Y: 3})
 	time.Sleep(200 * time.Millisecond)
-	a.crash(t, srv.URL()) // a dies; b evicts it
+	a.crash() // a dies; b evicts it
 	waitFor(t, 5*time.Second, "a evicted", func() bool { return counterValue(t, b.reg, "fair_presence_evictions_total") == 1 })
 	cl := newRedisClient(t, srv.URL())
 	keys, err := cl.Keys(ctx, "*").Result()

@@ -101,7 +101,7 @@ func startRedisNode(t *testing.T, url, node string, cfg RedisConfig) *redisNode 
 func (n *redisNode) stop() { n.cancel(); <-n.done }
 
 // crash ends the node's goroutines without leaving the fair, as a SIGKILL.
-func (n *redisNode) crash(t *testing.T, url string) {
+func (n *redisNode) crash() {
 	n.crashed.Store(true)
 	n.cancel()
 	<-n.done
