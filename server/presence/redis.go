@@ -111,6 +111,8 @@ type RedisStore struct {
 	epHex   string           // guarded by mu
 	started bool             // guarded by mu: the first heartbeat and the cleanup of an earlier run are done
 
+	flushMu sync.Mutex // held by a flush
+
 	idMu           sync.Mutex
 	idNext, idLast uint32 // guarded by idMu: the block being handed out
 	idFloor        atomic.Uint32
@@ -405,7 +407,6 @@ func (r *RedisStore) Detach(ref SessionRef, p nav.Point) {
 		r.markLocked(ref.ID, dirtyAll)
 	}
 	r.mu.Unlock()
-	r.nudge()
 }
 
 // End implements Store.
@@ -417,10 +418,9 @@ func (r *RedisStore) End(ref SessionRef) {
 		r.ends = append(r.ends, endOp{tag: e.tag, id: e.id, key: e.key, gen: e.gen, attached: e.attached})
 	}
 	r.mu.Unlock()
-	r.nudge()
 }
 
-// nudge wakes the writer: a detach or an end goes out at once.
+// nudge wakes the writer (after a restore: everything goes out at once).
 func (r *RedisStore) nudge() {
 	select {
 	case r.wake <- struct{}{}:

@@ -97,6 +97,11 @@ func (r *RedisStore) heartbeat(ctx context.Context, j *janitor) error {
 		r.m.fail("heartbeat")
 		return err
 	}
+	if first {
+		// The writer's pipelines use EVALSHA: load the scripts once now
+		// (again after a NOSCRIPT, or when Redis came back empty).
+		r.loadScripts(ctx)
+	}
 	if first && prior.Val() > 0 {
 		// A process that ran with this node name before (a restart): its
 		// sessions have no connection any more. They stay resumable.
@@ -125,6 +130,7 @@ func (r *RedisStore) heartbeat(ctx context.Context, j *janitor) error {
 	r.started = true
 	r.mu.Unlock()
 	if restore != "" {
+		r.loadScripts(ctx)
 		r.m.restores.WithLabelValues(restore).Inc()
 		r.log.Warn("presence: writing this node's sessions to Redis again", "reason", restore)
 		r.idMu.Lock()
@@ -268,8 +274,8 @@ func (r *RedisStore) sweepMirror() {
 	}
 }
 
-// writerLoop writes the pending writes every FlushEvery, or at once for a
-// detach or an end, until ctx ends.
+// writerLoop writes the pending writes every FlushEvery (a tick: one
+// pipeline per tick), until ctx ends.
 func (r *RedisStore) writerLoop(ctx context.Context) {
 	t := time.NewTicker(r.cfg.FlushEvery)
 	defer t.Stop()
@@ -296,6 +302,8 @@ type op struct {
 // flush writes everything pending in one pipeline; what fails is pending
 // again.
 func (r *RedisStore) flush(ctx context.Context) {
+	r.flushMu.Lock() // one flush at a time: writes of one session stay in order
+	defer r.flushMu.Unlock()
 	r.mu.Lock()
 	ops := make([]op, 0, len(r.dirty)+len(r.ends))
 	for id, what := range r.dirty {
@@ -353,7 +361,15 @@ func (r *RedisStore) flush(ctx context.Context) {
 		r.m.cmd("unlist", 1)
 	}
 	_, execErr := pipe.Exec(ctx)
-	noScript := false
+	if r.results(ops, cmds, unlist, execErr) {
+		r.loadScripts(ctx)
+	}
+}
+
+// results applies a flush's answers: what failed is pending again, a
+// refused write means a take-over, a missing record is written whole. It
+// reports whether a script was missing (Redis restarted).
+func (r *RedisStore) results(ops []op, cmds []*redis.Cmd, unlist []string, execErr error) (noScript bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if execErr != nil && len(unlist) > 0 && !isScriptMissing(execErr) {
@@ -384,14 +400,12 @@ func (r *RedisStore) flush(ctx context.Context) {
 			r.log.Warn("presence: a restored session's pseudonym was taken meanwhile", "session", o.e.id)
 		}
 	}
-	if noScript {
-		r.loadScriptsLocked(ctx)
-	}
+	return noScript
 }
 
-// loadScriptsLocked loads the scripts again (a restarted Redis has none);
-// the failed writes go out at the next flush.
-func (r *RedisStore) loadScriptsLocked(ctx context.Context) {
+// loadScripts loads the scripts (a restarted Redis has none); writes that
+// failed for want of one go out at the next flush.
+func (r *RedisStore) loadScripts(ctx context.Context) {
 	for _, s := range r.sc.all() {
 		r.m.cmd("script_load", 1)
 		if err := s.Load(ctx, r.c).Err(); err != nil {

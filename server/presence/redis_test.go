@@ -30,7 +30,7 @@ func TestDeadNodeSessionsAreDetached(t *testing.T) {
 	}
 	a.Moved(s.SessionRef, nav.Point{X: 12, Y: 34})
 	kept, _ := a.Create(ctx, "Noé", "noe")
-	time.Sleep(150 * time.Millisecond) // the position is written
+	settle(a)
 	a.Online(2)
 	waitFor(t, 5*time.Second, "b counting a's visitors", func() bool { return b.Online(0) == 2 })
 	a.crash()
@@ -70,7 +70,7 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Detach(s.SessionRef, nav.Point{X: 5, Y: 6})
-	time.Sleep(100 * time.Millisecond)
+	settle(a)
 	srv.Kill()
 	waitFor(t, 5*time.Second, "a not ready", func() bool { return a.Ready() != nil })
 	if _, err := a.Create(ctx, "Nouveau", "nouveau"); !errors.Is(err, ErrUnavailable) {
@@ -89,7 +89,7 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 		return counterValue(t, a.reg, "fair_presence_restores_total") >= 1 && a.Sessions() == 1
 	})
 	a.Detach(r.SessionRef, nav.Point{X: 7, Y: 8})
-	time.Sleep(100 * time.Millisecond)
+	settle(a)
 	r2, err := b.Resume(ctx, r.Token)
 	if err != nil || r2.Avatar != s.Avatar || r2.Pos.X != 7 {
 		t.Fatalf("resume on b after the restore: %+v, %v", r2, err)
@@ -176,7 +176,7 @@ func TestEveryKeyExpiresOrHasAnOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Moved(s3.SessionRef, nav.Point{X: 3, Y: 3})
-	time.Sleep(200 * time.Millisecond)
+	settle(a, b)
 	a.crash() // a dies; b evicts it
 	waitFor(t, 5*time.Second, "a evicted", func() bool { return counterValue(t, b.reg, "fair_presence_evictions_total") == 1 })
 	cl := newRedisClient(t, srv.URL())

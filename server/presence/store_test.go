@@ -148,6 +148,16 @@ func stores(t *testing.T, f func(t *testing.T, mk func(node string, c *clock) St
 
 var ctx = context.Background()
 
+// settle writes what a store has pending (a RedisStore's writer would at
+// its next tick), so that a test need not wait for it.
+func settle(stores ...Store) {
+	for _, s := range stores {
+		if r, ok := s.(interface{ flush(context.Context) }); ok {
+			r.flush(ctx)
+		}
+	}
+}
+
 func TestCreateReservesThePseudonym(t *testing.T) {
 	t.Parallel()
 	stores(t, func(t *testing.T, mk func(string, *clock) Store, _ bool) {
@@ -161,7 +171,7 @@ func TestCreateReservesThePseudonym(t *testing.T) {
 			t.Fatalf("same key on another node: %v, want ErrTaken", err)
 		}
 		a.Detach(s.SessionRef, nav.Point{X: 10, Y: 20})
-		time.Sleep(100 * time.Millisecond) // the detach is written (50 ms flushes)
+		settle(a)
 		if _, err := b.Create(ctx, "Léa", "lea"); !errors.Is(err, ErrTaken) {
 			t.Fatalf("within the resume window: %v, want ErrTaken", err)
 		}
@@ -225,7 +235,7 @@ func TestResumeRotationAcrossNodes(t *testing.T) {
 		}
 		a.Moved(s.SessionRef, nav.Point{X: 50, Y: 60})
 		a.Detach(s.SessionRef, nav.Point{X: 51, Y: 61})
-		time.Sleep(100 * time.Millisecond)
+		settle(a)
 		r1, err := b.Resume(ctx, s.Token)
 		if err != nil || !r1.Resumed || r1.Avatar != s.Avatar || r1.Display != "Tom" || r1.Key != "tom" || r1.Token == s.Token || r1.Gen <= s.Gen {
 			t.Fatalf("resume: %+v, %v", r1, err)
@@ -250,7 +260,7 @@ func TestResumeRotationAcrossNodes(t *testing.T) {
 			t.Fatalf("the unused rotated token: %v", err)
 		}
 		a.Confirm(r2.SessionRef) // the client spoke: the previous token goes
-		time.Sleep(100 * time.Millisecond)
+		settle(a)
 		if _, err := b.Resume(ctx, s.Token); !isExpired(err) {
 			t.Fatalf("the previous token after Confirm: %v", err)
 		}
@@ -264,7 +274,7 @@ func TestResumeRotationAcrossNodes(t *testing.T) {
 			t.Fatalf("the previous token after its grace: %v", err)
 		}
 		b.End(r3.SessionRef)
-		time.Sleep(100 * time.Millisecond)
+		settle(b)
 		if _, err := a.Resume(ctx, r3.Token); !isExpired(err) {
 			t.Fatalf("after End: %v", err)
 		}
@@ -287,10 +297,10 @@ func TestStaleAttachmentIsIgnored(t *testing.T) {
 		}
 		a.End(s.SessionRef) // the taken-over connection's 1000
 		a.Detach(s.SessionRef, nav.Point{X: 1, Y: 1})
-		time.Sleep(150 * time.Millisecond)
+		settle(a)
 		b.Moved(r.SessionRef, nav.Point{X: 7, Y: 8})
 		b.Detach(r.SessionRef, nav.Point{X: 7, Y: 8})
-		time.Sleep(150 * time.Millisecond)
+		settle(b)
 		r2, err := a.Resume(ctx, r.Token)
 		if err != nil || r2.Pos.X != 7 {
 			t.Fatalf("the session after stale writes: %+v, %v", r2, err)
