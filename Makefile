@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s -fuzzminimizetime 3s ./world/content/
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime 30s ./server/pseudonym/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime 30s ./server/feed/
+	$(GO) test -run '^$$' -fuzz FuzzParseToken -fuzztime 30s ./server/presence/
 
 check-zone:
 	$(GO) run ./cmd/zonecheck $(if $(CONTENTS),-contents $(CONTENTS)) $(ZONE)

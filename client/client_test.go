@@ -215,17 +215,21 @@ func TestViewFollowsOthers(t *testing.T) {
 	for content := false; !content; {
 		select {
 		case e, ok := <-b.Events():
-			switch {
-			case !ok:
+			if !ok {
 				t.Fatalf("Bob's connection ended: %v", b.Err())
-			case e.Kind == protocol.EventPath && e.Req == seq:
-				sawPath = true
-			case e.Kind == protocol.EventHotspotContent && e.Req == req:
+			}
+			switch e := e.(type) {
+			case protocol.Path:
+				sawPath = sawPath || e.Seq == seq
+			case protocol.HotspotContent:
+				if e.Req != req {
+					break
+				}
 				if e.HotspotID != h.ID || e.Title != h.Title || e.Text == "" {
 					t.Fatalf("content = %+v for %+v", e, *h)
 				}
 				content = true
-			case e.Kind == protocol.EventError:
+			case protocol.ErrorEvent:
 				t.Fatalf("error event %+v", e)
 			}
 		case <-ctx.Done():

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/usine-extraordinaire/fairworld/client"
+	"github.com/usine-extraordinaire/fairworld/protocol"
 )
 
 // Connect, walk east for a moment and wait until the server has applied the
@@ -53,9 +54,17 @@ func ExampleClient_Events() {
 	defer c.Close()
 	req, _ := c.OpenHotspot("h-001")
 	for e := range c.Events() { // closed when the connection ends
-		if e.Req == req {
-			fmt.Println(e.Title, e.Code) // the content, or an error such as out_of_range
-			return
+		switch e := e.(type) { // one type per event kind
+		case protocol.HotspotContent:
+			if e.Req == req {
+				fmt.Println(e.Title) // the content
+				return
+			}
+		case protocol.ErrorEvent:
+			if e.Ref == req {
+				fmt.Println(e.Code) // an error such as out_of_range
+				return
+			}
 		}
 	}
 }

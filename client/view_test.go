@@ -146,7 +146,7 @@ func TestHandleDropsEventsAndReportsEchoes(t *testing.T) {
 	srv := encoder{protocol.NewView()}
 	ev := make([]protocol.Event, 5)
 	for i := range ev {
-		ev[i] = protocol.Event{Kind: protocol.EventHotspotViewers, HotspotID: "h-001", Viewers: uint32(i)}
+		ev[i] = protocol.HotspotViewers{HotspotID: "h-001", Viewers: uint32(i)}
 	}
 	if err := c.handle(srv.update(protocol.Update{Ack: 2, Events: ev})); err != nil {
 		t.Fatal(err)
@@ -155,7 +155,7 @@ func TestHandleDropsEventsAndReportsEchoes(t *testing.T) {
 	if s.Events != 5 || s.EventsDropped != 3 || s.Updates != 1 {
 		t.Fatalf("stats = %+v", s)
 	}
-	if e := <-c.events; e.Viewers != 0 {
+	if e := <-c.events; e.(protocol.HotspotViewers).Viewers != 0 {
 		t.Fatalf("first event delivered = %+v", e)
 	}
 	if len(echoed) != 2 || echoed[0] != 1 || echoed[1] != 2 {

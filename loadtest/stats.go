@@ -69,10 +69,9 @@ func (c *collector) botEnded(err error) {
 
 // onUpdate counts an UPDATE's events; it runs on the clients' read goroutines.
 func (c *collector) onUpdate(u *protocol.Update) {
-	for i := range u.Events {
-		e := &u.Events[i]
-		c.events[int(e.Kind)%len(c.events)].Add(1)
-		if e.Kind == protocol.EventError {
+	for _, e := range u.Events {
+		c.events[int(e.Kind())%len(c.events)].Add(1)
+		if e, ok := e.(protocol.ErrorEvent); ok {
 			k := int(e.Code)
 			if k >= len(c.errCodes) {
 				k = 0

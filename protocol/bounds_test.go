@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -130,7 +131,7 @@ func TestRefusedUpdateRestoresTheView(t *testing.T) {
 	text := strings.Repeat("é", MaxTextBytes/2)
 	u = Update{Enters: []Enter{{ID: 7, Pseudonym: "Tom", X: 3, Y: 3}}, Moves: []MoveRec{{ID: 10, X: 1, Y: 1}}, Leaves: []uint32{20}}
 	for range 130 {
-		u.Events = append(u.Events, Event{Kind: EventHotspotContent, HotspotID: "h-1", Text: text})
+		u.Events = append(u.Events, HotspotContent{HotspotID: "h-1", Text: text})
 	}
 	if _, err := srv.AppendUpdate(nil, &u); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("message of 130 x 8 KB: got %v, want ErrTooLarge", err)
@@ -143,7 +144,7 @@ func TestRefusedUpdateRestoresTheView(t *testing.T) {
 	for _, u := range []Update{
 		{Enters: make([]Enter, MaxRecords+1)},
 		{Leaves: make([]uint32, MaxRecords+1)},
-		{Events: make([]Event, MaxRecords+1)},
+		{Events: slices.Repeat([]Event{HotspotViewers{}}, MaxRecords+1)},
 	} {
 		if _, err := srv.AppendUpdate(nil, &u); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("got %v, want ErrTooLarge", err)

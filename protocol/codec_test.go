@@ -3,6 +3,7 @@ package protocol
 import (
 	"errors"
 	"math"
+	"reflect"
 	"runtime"
 	"testing"
 )
@@ -226,4 +227,35 @@ func mustAppend(tb testing.TB, v *View, b []byte, u *Update) []byte {
 		tb.Fatal(err)
 	}
 	return b
+}
+
+// Every event kind is its own type: it names its kind, and it round-trips
+// through an UPDATE as the same type and value.
+func TestEventKindsRoundTrip(t *testing.T) {
+	events := []Event{
+		HotspotContent{Req: 3, HotspotID: "h-1", Title: "T", Text: "x", Media: "/m", Challenge: "inclusion", Booth: "b-1", Viewers: 4},
+		HotspotDiscovered{HotspotID: "h-1", AvatarID: 7, Pseudonym: "Léa"},
+		HotspotViewers{HotspotID: "h-1", Viewers: 2},
+		ErrorEvent{Code: ErrOutOfRange, Ref: 9, Message: "far"},
+		Path{Seq: 5, Points: []uint16{1, 2, 3, 4}},
+	}
+	for i, e := range events {
+		if e.Kind() != EventKind(i+1) || EventName(e.Kind()) == "" {
+			t.Errorf("%T: kind %d, name %q", e, e.Kind(), EventName(e.Kind()))
+		}
+	}
+	if EventName(200) != "event_200" {
+		t.Errorf("unknown kind named %q", EventName(200))
+	}
+	b, err := NewView().AppendUpdate(nil, &Update{Events: events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m ServerMessage
+	if err := DecodeServer(b, &m, NewView()); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(m.Update.Events, events) {
+		t.Fatalf("decoded %#v\nwant %#v", m.Update.Events, events)
+	}
 }

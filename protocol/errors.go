@@ -60,32 +60,36 @@ const (
 	ClosePseudoTaken   CloseCode = 4011 // pseudonym in use by someone online
 	ClosePseudoRefused CloseCode = 4012 // pseudonym on the deny-list (insult, impersonation)
 	CloseIdle          CloseCode = 4013 // no answer to keepalive pings
+	// CloseServiceUnavailable: the fair's shared presence (Redis) cannot be
+	// reached, so no new session can start: retry after 5-15 s.
+	CloseServiceUnavailable CloseCode = 4014
 
 	// Sent by clients.
 	CloseReconnect CloseCode = 4901 // the client drops this socket to reconnect: the session stays resumable
 )
 
 var closeCodeNames = map[CloseCode]string{
-	CloseNormal:         "normal",
-	CloseGoingAway:      "going_away",
-	CloseProtocolError:  "protocol_error",
-	CloseTooBig:         "too_big",
-	CloseInternal:       "internal",
-	CloseServiceRestart: "service_restart",
-	CloseBadHandshake:   "bad_handshake",
-	CloseBadVersion:     "bad_version",
-	CloseMalformed:      "malformed",
-	CloseServerFull:     "server_full",
-	CloseTooManyJoins:   "too_many_joins",
-	CloseSlowConsumer:   "slow_consumer",
-	CloseTakenOver:      "taken_over",
-	CloseResumeExpired:  "resume_expired",
-	CloseFlood:          "flood",
-	ClosePseudoInvalid:  "pseudo_invalid",
-	ClosePseudoTaken:    "pseudo_taken",
-	ClosePseudoRefused:  "pseudo_refused",
-	CloseIdle:           "idle",
-	CloseReconnect:      "reconnect",
+	CloseNormal:             "normal",
+	CloseGoingAway:          "going_away",
+	CloseProtocolError:      "protocol_error",
+	CloseTooBig:             "too_big",
+	CloseInternal:           "internal",
+	CloseServiceRestart:     "service_restart",
+	CloseBadHandshake:       "bad_handshake",
+	CloseBadVersion:         "bad_version",
+	CloseMalformed:          "malformed",
+	CloseServerFull:         "server_full",
+	CloseTooManyJoins:       "too_many_joins",
+	CloseSlowConsumer:       "slow_consumer",
+	CloseTakenOver:          "taken_over",
+	CloseResumeExpired:      "resume_expired",
+	CloseFlood:              "flood",
+	ClosePseudoInvalid:      "pseudo_invalid",
+	ClosePseudoTaken:        "pseudo_taken",
+	ClosePseudoRefused:      "pseudo_refused",
+	CloseIdle:               "idle",
+	CloseServiceUnavailable: "service_unavailable",
+	CloseReconnect:          "reconnect",
 }
 
 func (c CloseCode) String() string {
@@ -98,7 +102,8 @@ func (c CloseCode) String() string {
 // Retry reports whether a client should reconnect (with jitter) after this close.
 func (c CloseCode) Retry() bool {
 	switch c {
-	case CloseGoingAway, CloseInternal, CloseServiceRestart, CloseServerFull, CloseTooManyJoins, CloseSlowConsumer, CloseIdle:
+	case CloseGoingAway, CloseInternal, CloseServiceRestart, CloseServerFull, CloseTooManyJoins, CloseSlowConsumer, CloseIdle,
+		CloseServiceUnavailable:
 		return true
 	}
 	return false

@@ -119,8 +119,8 @@ func (v *View) AppendUpdate(b []byte, u *Update) ([]byte, error) {
 		b = appendUint(b, uint64(id))
 	}
 	b = appendArrayHeader(b, len(u.Events))
-	for i := range u.Events {
-		b = appendEvent(b, &u.Events[i])
+	for _, e := range u.Events {
+		b = e.appendTo(b)
 	}
 	b = appendUint(b, uint64(u.Crowd))
 	b = appendUint(b, uint64(u.Online))
@@ -201,49 +201,6 @@ func (v *View) unmove(rec []byte) {
 
 // CompareMoves orders move records by avatar id, the order of MOVES.
 func CompareMoves(a, b MoveRec) int { return cmp.Compare(a.ID, b.ID) }
-
-func appendEvent(b []byte, e *Event) []byte {
-	switch e.Kind {
-	case EventHotspotContent:
-		b = appendArrayHeader(b, 9)
-		b = appendUint(b, uint64(e.Kind))
-		b = appendUint(b, uint64(e.Req))
-		b = appendString(b, e.HotspotID)
-		b = appendString(b, e.Title)
-		b = appendString(b, e.Text)
-		b = appendString(b, e.Media)
-		b = appendString(b, e.Challenge)
-		b = appendString(b, e.Booth)
-		return appendUint(b, uint64(e.Viewers))
-	case EventHotspotDiscovered:
-		b = appendArrayHeader(b, 4)
-		b = appendUint(b, uint64(e.Kind))
-		b = appendString(b, e.HotspotID)
-		b = appendUint(b, uint64(e.AvatarID))
-		return appendString(b, e.Pseudonym)
-	case EventHotspotViewers:
-		b = appendArrayHeader(b, 3)
-		b = appendUint(b, uint64(e.Kind))
-		b = appendString(b, e.HotspotID)
-		return appendUint(b, uint64(e.Viewers))
-	case EventError:
-		b = appendArrayHeader(b, 4)
-		b = appendUint(b, uint64(e.Kind))
-		b = appendUint(b, uint64(e.Code))
-		b = appendUint(b, uint64(e.Req))
-		return appendString(b, e.Message)
-	case EventPath:
-		b = appendArrayHeader(b, 3)
-		b = appendUint(b, uint64(e.Kind))
-		b = appendUint(b, uint64(e.Req))
-		b = appendArrayHeader(b, len(e.Path))
-		for _, q := range e.Path {
-			b = appendUint(b, uint64(q))
-		}
-		return b
-	}
-	panic(fmt.Sprintf("protocol: unknown event kind %d", e.Kind)) // programming error on the encoding side
-}
 
 // ServerMessage holds one decoded server-to-client message; Type says which field is set.
 type ServerMessage struct {
@@ -343,13 +300,12 @@ func decodeUpdate(f *fields, u *Update, v *View) {
 	u.Events = u.Events[:0]
 	n, _ = f.array(MaxRecords)
 	for range n {
-		var e Event
-		known, err := decodeEvent(f, &e)
+		e, err := decodeEvent(f)
 		if err != nil {
 			f.fail(err)
 			return
 		}
-		if known {
+		if e != nil {
 			u.Events = append(u.Events, e)
 		}
 	}
@@ -424,77 +380,4 @@ func applyUpdate(u *Update, moves []byte, v *View) error {
 		u.Moves = append(u.Moves, MoveRec{ID: uint32(id), X: uint16(nx), Y: uint16(ny)})
 	}
 	return nil
-}
-
-// decodeEvent decodes one event; known is false for an event kind this
-// version does not know, which is skipped whole.
-func decodeEvent(outer *fields, e *Event) (known bool, err error) {
-	r := &outer.r
-	n, err := r.arrayHeader(1, maxRecordFields)
-	if err != nil {
-		return false, err
-	}
-	k, err := r.uint(math.MaxUint8)
-	if err != nil {
-		return false, err
-	}
-	e.Kind = EventKind(k)
-	if eventName(e.Kind) == "" {
-		return false, r.skipN(n - 1)
-	}
-	f := outer.sub(eventName(e.Kind), n-1)
-	defer outer.join(&f)
-	switch e.Kind {
-	case EventHotspotContent:
-		f.u32(&e.Req)
-		for _, s := range [...]*string{&e.HotspotID, &e.Title, &e.Text, &e.Media, &e.Challenge, &e.Booth} {
-			f.str(s, MaxTextBytes)
-		}
-		f.u32(&e.Viewers)
-	case EventHotspotDiscovered:
-		f.str(&e.HotspotID, MaxIDBytes)
-		f.u32(&e.AvatarID)
-		f.str(&e.Pseudonym, MaxPseudonymBytes)
-	case EventHotspotViewers:
-		f.str(&e.HotspotID, MaxIDBytes)
-		f.u32(&e.Viewers)
-	case EventError:
-		uintField(&f, &e.Code, math.MaxUint16)
-		f.u32(&e.Req)
-		f.str(&e.Message, MaxTextBytes)
-	case EventPath:
-		f.u32(&e.Req)
-		if m, ok := f.array(MaxRecords); ok {
-			if m%2 != 0 {
-				return false, malformed("PATH has an odd number of coordinates")
-			}
-			e.Path = make([]uint16, m)
-			for i := range e.Path {
-				x, err := f.r.uint(math.MaxUint16)
-				if err != nil {
-					return false, err
-				}
-				e.Path[i] = uint16(x)
-			}
-		}
-	}
-	f.fail(f.done())
-	return true, f.err
-}
-
-// eventName names each event kind in errors, "" if unknown.
-func eventName(k EventKind) string {
-	switch k {
-	case EventHotspotContent:
-		return "HOTSPOT_CONTENT"
-	case EventHotspotDiscovered:
-		return "HOTSPOT_DISCOVERED"
-	case EventHotspotViewers:
-		return "HOTSPOT_VIEWERS"
-	case EventError:
-		return "ERROR"
-	case EventPath:
-		return "PATH"
-	}
-	return ""
 }

@@ -119,38 +119,3 @@ type Update struct {
 	Crowd  uint32 // avatars in the area of interest that are not sent individually
 	Online uint32 // avatars online on this server
 }
-
-// EventKind is the first element of an event array inside Update.Events.
-type EventKind uint8
-
-const (
-	EventHotspotContent    EventKind = 1 // [1, req, hotspot_id, title, text, media, challenge, booth_id, viewers]
-	EventHotspotDiscovered EventKind = 2 // [2, hotspot_id, avatar_id, pseudonym]
-	EventHotspotViewers    EventKind = 3 // [3, hotspot_id, viewers]
-	EventError             EventKind = 4 // [4, code, ref, message]
-	EventPath              EventKind = 5 // [5, seq, [x0, y0, x1, y1, ...]]
-)
-
-// Event is one of the event kinds. Only the fields of its Kind are used.
-type Event struct {
-	Kind EventKind
-
-	// HotspotContent, HotspotDiscovered, HotspotViewers
-	HotspotID string
-	Req       uint32 // HotspotContent: the OpenHotspot.Req; Error: the seq/req it refers to (0 if none)
-	Title     string
-	Text      string
-	Media     string
-	Challenge string
-	Booth     string
-	Viewers   uint32
-	AvatarID  uint32
-	Pseudonym string
-
-	// Error
-	Code    ErrorCode
-	Message string
-
-	// Path: the waypoints of a Goto (quantised), Req holds its seq.
-	Path []uint16
-}

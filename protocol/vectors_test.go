@@ -67,11 +67,11 @@ func vectorCases() []vectorCase {
 			Tick: 1203, Ack: 8, SelfX: 1936, SelfY: 1024,
 			Leaves: []uint32{5},
 			Events: []Event{
-				{Kind: EventHotspotContent, Req: 3, HotspotID: "h-042", Title: "La centrale marémotrice", Text: "La marée fait tourner les turbines.", Media: "/media/developpement-durable.svg", Challenge: "developpement-durable", Booth: "b-07", Viewers: 2},
-				{Kind: EventHotspotDiscovered, HotspotID: "h-042", AvatarID: 9, Pseudonym: "Inès"},
-				{Kind: EventHotspotViewers, HotspotID: "h-042", Viewers: 2},
-				{Kind: EventError, Code: ErrOutOfRange, Req: 4, Message: "too far from hotspot h-043"},
-				{Kind: EventPath, Req: 9, Path: []uint16{1940, 1024, 1928, 1100}},
+				HotspotContent{Req: 3, HotspotID: "h-042", Title: "La centrale marémotrice", Text: "La marée fait tourner les turbines.", Media: "/media/developpement-durable.svg", Challenge: "developpement-durable", Booth: "b-07", Viewers: 2},
+				HotspotDiscovered{HotspotID: "h-042", AvatarID: 9, Pseudonym: "Inès"},
+				HotspotViewers{HotspotID: "h-042", Viewers: 2},
+				ErrorEvent{Code: ErrOutOfRange, Ref: 4, Message: "too far from hotspot h-043"},
+				Path{Seq: 9, Points: []uint16{1940, 1024, 1928, 1100}},
 			},
 			Crowd: 0, Online: 3}}},
 		{name: "update_crowd", view: [][]uint32{{9, 1900, 1104}}, server: &ServerMessage{Type: TypeUpdate, Update: Update{
@@ -91,7 +91,7 @@ func vectorCases() []vectorCase {
 		{name: "update_enter_later_fields", server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1201, Ack: 7, SelfX: 1932, SelfY: 1027,
 			Enters: []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: RoleProfessional}},
-			Events: []Event{{Kind: EventHotspotViewers, HotspotID: "h-042", Viewers: 2}},
+			Events: []Event{HotspotViewers{HotspotID: "h-042", Viewers: 2}},
 			Online: 3}},
 			raw: rawArray(uint64(TypeUpdate), uint64(1201), uint64(7), uint64(1932), uint64(1027), []byte{},
 				[]any{

@@ -110,7 +110,9 @@ func TestEveryCloseEndsTheTCPConnection(t *testing.T) {
 			run: func(*testing.T, *servertest.Instance, *rawPeer) {}},
 		{name: "4004 too many joins", code: protocol.CloseTooManyJoins, conns: 1, config: func(c *server.Config) {
 			c.JoinRate, c.JoinBurst = 0.01, 1
-		}, run: func(*testing.T, *servertest.Instance, *rawPeer) {}},
+		}, run: func(t *testing.T, _ *servertest.Instance, p *rawPeer) { // the rate applies to HELLOs
+			_ = p.frame(opBinary, protocol.AppendHello(nil, protocol.Hello{Pseudonym: name()}))
+		}},
 		{name: "1012 shutdown", code: protocol.CloseServiceRestart, run: func(t *testing.T, in *servertest.Instance, p *rawPeer) {
 			hello(t, p)
 			go in.Stop()

@@ -17,13 +17,34 @@ import (
 	"github.com/usine-extraordinaire/fairworld/protocol"
 )
 
-// conn is one client connection. One goroutine reads (serve); at most one
-// writer goroutine at a time writes, started on demand when output is pending
-// and ending when the outbox is empty, so an idle connection costs no writer
-// stack. The hub never blocks on a conn: it pushes into the outbox under mu
-// and, at most, starts the writer.
+// connEnv is what every connection shares: the parts of the server a
+// connection uses (never the Server itself). Read-only after New.
+type connEnv struct {
+	log     *slog.Logger
+	metrics *metrics
+	late    *lateness
+	hub     *hub // commands go to its inbox (hub.send)
+	conns   *registry
+	bufs    bufPool
+	ctx     context.Context // ends when connections must go
+	hubCtx  context.Context // the hub's life: a departure reaches it until then
+
+	inputRate    float64
+	inputBurst   int
+	maxPending   int
+	zoneW, zoneH float64
+}
+
+// floodDrops is how many drops a flood window tolerates (inputrate.go).
+func (e *connEnv) floodDrops() int { return 4 * e.inputBurst }
+
+// conn is one client connection. One goroutine reads (readloop.go); at most
+// one writer goroutine at a time writes, started on demand when output is
+// pending and ending when the outbox is empty, so an idle connection costs
+// no writer stack. The hub never blocks on a conn: it pushes into the
+// outbox under mu and, at most, starts the writer.
 type conn struct {
-	srv  *Server
+	env  *connEnv
 	ws   *websocket.Conn
 	raw  net.Conn // the TCP connection under ws: deadlines, linger and socket queues
 	log  *slog.Logger
@@ -57,19 +78,21 @@ type conn struct {
 	// set by the hub at join, read by the read goroutine after the join reply
 	avatar  uint32
 	resumed bool // the session's token was rotated: the first message read confirms the new one
+
+	sess *hubSession // owned by the hub: the session this connection holds, nil before the join
 }
 
 // newConn prepares a connection; accept upgrades it.
-func newConn(s *Server) *conn {
+func newConn(env *connEnv) *conn {
 	c := &conn{
-		srv:      s,
-		log:      s.log,
+		env:      env,
+		log:      env.log,
 		done:     make(chan struct{}),
-		limiter:  rate.NewLimiter(rate.Limit(s.cfg.InputRate), s.cfg.InputBurst),
-		lateSeen: s.late.total(),
+		limiter:  rate.NewLimiter(rate.Limit(env.inputRate), env.inputBurst),
+		lateSeen: env.late.total(),
 		peerCode: -1,
 	}
-	c.lastRead.Store(int64(s.late.awake(time.Now())))
+	c.lastRead.Store(int64(env.late.awake(time.Now())))
 	return c
 }
 
@@ -95,8 +118,8 @@ func (c *conn) onControl() bool {
 	if c.isClosing() {
 		return false
 	}
-	c.srv.metrics.controlIn.Inc()
-	return c.allow(c.srv.ctx, false)
+	c.env.metrics.controlIn.Inc()
+	return c.allow(c.env.ctx, false)
 }
 
 // hijackHook hands the WebSocket library a wrapped connection and keeps the
@@ -131,7 +154,7 @@ type liveConn struct {
 func (l liveConn) Read(p []byte) (int, error) {
 	n, err := l.Conn.Read(p)
 	if n > 0 {
-		l.c.lastRead.Store(int64(l.c.srv.late.awake(time.Now())))
+		l.c.lastRead.Store(int64(l.c.env.late.awake(time.Now())))
 	}
 	return n, err
 }
@@ -145,15 +168,19 @@ func (c *conn) push(u *protocol.Update) {
 		return
 	}
 	replaced := c.out.push(u)
-	over := c.out.undroppable() > c.srv.cfg.MaxPendingEvents
+	over := c.out.undroppable() > c.env.maxPending
 	start := c.startWriterLocked()
 	c.mu.Unlock()
 	if replaced > 0 {
-		c.srv.metrics.drops.WithLabelValues("position_replaced").Add(float64(replaced))
+		c.env.metrics.drops.WithLabelValues("position_replaced").Add(float64(replaced))
 	}
+	c.afterPush(over, start)
+}
+
+func (c *conn) afterPush(over, start bool) {
 	if over {
-		c.srv.metrics.drops.WithLabelValues("backlog_over_bound").Inc()
-		c.srv.metrics.slowCloses.Inc()
+		c.env.metrics.drops.WithLabelValues("backlog_over_bound").Inc()
+		c.env.metrics.slowCloses.Inc()
 		c.close(protocol.CloseSlowConsumer, "too far behind")
 		return
 	}
@@ -162,10 +189,44 @@ func (c *conn) push(u *protocol.Update) {
 	}
 }
 
-// reportError has the hub queue an error event for this client, so that it
-// travels in the next tick's UPDATE: a client gets at most one message a tick.
+// deliver holds an event for this client outside the world (the second
+// way into the outbox): it rides on the next update the hub pushes, or
+// goes alone at the end of the hub's round (flushHeld), so that a client
+// still gets at most one UPDATE a tick. Called by the hub; it reports
+// whether the hub must flush this connection at the end of its round.
+func (c *conn) deliver(e protocol.Event) (flush bool) {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return false
+	}
+	first := c.out.hold(e)
+	over := c.out.undroppable() > c.env.maxPending
+	c.mu.Unlock()
+	if over {
+		c.afterPush(true, false)
+		return false
+	}
+	return first
+}
+
+// flushHeld sends the events deliver held that no update took this round.
+// Called by the hub at the end of a round.
+func (c *conn) flushHeld() {
+	c.mu.Lock()
+	if c.closing || !c.out.release() {
+		c.mu.Unlock()
+		return
+	}
+	start := c.startWriterLocked()
+	c.mu.Unlock()
+	c.afterPush(false, start)
+}
+
+// reportError has the hub deliver an error event to this client, in its
+// next UPDATE. Called by the read goroutine.
 func (c *conn) reportError(ctx context.Context, code protocol.ErrorCode, ref uint32, msg string) bool {
-	return c.srv.hub.send(ctx, command{kind: cmdError, c: c, err: code, seq: ref, id: msg})
+	return c.env.hub.send(ctx, errorCmd{c: c, ev: protocol.ErrorEvent{Code: code, Ref: ref, Message: msg}})
 }
 
 // setWelcome queues the WELCOME, which the writer sends before any update,
@@ -191,8 +252,8 @@ func (c *conn) startWriterLocked() bool {
 
 // writeLoop writes pending output until there is none, then exits.
 func (c *conn) writeLoop() {
-	bp := c.srv.getBuf()
-	defer c.srv.putBuf(bp)
+	bp := c.env.bufs.get()
+	defer c.env.bufs.put(bp)
 	for {
 		c.mu.Lock()
 		if c.closing {
@@ -223,7 +284,7 @@ func (c *conn) writeLoop() {
 				// Never with the world's Budget (see world.Config). The view
 				// is unchanged, so later moves stay right; what this update
 				// alone carried (enters, leaves, events) is lost.
-				c.srv.metrics.drops.WithLabelValues("update_too_large").Inc()
+				c.env.metrics.drops.WithLabelValues("update_too_large").Inc()
 				c.log.Error("update skipped", "err", err)
 				continue
 			}
@@ -243,14 +304,14 @@ func (c *conn) writeLoop() {
 // message is measurable at 40,000 messages a second): the server's watchdog
 // closes a connection whose write has been stuck for WriteTimeout.
 func (c *conn) write(msg []byte) error {
-	c.writeSince.Store(max(1, int64(c.srv.late.awake(time.Now()))))
+	c.writeSince.Store(max(1, int64(c.env.late.awake(time.Now()))))
 	err := c.ws.Write(context.Background(), websocket.MessageBinary, msg)
 	c.writeSince.Store(0)
 	if err != nil {
 		return err
 	}
-	c.srv.metrics.msgsOut.Inc()
-	c.srv.metrics.bytesOut.Add(float64(len(msg)))
+	c.env.metrics.msgsOut.Inc()
+	c.env.metrics.bytesOut.Add(float64(len(msg)))
 	return nil
 }
 
@@ -266,7 +327,7 @@ func (c *conn) close(code protocol.CloseCode, reason string) {
 	c.closing = true
 	c.closeCode, c.closeMsg = code, reason
 	c.mu.Unlock()
-	c.srv.metrics.closes.WithLabelValues(code.String()).Inc()
+	c.env.metrics.closes.WithLabelValues(code.String()).Inc()
 	go func() {
 		// A deadline on the TCP connection bounds the whole close handshake,
 		// whatever the peer does. coder/websocket (v1.8.15, close.go) bounds
@@ -300,8 +361,8 @@ func (c *conn) closeStuck() {
 	c.closing = true
 	c.closeCode, c.closeMsg = protocol.CloseSlowConsumer, "socket accepted nothing in time"
 	c.mu.Unlock()
-	c.srv.metrics.slowCloses.Inc()
-	c.srv.metrics.closes.WithLabelValues(protocol.CloseSlowConsumer.String()).Inc()
+	c.env.metrics.slowCloses.Inc()
+	c.env.metrics.closes.WithLabelValues(protocol.CloseSlowConsumer.String()).Inc()
 	// Reset, not FIN: the unsent bytes of a peer that reads nothing would
 	// otherwise stay queued in the kernel for minutes after the close.
 	if tc, ok := c.raw.(*net.TCPConn); ok {

@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -12,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/server/presence"
 	"github.com/usine-extraordinaire/fairworld/server/pseudonym"
 )
 
@@ -25,7 +24,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	// Past the admission limit by a margin, refuse without upgrading: the
 	// process must keep file descriptors for the clients it already has.
-	if s.active.Load() >= int64(s.cfg.MaxConns+s.cfg.MaxConns/20+16) {
+	if s.conns.len() >= int64(s.cfg.MaxConns+s.cfg.MaxConns/20+16) {
 		s.metrics.admission.WithLabelValues("hard_limit").Inc()
 		http.Error(w, "server full", http.StatusServiceUnavailable)
 		return
@@ -33,7 +32,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if h := s.forwardedHost(r); h != "" {
 		r.Host = h // the Origin check compares the page's host with this
 	}
-	c := newConn(s)
+	c := newConn(s.env)
 	err := c.accept(w, r, &websocket.AcceptOptions{
 		// Our version first; otherwise echo what the client offered so the
 		// upgrade completes and the refusal can be a close code.
@@ -45,13 +44,13 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return // Accept has written the HTTP error
 	}
 	c.ws.SetReadLimit(protocol.MaxClientMessage)
-	s.track(c)
+	s.conns.add(c)
 
 	switch {
 	case c.ws.Subprotocol() != protocol.Subprotocol:
 		s.refuse(c, "bad_version", protocol.CloseBadVersion, "unsupported protocol version; reload the page")
 		return
-	case s.active.Load() > int64(s.cfg.MaxConns):
+	case s.conns.len() > int64(s.cfg.MaxConns):
 		s.metrics.admission.WithLabelValues("server_full").Inc()
 		s.refuse(c, "server_full", protocol.CloseServerFull, "server full")
 		return
@@ -59,20 +58,16 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.metrics.admission.WithLabelValues("overloaded").Inc()
 		s.refuse(c, "overloaded", protocol.CloseServerFull, "server busy")
 		return
-	case !s.joins.Allow():
-		s.metrics.admission.WithLabelValues("join_rate").Inc()
-		s.refuse(c, "join_rate", protocol.CloseTooManyJoins, "too many new connections, retry soon")
-		return
 	}
-	if !c.handshake(s.ctx) {
+	if !s.handshake(c) {
 		c.close(protocol.CloseGoingAway, "") // a no-op after the handshake's own close
 		<-c.closed()
-		s.untrack(c)
+		s.conns.remove(c)
 		return
 	}
 	// The read loop runs on a fresh goroutine: this one's stack grew in the
 	// upgrade and the pseudonym check, and an idle connection would keep it.
-	go c.readLoop(s.ctx)
+	go c.readLoop()
 }
 
 func subprotocols(r *http.Request) []string {
@@ -91,24 +86,38 @@ func (s *Server) refuse(c *conn, result string, code protocol.CloseCode, reason 
 	s.metrics.connAttempts.WithLabelValues(result).Inc()
 	c.close(code, reason)
 	<-c.closed()
-	s.untrack(c)
+	s.conns.remove(c)
 }
 
-// handshake reads HELLO (within HelloTimeout), checks the pseudonym and
-// joins the hub (within JoinTimeout). It reports whether the session
-// started; when not, the connection is being closed with the refusal's code.
-// The HELLO timeout runs on the awake clock: the server's own delays do not
-// count against the client.
-func (c *conn) handshake(ctx context.Context) bool {
-	s := c.srv
+// overloaded reports whether new connections are refused (4003) because
+// the server cannot keep up: it was late for at least half of the last 5 s
+// (a starvation, not one stall), or its hub is a second or more behind the
+// wall clock.
+func (s *Server) overloaded(now time.Time) bool {
+	return s.late.lateIn(now, overloadWindow) >= overloadWindow/2 ||
+		s.hub.behind.Load() >= int64(s.cfg.World.TickRate)
+}
+
+const overloadWindow = 5 * time.Second
+
+// unavailableReason is the French reason of close 4014, shown to the visitor.
+const unavailableReason = "Le salon est momentanément indisponible : nouvel essai dans quelques secondes."
+
+// handshake reads HELLO (within HelloTimeout), applies the join or resume
+// rate, checks the pseudonym, creates or resumes the session in presence
+// and joins the hub (all within JoinTimeout). It reports whether the
+// session started; when not, the connection is being closed with the
+// refusal's code. The HELLO timeout runs on the awake clock: the server's
+// own delays do not count against the client.
+func (s *Server) handshake(c *conn) bool {
 	buf := make([]byte, protocol.MaxClientMessage+1)
 	// The timer closes with 4000 itself: a context ending during a read
 	// would make the library drop the TCP connection without a close frame.
-	noHello := s.afterAwake(s.cfg.HelloTimeout, func() {
+	noHello := s.late.afterAwake(s.cfg.HelloTimeout, func() {
 		s.metrics.connAttempts.WithLabelValues("no_hello").Inc()
 		c.close(protocol.CloseBadHandshake, "no HELLO in time")
 	})
-	b, err := c.read(ctx, buf)
+	b, err := c.read(s.ctx, buf)
 	if !noHello.Stop() {
 		return false // timed out: closing with 4000
 	}
@@ -123,8 +132,25 @@ func (c *conn) handshake(ctx context.Context) bool {
 		c.close(protocol.CloseBadHandshake, "first message must be HELLO")
 		return false
 	}
-	req := joinRequest{token: m.Hello.ResumeToken}
-	if req.token == "" {
+	token := m.Hello.ResumeToken
+	// Resumes have a bound of their own: a drained node's visitors come back
+	// all at once, and they are no new load.
+	limiter, reason := s.joins, "join_rate"
+	if token != "" {
+		limiter, reason = s.resumes, "resume_rate"
+	}
+	if !limiter.Allow() {
+		s.metrics.admission.WithLabelValues(reason).Inc()
+		s.metrics.connAttempts.WithLabelValues(reason).Inc()
+		c.close(protocol.CloseTooManyJoins, "too many new connections, retry soon")
+		return false
+	}
+	// Wall-clock time: a server too late to take the join answers rather
+	// than leave the client waiting.
+	jctx, cancel := context.WithTimeout(s.ctx, s.cfg.JoinTimeout)
+	defer cancel()
+	var sess presence.Session
+	if token == "" {
 		display, key, err := s.pseudo.Check(m.Hello.Pseudonym)
 		if err != nil {
 			code, reason := pseudonymRefusal(err)
@@ -132,27 +158,36 @@ func (c *conn) handshake(ctx context.Context) bool {
 			c.close(code, reason)
 			return false
 		}
-		req.display, req.key = display, key
+		sess, err = s.store.Create(jctx, display, key)
+		if err != nil {
+			s.refusePresence(c, err)
+			return false
+		}
+	} else {
+		sess, err = s.store.Resume(jctx, token)
+		if err != nil {
+			s.refusePresence(c, err)
+			return false
+		}
 	}
-	// Wall-clock time: a server too late to take the join answers 4003
-	// rather than leave the client waiting.
-	jctx, cancel := context.WithTimeout(ctx, s.cfg.JoinTimeout)
-	defer cancel()
 	reply := make(chan joinResult, 1)
 	var res joinResult
-	sent := s.hub.send(jctx, command{kind: cmdJoin, c: c, join: req, reply: reply})
+	sent := s.hub.send(jctx, joinCmd{c: c, s: sess, reply: reply})
 	if sent {
 		select {
 		case res = <-reply:
 		case <-jctx.Done():
 			sent = false
 			// The hub may still join us: tell it we are gone (it ignores a
-			// leave of a connection it does not hold).
-			s.hub.send(s.hubCtx, command{kind: cmdLeave, c: c})
+			// leave of a connection it does not hold). A new session that
+			// never reached its client ends.
+			s.hub.send(s.hubCtx, leaveCmd{c: c, end: !sess.Resumed})
 		}
+	} else {
+		release(s.store, sess) // it never reached the hub
 	}
 	if !sent {
-		if ctx.Err() == nil { // the hub did not answer in time
+		if s.ctx.Err() == nil { // the hub did not answer in time
 			s.metrics.admission.WithLabelValues("join_timeout").Inc()
 			s.metrics.connAttempts.WithLabelValues("join_timeout").Inc()
 			c.close(protocol.CloseServerFull, "server busy: join timed out")
@@ -168,158 +203,27 @@ func (c *conn) handshake(ctx context.Context) bool {
 	return true
 }
 
-// readLoop reads intents until the connection ends, then tells the hub. It
-// is the connection's only reader.
-func (c *conn) readLoop(ctx context.Context) {
-	s := c.srv
-	defer func() {
-		// Blocks only while the hub's inbox is full; the hub must hear of
-		// every departure to keep viewer counts and sessions right. A close
-		// 1000 from the client ends the visit: the session goes at once.
-		s.hub.send(s.hubCtx, command{kind: cmdLeave, c: c, end: c.peerCode == websocket.StatusNormalClosure})
-		c.close(protocol.CloseGoingAway, "")
-		<-c.closed()
-		s.untrack(c)
-	}()
-	buf := make([]byte, protocol.MaxClientMessage+1)
-	var m protocol.ClientMessage
-	w, h := s.cfg.Zone.Width, s.cfg.Zone.Height
-	confirm := c.resumed
-	for {
-		b, err := c.read(ctx, buf)
-		if err != nil {
-			c.closeForReadError(err, protocol.CloseGoingAway, "")
-			return
-		}
-		if c.isClosing() {
-			return // closed meanwhile (a flood of pings, a take-over): read nothing more
-		}
-		if confirm {
-			// The client got the WELCOME with the new token: the previous
-			// one can go.
-			confirm = false
-			if !s.hub.send(ctx, command{kind: cmdConfirm, c: c}) {
-				return
-			}
-		}
-		if !c.allow(ctx, true) {
-			continue
-		}
-		err = protocol.DecodeClient(b, &m)
-		var de *protocol.DecodeError
-		switch {
-		case errors.As(err, &de):
-			s.metrics.drops.WithLabelValues("malformed").Inc()
-			c.close(de.Code, de.Reason)
-			return
-		case errors.Is(err, protocol.ErrUnknownMessage):
-			if !c.reportError(ctx, protocol.ErrUnknownType, 0, err.Error()) {
-				return
-			}
-			continue
-		case err != nil:
-			c.close(protocol.CloseMalformed, "malformed message")
-			return
-		}
-		cmd := command{c: c}
-		switch m.Type {
-		case protocol.TypeHello:
-			s.metrics.drops.WithLabelValues("second_hello").Inc()
-			if !c.reportError(ctx, protocol.ErrNotReady, 0, "HELLO already received") {
-				return
-			}
-			continue
-		case protocol.TypeMove:
-			if code, ok := m.Move.Validate(); !ok {
-				s.metrics.drops.WithLabelValues("bad_intent").Inc()
-				if !c.reportError(ctx, code, m.Move.Seq, "direction must be finite and at most 1 long") {
-					return
-				}
-				continue
-			}
-			cmd.kind, cmd.seq, cmd.x, cmd.y = cmdMove, m.Move.Seq, m.Move.DX, m.Move.DY
-		case protocol.TypeGoto:
-			if code, ok := m.Goto.Validate(w, h); !ok {
-				s.metrics.drops.WithLabelValues("bad_intent").Inc()
-				if !c.reportError(ctx, code, m.Goto.Seq, "target must be finite and inside the zone") {
-					return
-				}
-				continue
-			}
-			cmd.kind, cmd.seq, cmd.x, cmd.y = cmdGoto, m.Goto.Seq, m.Goto.X, m.Goto.Y
-		case protocol.TypeOpenHotspot:
-			cmd.kind, cmd.seq, cmd.id = cmdOpen, m.OpenHotspot.Req, m.OpenHotspot.ID
-		case protocol.TypeCloseHotspot:
-			cmd.kind, cmd.id = cmdClose, m.CloseHotspot.ID
-		}
-		if !s.hub.send(ctx, cmd) {
-			return
-		}
-	}
-}
-
-// read reads one binary message into buf.
-func (c *conn) read(ctx context.Context, buf []byte) ([]byte, error) {
-	typ, r, err := c.ws.Reader(ctx)
-	if err != nil {
-		return nil, err
-	}
-	n := 0
-	for {
-		m, err := r.Read(buf[n:])
-		n += m
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if n == len(buf) {
-			return nil, errTooBig // the read limit closes first; defence in depth
-		}
-	}
-	c.srv.metrics.msgsIn.Inc()
-	c.srv.metrics.bytesIn.Add(float64(n))
-	if typ != websocket.MessageBinary {
-		return nil, errTextMessage
-	}
-	return buf[:n], nil
-}
-
-var (
-	errTooBig      = errors.New("message too big")
-	errTextMessage = errors.New("text message")
-)
-
-// closeForReadError picks the close code for a failed read: code is for a
-// client that went away (nothing reaches it, whatever the code).
-func (c *conn) closeForReadError(err error, code protocol.CloseCode, reason string) {
+// refusePresence closes a connection whose session presence refused.
+func (s *Server) refusePresence(c *conn, err error) {
+	var re *presence.ResumeError
 	switch {
-	case errors.Is(err, errTextMessage):
-		c.close(protocol.CloseMalformed, "binary messages only")
-	case errors.Is(err, errTooBig), errors.Is(err, websocket.ErrMessageTooBig):
-		c.close(protocol.CloseTooBig, "message too big") // the library sent 1009 already for its limit
-	case websocket.CloseStatus(err) != -1:
-		c.peerCode = websocket.CloseStatus(err)
-		c.close(protocol.CloseNormal, "") // the library has answered the peer's close frame
-	case gone(err):
-		c.close(code, reason)
+	case errors.As(err, &re):
+		s.metrics.connAttempts.WithLabelValues(protocol.CloseResumeExpired.String()).Inc()
+		c.close(protocol.CloseResumeExpired, re.Reason)
+	case errors.Is(err, presence.ErrTakenOver):
+		s.metrics.connAttempts.WithLabelValues(protocol.CloseTakenOver.String()).Inc()
+		c.close(protocol.CloseTakenOver, "session resumed elsewhere")
+	case errors.Is(err, presence.ErrTaken):
+		s.metrics.connAttempts.WithLabelValues("pseudonym_taken").Inc()
+		c.close(protocol.ClosePseudoTaken, "Ce pseudonyme est déjà utilisé : choisis-en un autre.")
+	case s.ctx.Err() != nil:
+		// Shutting down: the drain closes it.
 	default:
-		// The frame layer refused what the client sent (an unmasked frame,
-		// reserved bits, a bad opcode, a fragmented control frame): RFC 6455
-		// §7.4.1 protocol error. The library sends 1002 itself for most;
-		// for an unmasked frame it sends nothing, and this close does.
-		c.close(protocol.CloseProtocolError, "protocol error")
+		s.log.Warn("presence refused a session", "err", err)
+		s.metrics.admission.WithLabelValues("presence_unavailable").Inc()
+		s.metrics.connAttempts.WithLabelValues("presence_unavailable").Inc()
+		c.close(protocol.CloseServiceUnavailable, unavailableReason)
 	}
-}
-
-// gone reports whether a read failed because the connection itself ended
-// (end of stream, reset, closed, deadline, shutdown), not because of what
-// the client sent.
-func gone(err error) bool {
-	var ne net.Error
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne)
 }
 
 // pseudonymRefusal maps a pseudonym error to its close code and French reason.

@@ -41,7 +41,7 @@ func TestSecondHelloIsAnError(t *testing.T) {
 			t.Fatalf("a second WELCOME (%v) after a second HELLO: first was %+v", m.Type, w)
 		}
 		for _, e := range m.Update.Events {
-			if e.Kind == protocol.EventError && e.Code == protocol.ErrNotReady {
+			if e, ok := e.(protocol.ErrorEvent); ok && e.Code == protocol.ErrNotReady {
 				gotErr = true
 			}
 		}

@@ -11,19 +11,20 @@ import (
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
 
-// nextEvent waits for the first event of kind matching ok.
-func nextEvent(t *testing.T, c *client.Client, what string, ok func(protocol.Event) bool) protocol.Event {
+// nextEvent waits for the first event of kind T matching ok.
+func nextEvent[T protocol.Event](t *testing.T, c *client.Client, what string, ok func(T) bool) T {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
 		case e := <-c.Events():
-			if ok(e) {
+			if e, is := e.(T); is && ok(e) {
 				return e
 			}
 		case <-deadline:
 			t.Fatalf("no %s event", what)
-			return protocol.Event{}
+			var zero T
+			return zero
 		}
 	}
 }
@@ -65,23 +66,23 @@ func TestHotspotOpenEventsAndViewers(t *testing.T) {
 		})
 	}
 	req, _ = a.OpenHotspot(h.ID)
-	content := nextEvent(t, a, "HOTSPOT_CONTENT", func(e protocol.Event) bool { return e.Kind == protocol.EventHotspotContent && e.Req == req })
+	content := nextEvent(t, a, "HOTSPOT_CONTENT", func(e protocol.HotspotContent) bool { return e.Req == req })
 	if content.HotspotID != h.ID || content.Title != h.Title || content.Text == "" || content.Challenge != h.Challenge || content.Viewers != 1 {
 		t.Errorf("content %+v for %+v", content, *h)
 	}
-	disc := nextEvent(t, b, "HOTSPOT_DISCOVERED", func(e protocol.Event) bool { return e.Kind == protocol.EventHotspotDiscovered })
+	disc := nextEvent(t, b, "HOTSPOT_DISCOVERED", func(protocol.HotspotDiscovered) bool { return true })
 	if disc.HotspotID != h.ID || disc.AvatarID != a.SelfID() || disc.Pseudonym != "Léa" {
 		t.Errorf("discovered %+v", disc)
 	}
 	viewers := func(n uint32) {
 		t.Helper()
-		nextEvent(t, b, "HOTSPOT_VIEWERS", func(e protocol.Event) bool {
-			return e.Kind == protocol.EventHotspotViewers && e.HotspotID == h.ID && e.Viewers == n
+		nextEvent(t, b, "HOTSPOT_VIEWERS", func(e protocol.HotspotViewers) bool {
+			return e.HotspotID == h.ID && e.Viewers == n
 		})
 	}
 	viewers(1)
 	req, _ = b.OpenHotspot(h.ID)
-	nextEvent(t, b, "b's content", func(e protocol.Event) bool { return e.Kind == protocol.EventHotspotContent && e.Req == req })
+	nextEvent(t, b, "b's content", func(e protocol.HotspotContent) bool { return e.Req == req })
 	viewers(2)
 	_ = a.CloseHotspot(h.ID)
 	viewers(1)
@@ -104,7 +105,7 @@ func TestHotspotOpenEventsAndViewers(t *testing.T) {
 		return dist(x, y, spot.X, spot.Y) < 1
 	})
 	req, _ = c.OpenHotspot(h.ID)
-	content = nextEvent(t, c, "c's content", func(e protocol.Event) bool { return e.Kind == protocol.EventHotspotContent && e.Req == req })
+	content = nextEvent(t, c, "c's content", func(e protocol.HotspotContent) bool { return e.Req == req })
 	if content.Viewers != 1 {
 		t.Errorf("after a disconnect and a walk-away, the newcomer is viewer number %d", content.Viewers)
 	}

@@ -26,15 +26,12 @@ const (
 	maxLateCredit = 10 * time.Second
 )
 
-// floodDrops is how many drops a flood window tolerates.
-func (s *Server) floodDrops() int { return 4 * s.cfg.InputBurst }
-
 // allow applies the input rate to one frame read from c. Called by the
 // reader only. report says whether a drop is reported to the client.
 func (c *conn) allow(ctx context.Context, report bool) bool {
-	s := c.srv
+	s := c.env
 	if lt := s.late.total(); lt > c.lateSeen {
-		c.credit = min(c.credit+s.cfg.InputRate*(lt-c.lateSeen).Seconds(), s.cfg.InputRate*maxLateCredit.Seconds())
+		c.credit = min(c.credit+s.inputRate*(lt-c.lateSeen).Seconds(), s.inputRate*maxLateCredit.Seconds())
 		c.lateSeen = lt
 	}
 	if c.limiter.Allow() {

@@ -142,12 +142,12 @@ type awakeTimer struct {
 }
 
 // afterAwake starts an awakeTimer for d.
-func (s *Server) afterAwake(d time.Duration, f func()) *awakeTimer {
+func (l *lateness) afterAwake(d time.Duration, f func()) *awakeTimer {
 	at := &awakeTimer{}
-	deadline := s.late.awake(time.Now()) + d
+	deadline := l.awake(time.Now()) + d
 	var fire func()
 	fire = func() {
-		left := deadline - s.late.judge(time.Now())
+		left := deadline - l.judge(time.Now())
 		at.mu.Lock()
 		if at.done {
 			at.mu.Unlock()

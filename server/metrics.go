@@ -23,7 +23,6 @@ type metrics struct {
 	bytesOut     prometheus.Counter
 	drops        *prometheus.CounterVec // by reason
 	avatars      prometheus.Gauge
-	sessions     prometheus.Gauge
 	pings        *prometheus.CounterVec // by result
 	controlIn    prometheus.Counter
 	lateCredit   prometheus.Counter
@@ -42,7 +41,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		connections:  prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "gateway", Name: "connections", Help: "Open WebSocket connections."}),
 		connAttempts: counterVec("gateway", "connection_attempts_total", "WebSocket upgrades by outcome of the handshake.", "result"),
-		admission:    counterVec("gateway", "admission_refusals_total", "Connections refused by admission control, by reason (server_full, overloaded, join_rate, join_timeout).", "reason"),
+		admission:    counterVec("gateway", "admission_refusals_total", "Connections refused by admission control, by reason (hard_limit, server_full, overloaded, join_rate, resume_rate, join_timeout, presence_unavailable).", "reason"),
 		closes:       counterVec("gateway", "closes_total", "Connections closed by the server, by close code.", "code"),
 		slowCloses:   counter("gateway", "slow_consumer_closes_total", "Connections closed because their socket accepted nothing in time or their backlog passed its bound."),
 		tickDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: "world", Name: "tick_duration_seconds",
@@ -56,7 +55,6 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		bytesOut:  counter("gateway", "bytes_out_total", "WebSocket payload bytes sent."),
 		drops:     counterVec("gateway", "drops_total", "Things dropped on purpose, by reason.", "reason"),
 		avatars:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "world", Name: "avatars", Help: "Avatars in the world."}),
-		sessions:  prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: "world", Name: "sessions", Help: "Sessions, online or resumable."}),
 		pings:     counterVec("gateway", "keepalive_pings_total", "Keepalive results: ok (a pong came within the timeout), failed (closed as idle).", "result"),
 		controlIn: counter("gateway", "control_frames_in_total", "Pings and pongs received from clients (counted in the input rate)."),
 		lateCredit: counter("gateway", "late_credit_messages_total",
@@ -66,7 +64,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			"Ticks never simulated: wall-clock time owed beyond the 5 s the hub catches up after a stall."),
 	}
 	for _, c := range []prometheus.Collector{m.connections, m.connAttempts, m.admission, m.closes, m.slowCloses, m.tickDuration,
-		m.pathDuration, m.inputs, m.msgsIn, m.bytesIn, m.msgsOut, m.bytesOut, m.drops, m.avatars, m.sessions, m.pings,
+		m.pathDuration, m.inputs, m.msgsIn, m.bytesIn, m.msgsOut, m.bytesOut, m.drops, m.avatars, m.pings,
 		m.controlIn, m.lateCredit, m.ticksMerged, m.ticksSkipped} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

@@ -11,18 +11,46 @@ import (
 // not yet taken. It merges ticks: the newest position of an avatar replaces
 // an older one, while enters, leaves and events are kept in order, so a
 // connection that falls a few ticks behind gets one message with the net
-// result, and nothing undroppable is lost. Not safe for concurrent use: the
-// conn guards it with its mutex.
+// result, and nothing undroppable is lost. A leave of an avatar whose enter
+// is still pending drops both (the client never holds it). Not safe for
+// concurrent use: the conn guards it with its mutex.
+//
+// Events also come outside the world's updates (conn.deliver): they are
+// held until the next update is pushed, or released at the end of the hub's
+// round, so that the writer never takes them alone between two ticks.
 type outbox struct {
 	welcome []byte // encoded WELCOME, written before anything else
 	has     bool   // an update is pending
 	u       protocol.Update
+	held    []protocol.Event   // delivered outside the world, for the next update
 	spare   []protocol.MoveRec // merge buffer, swapped with u.Moves
 }
 
 // undroppable is how many enters, leaves and events wait; the conn closes a
 // client whose backlog passes its bound.
-func (o *outbox) undroppable() int { return len(o.u.Enters) + len(o.u.Leaves) + len(o.u.Events) }
+func (o *outbox) undroppable() int {
+	return len(o.u.Enters) + len(o.u.Leaves) + len(o.u.Events) + len(o.held)
+}
+
+// hold keeps an event for the next update; it reports whether it is the
+// first one held (the hub then flushes the connection at the end of its round).
+func (o *outbox) hold(e protocol.Event) (first bool) {
+	o.held = append(o.held, e)
+	return len(o.held) == 1
+}
+
+// release makes the held events part of the pending update; it reports
+// whether there were any.
+func (o *outbox) release() bool {
+	if len(o.held) == 0 {
+		return false
+	}
+	o.u.Events = append(o.u.Events, o.held...)
+	clear(o.held)
+	o.held = o.held[:0]
+	o.has = true
+	return true
+}
 
 // push merges one tick's update for this connection. It copies everything it
 // keeps: u belongs to the world and is reused after the call.
@@ -34,7 +62,11 @@ func (o *outbox) push(u *protocol.Update) (replaced int) {
 	for _, id := range u.Leaves {
 		o.dropMove(id)
 		if i := slices.IndexFunc(p.Enters, func(e protocol.Enter) bool { return e.ID == id }); i >= 0 {
-			p.Enters = slices.Delete(p.Enters, i, i+1) // never sent: the client never needs to hear of it
+			// Never sent: the client does not hold the avatar (it entered
+			// in this backlog, after any earlier leave), so neither the
+			// enter nor this leave is needed.
+			p.Enters = slices.Delete(p.Enters, i, i+1)
+			continue
 		}
 		p.Leaves = append(p.Leaves, id)
 	}
@@ -42,6 +74,7 @@ func (o *outbox) push(u *protocol.Update) (replaced int) {
 		o.dropMove(e.ID)
 		p.Enters = append(p.Enters, e)
 	}
+	o.release()
 	p.Events = append(p.Events, u.Events...)
 	if len(u.Moves) > 0 {
 		if !slices.IsSortedFunc(u.Moves, protocol.CompareMoves) {

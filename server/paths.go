@@ -37,7 +37,7 @@ type pathState struct {
 }
 
 // pathRequest asks a path worker for a route; the answer goes back to the
-// hub's inbox as a cmdPath command.
+// hub's inbox as a pathCmd.
 type pathRequest struct {
 	c        *conn
 	st       *pathState
@@ -54,7 +54,7 @@ func (h *hub) setGoal(c *conn, seq uint32, to nav.Point) {
 		h.goals[c.avatar] = st
 	}
 	if st.want != nil {
-		h.srv.metrics.drops.WithLabelValues("path_replaced").Inc()
+		h.m.drops.WithLabelValues("path_replaced").Inc()
 	}
 	st.want = &pathRequest{c: c, st: st, gen: st.gen.Add(1), seq: seq, to: to}
 	h.dispatch(c.avatar, st, time.Now())
@@ -69,7 +69,7 @@ func (h *hub) cancelGoal(avatar uint32) {
 	}
 	st.gen.Add(1)
 	if st.want != nil {
-		h.srv.metrics.drops.WithLabelValues("path_replaced").Inc()
+		h.m.drops.WithLabelValues("path_replaced").Inc()
 		st.want = nil
 	}
 	delete(h.waiting, avatar)
@@ -107,7 +107,7 @@ func (h *hub) dispatch(avatar uint32, st *pathState, now time.Time) {
 	case h.paths <- *req:
 		st.inFlight, st.nextAt = true, now.Add(pathInterval)
 	default:
-		h.srv.metrics.drops.WithLabelValues("path_queue_full").Inc()
+		h.m.drops.WithLabelValues("path_queue_full").Inc()
 		h.world.Error(avatar, protocol.ErrRateLimited, req.seq, "path finder busy")
 	}
 }
@@ -125,7 +125,7 @@ func (h *hub) dispatchWaiting(now time.Time) {
 }
 
 // pathDone applies a worker's answer unless a newer intent replaced it.
-func (h *hub) pathDone(cmd command) {
+func (h *hub) pathDone(cmd pathCmd) {
 	if !h.owns(cmd.c) {
 		return // the avatar left or was taken over
 	}
@@ -148,13 +148,15 @@ func (h *hub) pathDone(cmd command) {
 	for _, p := range cmd.path {
 		q = append(q, protocol.Quantise(p.X), protocol.Quantise(p.Y))
 	}
-	h.world.Event(avatar, protocol.Event{Kind: protocol.EventPath, Req: cmd.seq, Path: q})
+	// Held for the next UPDATE, the one that carries the GOTO's ack.
+	h.deliverTo(cmd.c, protocol.Path{Seq: cmd.seq, Points: q})
 }
 
 // pathWorker computes routes with its own Finder (A* buffers are not shared)
 // until ctx ends.
-func (h *hub) pathWorker(ctx context.Context, grid *nav.Grid, radius float64) {
+func (h *hub) pathWorker(ctx context.Context, grid *nav.Grid) {
 	f := nav.NewFinder(grid)
+	radius := h.cfg.radius
 	for {
 		var req pathRequest
 		select {
@@ -162,18 +164,18 @@ func (h *hub) pathWorker(ctx context.Context, grid *nav.Grid, radius float64) {
 			return
 		case req = <-h.paths:
 		}
-		cmd := command{kind: cmdPath, c: req.c, seq: req.seq, gen: req.gen}
+		cmd := pathCmd{c: req.c, seq: req.seq, gen: req.gen}
 		if req.st.gen.Load() != req.gen {
-			h.srv.metrics.drops.WithLabelValues("path_superseded").Inc()
+			h.m.drops.WithLabelValues("path_superseded").Inc()
 		} else {
 			start := time.Now()
 			path, err := f.Path(nil, req.from, req.to, radius)
-			h.srv.metrics.pathDuration.Observe(time.Since(start).Seconds())
+			h.m.pathDuration.Observe(time.Since(start).Seconds())
 			cmd.path = path
 			if err != nil {
 				cmd.err = protocol.ErrUnreachable
 				if !errors.Is(err, nav.ErrNoPath) {
-					h.srv.log.Warn("path finding failed", "err", err)
+					h.log.Warn("path finding failed", "err", err)
 				}
 			}
 		}

@@ -145,7 +145,7 @@ func TestMalformedMessagesGetTypedCloses(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range m.Update.Events {
-			if e.Kind == protocol.EventError && e.Code == protocol.ErrUnknownType {
+			if e, ok := e.(protocol.ErrorEvent); ok && e.Code == protocol.ErrUnknownType {
 				gotErr = true
 			}
 		}

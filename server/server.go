@@ -2,176 +2,25 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
+	"hash/fnv"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
-	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/server/feed"
+	"github.com/usine-extraordinaire/fairworld/server/presence"
 	"github.com/usine-extraordinaire/fairworld/server/pseudonym"
 	"github.com/usine-extraordinaire/fairworld/world"
 	"github.com/usine-extraordinaire/fairworld/world/nav"
-	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
-
-// Config configures a Server. Zero values mean the documented defaults.
-type Config struct {
-	Zone  *zone.Zone // required
-	Media fs.FS      // hotspot media served at /media/; nil serves none
-	Page  fs.FS      // the built web page served at /; nil serves a notice
-	Build string     // build id sent in WELCOME; zero means "dev"
-
-	World world.Config
-
-	// MaxConns is the admission limit; zero derives it from the open-file
-	// limit (soft RLIMIT_NOFILE minus 256 for listeners, files and Redis).
-	MaxConns int
-	// JoinRate is how many new connections per second are admitted, for all
-	// clients together (a whole school shares one address); zero means 200.
-	JoinRate float64
-	// JoinBurst is the burst above JoinRate; zero means 2 s worth of JoinRate.
-	JoinBurst int
-	// ResumeWindow is how long a dropped session can be resumed; zero means 60 s.
-	ResumeWindow time.Duration
-	// HelloTimeout bounds the wait for HELLO (awake time: the server's own
-	// delays do not count); zero means 10 s.
-	HelloTimeout time.Duration
-	// JoinTimeout bounds the wait for the hub to take a join after HELLO
-	// (wall-clock time: the client must get an answer); beyond, the
-	// connection is closed with 4003. Zero means 5 s.
-	JoinTimeout time.Duration
-	// WriteTimeout closes a client whose socket accepts nothing for this long
-	// (awake time, and only while bytes wait unsent); zero means 5 s.
-	WriteTimeout time.Duration
-	// MaxPendingEvents bounds a client's undroppable backlog (enters, leaves,
-	// events) before it is closed as a slow consumer; zero means 4096.
-	MaxPendingEvents int
-	// PingInterval: connections from which no byte was read for this long
-	// (awake time) are pinged; zero means 20 s.
-	PingInterval time.Duration
-	// PingTimeout: a connection silent for PingInterval+PingTimeout (awake
-	// time), with nothing waiting unread in its socket, is closed with 4013;
-	// zero means 10 s.
-	PingTimeout time.Duration
-	// InputRate and InputBurst limit each connection's messages; zero means 40/s and 80.
-	InputRate  float64
-	InputBurst int
-	// AllowedOrigins are host patterns (path.Match syntax) allowed in the
-	// Origin header besides the request's own host; empty means same host only.
-	AllowedOrigins []string
-	// TrustedProxies are the reverse proxies (TLS terminated there) whose
-	// X-Forwarded-Host is believed for the Origin check, so that the page's
-	// public host matches even when the proxy rewrites Host. Client
-	// addresses (X-Forwarded-For) are never needed: limits are global and
-	// no address is logged or stored. Empty trusts no one.
-	TrustedProxies []netip.Prefix
-	// InboxSize bounds the hub's command queue and the path queue; zero means 8192.
-	InboxSize int
-	// PathWorkers compute GOTO paths, each on at most one core; zero means 1
-	// (path finding takes at most one core, whatever the load: see paths.go).
-	PathWorkers int
-	// DrainTimeout bounds the graceful shutdown; zero means 10 s.
-	DrainTimeout time.Duration
-	// SendBuffer is each connection's kernel send buffer (SO_SNDBUF) in bytes:
-	// small, so a client that stops reading is detected within WriteTimeout
-	// and cannot pin megabytes of kernel memory; zero means 32 KiB.
-	SendBuffer int
-
-	Logger     *slog.Logger          // nil discards logs
-	Registerer prometheus.Registerer // nil: a private registry (see Gatherer)
-	Gatherer   prometheus.Gatherer   // what /metrics serves; nil with a nil Registerer: the private registry
-	Now        func() time.Time      // clock for session expiry; nil means time.Now
-}
-
-func (c *Config) setDefaults() error {
-	if c.Zone == nil {
-		return errors.New("server: Config.Zone is required")
-	}
-	if c.Build == "" {
-		c.Build = "dev"
-	}
-	// c.World (the tick rate among it) is validated by world.New: one rule.
-	if c.MaxConns == 0 {
-		c.MaxConns = connLimitFromRlimit()
-	}
-	if c.MaxConns < 1 {
-		return fmt.Errorf("server: MaxConns %d must be positive", c.MaxConns)
-	}
-	def := func(v *float64, d float64) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	defInt := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	defDur := func(v *time.Duration, d time.Duration) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&c.JoinRate, 200)
-	defInt(&c.JoinBurst, int(2*c.JoinRate))
-	defDur(&c.ResumeWindow, 60*time.Second)
-	defDur(&c.HelloTimeout, 10*time.Second)
-	defDur(&c.JoinTimeout, 5*time.Second)
-	defDur(&c.WriteTimeout, 5*time.Second)
-	defInt(&c.MaxPendingEvents, 4096)
-	defDur(&c.PingInterval, 20*time.Second)
-	defDur(&c.PingTimeout, 10*time.Second)
-	def(&c.InputRate, 40)
-	defInt(&c.InputBurst, 80)
-	defInt(&c.InboxSize, 8192)
-	defInt(&c.PathWorkers, 1)
-	defDur(&c.DrainTimeout, 10*time.Second)
-	defInt(&c.SendBuffer, 32<<10)
-	if c.JoinRate < 0 || c.JoinBurst < 1 || c.InputRate < 0 || c.InputBurst < 1 {
-		return errors.New("server: rates must be positive")
-	}
-	if c.PathWorkers < 1 {
-		return fmt.Errorf("server: PathWorkers %d must be positive", c.PathWorkers)
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	if c.Registerer == nil {
-		reg := prometheus.NewRegistry()
-		c.Registerer = reg
-		if c.Gatherer == nil {
-			c.Gatherer = reg
-		}
-	}
-	if c.Gatherer == nil {
-		c.Gatherer = prometheus.NewRegistry()
-	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	return nil
-}
-
-// connLimitFromRlimit leaves 256 descriptors for listeners, files and Redis.
-func connLimitFromRlimit() int {
-	var rl syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil || rl.Cur > 1<<24 {
-		return 10000
-	}
-	return max(int(rl.Cur)-256, 16)
-}
 
 // Server is the world server: the WebSocket gateway, the hub that owns the
 // world, the page and the zone. Its methods are safe for concurrent use.
@@ -181,9 +30,14 @@ type Server struct {
 	metrics *metrics
 	pseudo  *pseudonym.Checker
 	grid    *nav.Grid
+	store   presence.Store
+	sync    *feed.Sync // nil without a feed
 	hub     *hub
 	joins   *rate.Limiter
+	resumes *rate.Limiter
 	late    *lateness
+	conns   *registry
+	env     *connEnv
 	zoneJS  []byte
 
 	ctx     context.Context // ends when the connections must go
@@ -193,15 +47,6 @@ type Server struct {
 
 	draining atomic.Bool
 	ready    atomic.Bool
-	active   atomic.Int64
-
-	// bufs holds encoding buffers: a writer takes one for its run, so an
-	// idle connection holds none.
-	bufs sync.Pool
-
-	mu    sync.Mutex
-	conns map[*conn]struct{} // guarded by mu
-	wg    sync.WaitGroup     // one per connection
 }
 
 // New validates cfg and builds a Server. Nothing runs until Serve.
@@ -209,6 +54,7 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
+	log := cfg.Logger.With("node", cfg.NodeID)
 	m, err := newMetrics(cfg.Registerer)
 	if err != nil {
 		return nil, fmt.Errorf("server: registering metrics: %w", err)
@@ -227,33 +73,119 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	store := cfg.Presence
+	if store == nil {
+		store = presence.NewMemory(presence.MemoryConfig{ResumeWindow: cfg.ResumeWindow, Now: cfg.Now})
+	}
+	var sync *feed.Sync
+	if cfg.Feed != nil {
+		sc := cfg.FeedConfig
+		sc.Channels, sc.Node, sc.TickRate = w.Channels(), FeedNode(cfg.NodeID), cfg.World.TickRate
+		if sync, err = feed.NewSync(cfg.Feed, sc, cfg.Registerer, log); err != nil {
+			return nil, fmt.Errorf("server: feed: %w", err)
+		}
+	}
 	s := &Server{
 		cfg:     cfg,
-		log:     cfg.Logger,
+		log:     log,
 		metrics: m,
 		pseudo:  pc,
 		grid:    grid,
+		store:   store,
+		sync:    sync,
 		joins:   rate.NewLimiter(rate.Limit(cfg.JoinRate), cfg.JoinBurst),
+		resumes: rate.NewLimiter(rate.Limit(cfg.ResumeRate), cfg.ResumeBurst),
 		late:    newLateness(time.Now()),
+		conns:   newRegistry(m),
 		zoneJS:  zoneJS,
-		conns:   make(map[*conn]struct{}),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.hubCtx, s.stopHub = context.WithCancel(context.Background())
-	s.hub = newHub(s, w)
-	if err := registerWorldStats(cfg.Registerer, s.hub.stats.Load); err != nil {
-		return nil, fmt.Errorf("server: registering metrics: %w", err)
+	s.hub = newHub(hubDeps{
+		world: w, store: store, sync: sync, metrics: m, late: s.late, log: log,
+		cfg: hubConfig{
+			tickRate: cfg.World.TickRate, zoneID: cfg.Zone.ID, build: cfg.Build, inboxSize: cfg.InboxSize,
+			radius: cfg.World.Radius,
+		},
+	})
+	s.env = &connEnv{
+		log: log, metrics: m, late: s.late, hub: s.hub, conns: s.conns, ctx: s.ctx, hubCtx: s.hubCtx,
+		inputRate: cfg.InputRate, inputBurst: cfg.InputBurst, maxPending: cfg.MaxPendingEvents,
+		zoneW: cfg.Zone.Width, zoneH: cfg.Zone.Height,
 	}
-	if err := cfg.Registerer.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
-		Namespace: "fair", Subsystem: "server", Name: "late_seconds_total",
-		Help: "Time the server was late: the process did not run, or its goroutines waited 50 ms or more to run.",
-	}, func() float64 { return s.late.total().Seconds() })); err != nil {
+	if err := s.registerMetrics(); err != nil {
 		return nil, fmt.Errorf("server: registering metrics: %w", err)
 	}
 	return s, nil
 }
 
-func (s *Server) now() time.Time { return s.cfg.Now() }
+// FeedNode is the feed's 64-bit node id of a node name (FNV-1a, never 0):
+// every node of a fair must have its own name.
+func FeedNode(name string) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(name))
+	return h.Sum64() | 1
+}
+
+func (s *Server) registerMetrics() error {
+	reg := s.cfg.Registerer
+	if err := registerWorldStats(reg, s.hub.stats.Load); err != nil {
+		return err
+	}
+	for _, c := range []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "fair", Subsystem: "server", Name: "late_seconds_total",
+			Help: "Time the server was late: the process did not run, or its goroutines waited 50 ms or more to run.",
+		}, func() float64 { return s.late.total().Seconds() }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "fair", Subsystem: "world", Name: "sessions",
+			Help: "Sessions this node holds: online, or detached and resumable."},
+			func() float64 { return float64(s.store.Sessions()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "fair", Subsystem: "server", Name: "ready",
+			Help: "1 while /readyz answers 200: serving, not draining, and shared presence reachable."},
+			func() float64 {
+				if s.Ready() == nil {
+					return 1
+				}
+				return 0
+			}),
+	} {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Config returns the configuration with its defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// Deliver hands an event to the client of a local avatar: it rides on
+// that client's next UPDATE (at most one UPDATE a tick), without going
+// through the world. It is the way in for features that live in packages
+// of their own (chat, class groups, progress). It waits while the hub's
+// inbox is full, until ctx ends; false when the event could not be handed
+// over. An avatar that is not this node's drops it.
+func (s *Server) Deliver(ctx context.Context, avatar uint32, e protocol.Event) bool {
+	return s.hub.send(ctx, deliverCmd{avatar: avatar, ev: e})
+}
+
+// Ready is nil while the server takes new visitors, else why not: before
+// Serve, draining at shutdown, or shared presence unreachable (new
+// sessions would get 4014). /readyz answers it.
+func (s *Server) Ready() error {
+	switch {
+	case !s.ready.Load() && s.draining.Load():
+		return errDraining
+	case !s.ready.Load():
+		return errNotServing
+	}
+	return s.store.Ready()
+}
+
+var (
+	errDraining   = fmt.Errorf("draining: shutting down")
+	errNotServing = fmt.Errorf("not serving yet")
+)
 
 // forwardedHost returns the public host a trusted proxy says the request was
 // for, or "" when the peer is not a trusted proxy or says nothing.
@@ -275,211 +207,4 @@ func (s *Server) forwardedHost(r *http.Request) string {
 		}
 	}
 	return ""
-}
-
-func (s *Server) getBuf() *[]byte {
-	if b, ok := s.bufs.Get().(*[]byte); ok {
-		return b
-	}
-	b := make([]byte, 0, 1024)
-	return &b
-}
-
-func (s *Server) putBuf(b *[]byte) {
-	if cap(*b) <= 16<<10 { // a crowd-sized buffer is left to the GC
-		s.bufs.Put(b)
-	}
-}
-
-// Config returns the configuration with its defaults filled in.
-func (s *Server) Config() Config { return s.cfg }
-
-func (s *Server) track(c *conn) {
-	s.wg.Add(1)
-	s.active.Add(1)
-	s.metrics.connections.Inc()
-	s.mu.Lock()
-	s.conns[c] = struct{}{}
-	s.mu.Unlock()
-}
-
-func (s *Server) untrack(c *conn) {
-	s.mu.Lock()
-	delete(s.conns, c)
-	s.mu.Unlock()
-	s.active.Add(-1)
-	s.metrics.connections.Dec()
-	s.wg.Done()
-}
-
-func (s *Server) snapshotConns() []*conn {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]*conn, 0, len(s.conns))
-	for c := range s.conns {
-		out = append(out, c)
-	}
-	return out
-}
-
-// Serve runs the server on the given listeners until ctx ends, then shuts
-// down gracefully: it stops accepting, closes every client with 1012
-// (service restart: reconnect and resume) and waits for them, at most
-// DrainTimeout. admin may be nil (metrics and health then on public too).
-// Serve may be called once.
-func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
-	var bg sync.WaitGroup
-	s.late.begin(time.Now())
-	bg.Go(func() { s.hub.run(s.hubCtx) })
-	for range s.cfg.PathWorkers {
-		bg.Go(func() { s.hub.pathWorker(s.hubCtx, s.grid, s.cfg.World.Radius) })
-	}
-	bg.Go(func() { s.late.run(s.hubCtx) })
-	bg.Go(func() { s.keepalive(s.ctx) })
-	bg.Go(func() { s.watchdog(s.ctx) })
-
-	pub := &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute, // idle keep-alive page connections
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-	}
-	if admin == nil {
-		pub.Handler = s.combinedHandler()
-	}
-	// Upgrades bypass net/http, which would keep ~14 KiB per idle WebSocket
-	// (demux.go); the demux also sets SendBuffer on every connection.
-	dmx := newDemux(public, securityHeaders(http.HandlerFunc(s.serveWS)).ServeHTTP, demuxConfig{SendBuffer: s.cfg.SendBuffer, Logger: s.log})
-	bg.Go(func() { _ = dmx.serve() }) // a failure reaches pub.Serve through HTTPListener
-	errc := make(chan error, 2)
-	go func() { errc <- pub.Serve(dmx.HTTPListener()) }()
-	var adm *http.Server
-	if admin != nil {
-		adm = &http.Server{Handler: s.AdminHandler(), ReadHeaderTimeout: 10 * time.Second}
-		go func() { errc <- adm.Serve(admin) }()
-	}
-	s.ready.Store(true)
-	s.log.Info("serving", "addr", public.Addr().String(), "zone", s.cfg.Zone.ID, "max_conns", s.cfg.MaxConns, "tick_hz", s.cfg.World.TickRate)
-
-	var err error
-	select {
-	case <-ctx.Done():
-	case err = <-errc:
-		s.log.Error("listener failed", "err", err)
-	}
-
-	// Graceful shutdown.
-	s.ready.Store(false)
-	s.draining.Store(true)
-	dctx, cancel := context.WithTimeout(context.Background(), s.cfg.DrainTimeout)
-	defer cancel()
-	_ = pub.Shutdown(dctx) // stops accepting; hijacked WebSockets are ours to close
-	_ = dmx.Close()        // already closed through HTTPListener; waits for upgrades under way
-	conns := s.snapshotConns()
-	s.log.Info("shutting down", "connections", len(conns))
-	for _, c := range conns {
-		c.close(protocol.CloseServiceRestart, "server restarting")
-	}
-	waited := make(chan struct{})
-	go func() { s.wg.Wait(); close(waited) }()
-	select {
-	case <-waited:
-	case <-dctx.Done():
-		s.log.Warn("drain timed out", "left", s.active.Load())
-	}
-	s.cancel()
-	s.stopHub()
-	bg.Wait()
-	if adm != nil {
-		_ = adm.Shutdown(dctx)
-	}
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	return err
-}
-
-// overloaded reports whether new connections are refused (4003) because
-// the server cannot keep up: it was late for at least half of the last 5 s
-// (a starvation, not one stall), or its hub is a second or more behind the
-// wall clock.
-func (s *Server) overloaded(now time.Time) bool {
-	return s.late.lateIn(now, overloadWindow) >= overloadWindow/2 ||
-		s.hub.behind.Load() >= int64(s.cfg.World.TickRate)
-}
-
-const overloadWindow = 5 * time.Second
-
-// watchdog closes connections whose current write has been stuck for
-// WriteTimeout of awake time with bytes waiting in the socket's send queue:
-// their client stopped reading. A write that is only slow because the
-// server was late (its send queue empty) is left alone.
-func (s *Server) watchdog(ctx context.Context) {
-	t := time.NewTicker(max(s.cfg.WriteTimeout/4, 50*time.Millisecond))
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		cutoff := int64(s.late.judge(time.Now()) - s.cfg.WriteTimeout)
-		for _, c := range s.snapshotConns() {
-			if since := c.writeSince.Load(); since != 0 && since < cutoff {
-				if n, ok := unsentBytes(c.raw); ok && n == 0 {
-					continue
-				}
-				c.closeStuck()
-			}
-		}
-	}
-}
-
-// keepalive pings connections from which nothing was read for PingInterval
-// and closes those silent for PingInterval+PingTimeout, all in awake time.
-// Any byte read counts (liveConn), and a connection whose socket holds bytes
-// not yet read is not silent: the server is behind, not the client.
-func (s *Server) keepalive(ctx context.Context) {
-	t := time.NewTicker(max(min(s.cfg.PingInterval, s.cfg.PingTimeout)/2, 10*time.Millisecond))
-	defer t.Stop()
-	sem := make(chan struct{}, 256) // pings in flight
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		now := s.late.judge(time.Now())
-		for _, c := range s.snapshotConns() {
-			silent := now - time.Duration(c.lastRead.Load())
-			if silent < s.cfg.PingInterval || c.isClosing() {
-				continue
-			}
-			if silent >= s.cfg.PingInterval+s.cfg.PingTimeout {
-				if n, ok := unreadBytes(c.raw); !ok || n == 0 {
-					s.metrics.pings.WithLabelValues("failed").Inc()
-					c.close(protocol.CloseIdle, "no answer to ping")
-				}
-				continue
-			}
-			if !c.pinging.CompareAndSwap(false, true) {
-				continue
-			}
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			go func() {
-				defer func() { <-sem; c.pinging.Store(false) }()
-				pctx, cancel := context.WithTimeout(ctx, s.cfg.PingTimeout)
-				defer cancel()
-				// The answer is any byte read (liveConn): Ping's own wait
-				// for the pong only feeds the metric.
-				if err := c.ws.Ping(pctx); err == nil {
-					s.metrics.pings.WithLabelValues("ok").Inc()
-				}
-			}()
-		}
-	}
 }

@@ -226,10 +226,10 @@ func TestGotoBehindBuilding(t *testing.T) {
 	for gotPath := false; !gotPath; {
 		select {
 		case e := <-a.Events():
-			if e.Kind == protocol.EventPath && e.Req == seq {
+			if e, ok := e.(protocol.Path); ok && e.Seq == seq {
 				gotPath = true
-				if len(e.Path) < 4 {
-					t.Errorf("path around a building has %d waypoints", len(e.Path)/2)
+				if len(e.Points) < 4 {
+					t.Errorf("path around a building has %d waypoints", len(e.Points)/2)
 				}
 			}
 		case <-deadline:
@@ -298,7 +298,7 @@ func expectError(t *testing.T, c *client.Client, ref uint32, code protocol.Error
 	for {
 		select {
 		case e := <-c.Events():
-			if e.Kind == protocol.EventError && e.Req == ref {
+			if e, ok := e.(protocol.ErrorEvent); ok && e.Ref == ref {
 				if e.Code != code {
 					t.Fatalf("error %v for %d, want %v", e.Code, ref, code)
 				}

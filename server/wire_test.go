@@ -90,7 +90,7 @@ func (rc *rawConn) until(what string, cond func(*protocol.Update) bool) *protoco
 func hasError(code protocol.ErrorCode) func(*protocol.Update) bool {
 	return func(u *protocol.Update) bool {
 		for _, e := range u.Events {
-			if e.Kind == protocol.EventError && e.Code == code {
+			if e, ok := e.(protocol.ErrorEvent); ok && e.Code == code {
 				return true
 			}
 		}
@@ -316,8 +316,8 @@ func TestIntentRules(t *testing.T) {
 	rc.send(protocol.AppendMove(nil, protocol.Move{Seq: 6, DX: 1.0011}))
 	u := rc.until("bad_intent", hasError(protocol.ErrBadIntent))
 	for _, e := range u.Events {
-		if e.Kind == protocol.EventError && e.Req != 6 {
-			t.Errorf("bad_intent refers to %d, want 6", e.Req)
+		if e, ok := e.(protocol.ErrorEvent); ok && e.Ref != 6 {
+			t.Errorf("bad_intent refers to %d, want 6", e.Ref)
 		}
 	}
 	rc.send(protocol.AppendMove(nil, protocol.Move{Seq: 7}))

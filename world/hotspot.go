@@ -60,8 +60,8 @@ func (w *World) OpenHotspot(id ID, req uint32, hotspotID string) protocol.ErrorC
 		w.ex.disc = append(w.ex.disc, discRec{hotspot: hi, avatar: a.id})
 	}
 	z := &w.zone.Hotspots[hi]
-	w.queue(s, protocol.Event{
-		Kind: protocol.EventHotspotContent, Req: req, HotspotID: z.ID,
+	w.queue(s, protocol.HotspotContent{
+		Req: req, HotspotID: z.ID,
 		Title: z.Title, Text: z.Text, Media: z.Media, Challenge: z.Challenge, Booth: z.Booth,
 		Viewers: h.total(),
 	})
@@ -133,6 +133,7 @@ func (w *World) discovered(s int32, hi int32) {
 	h := &w.hs[hi]
 	r2 := w.cfg.ViewRadius * w.cfg.ViewRadius
 	gen := w.hot[s].gen
+	var ev protocol.Event // boxed once, shared by the viewers
 	for _, e := range a.vis {
 		if !e.live(w.hot[e.slot]) || dist2(w.pos[e.slot], h.x, h.y) > r2 {
 			continue
@@ -142,10 +143,10 @@ func (w *World) discovered(s int32, hi int32) {
 		if !found || !b.vis[i].live(hotRec{gen: gen}) {
 			continue
 		}
-		w.queue(e.slot, protocol.Event{
-			Kind: protocol.EventHotspotDiscovered, HotspotID: w.zone.Hotspots[hi].ID,
-			AvatarID: a.id, Pseudonym: a.who.Name,
-		})
+		if ev == nil {
+			ev = protocol.HotspotDiscovered{HotspotID: w.zone.Hotspots[hi].ID, AvatarID: a.id, Pseudonym: a.who.Name}
+		}
+		w.queue(e.slot, ev)
 	}
 }
 
@@ -161,7 +162,7 @@ func (w *World) flushHotspots() {
 			continue
 		}
 		h.dirty = false
-		e := protocol.Event{Kind: protocol.EventHotspotViewers, HotspotID: w.zone.Hotspots[hi].ID, Viewers: h.total()}
+		var e protocol.Event = protocol.HotspotViewers{HotspotID: w.zone.Hotspots[hi].ID, Viewers: h.total()} // boxed once, shared
 		hx, hy := float32(h.x), float32(h.y)
 		x0, y0, x1, y1 := c.cellRange(h.x, h.y, R)
 		for cy := y0; cy <= y1; cy++ {

@@ -16,11 +16,12 @@ func hotspotWorld(t *testing.T) *World {
 	return newWorld(t, z, Config{})
 }
 
-func eventsOf(u protocol.Update, k protocol.EventKind) []protocol.Event {
-	var out []protocol.Event
+// eventsOf returns the events of kind T in u.
+func eventsOf[T protocol.Event](u protocol.Update) []T {
+	var out []T
 	for _, e := range u.Events {
-		if e.Kind == k {
-			out = append(out, e)
+		if x, ok := e.(T); ok {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -48,7 +49,7 @@ func TestOpenHotspotRangeAndErrors(t *testing.T) {
 		t.Fatalf("open: %v", c)
 	}
 	up := step(w)
-	ev := eventsOf(up[1], protocol.EventHotspotContent)
+	ev := eventsOf[protocol.HotspotContent](up[1])
 	if len(ev) != 1 {
 		t.Fatalf("1: %+v", up[1].Events)
 	}
@@ -56,7 +57,7 @@ func TestOpenHotspotRangeAndErrors(t *testing.T) {
 		e.Challenge != zone.ChallengeInnovation || e.Booth != "b-01" || e.Viewers != 1 {
 		t.Fatalf("content %+v", e)
 	}
-	if len(eventsOf(up[2], protocol.EventHotspotContent)) != 0 {
+	if len(eventsOf[protocol.HotspotContent](up[2])) != 0 {
 		t.Fatal("2 got content it did not ask for")
 	}
 	// The default range (6 m) applies when the zone gives none.
@@ -78,17 +79,17 @@ func TestHotspotDiscoveredAndViewers(t *testing.T) {
 		t.Fatal(c)
 	}
 	up := step(w)
-	d := eventsOf(up[2], protocol.EventHotspotDiscovered)
+	d := eventsOf[protocol.HotspotDiscovered](up[2])
 	if len(d) != 1 || d[0].HotspotID != "h-001" || d[0].AvatarID != 1 || d[0].Pseudonym != pseudo(1) {
 		t.Fatalf("2 discovered %+v", up[2].Events)
 	}
-	if len(eventsOf(up[1], protocol.EventHotspotDiscovered)) != 0 {
+	if len(eventsOf[protocol.HotspotDiscovered](up[1])) != 0 {
 		t.Fatal("the opener got its own discovery")
 	}
 	if len(up[3].Events) != 0 {
 		t.Fatalf("far avatar got %+v", up[3].Events)
 	}
-	v := eventsOf(up[2], protocol.EventHotspotViewers)
+	v := eventsOf[protocol.HotspotViewers](up[2])
 	if len(v) != 1 || v[0].Viewers != 1 {
 		t.Fatalf("2 viewers %+v", up[2].Events)
 	}
@@ -104,10 +105,10 @@ func TestHotspotDiscoveredAndViewers(t *testing.T) {
 	w.OpenHotspot(4, 3, "h-001")
 	viewers(2)
 	up = step(w)
-	if v := eventsOf(up[2], protocol.EventHotspotViewers); len(v) != 1 || v[0].Viewers != 2 {
+	if v := eventsOf[protocol.HotspotViewers](up[2]); len(v) != 1 || v[0].Viewers != 2 {
 		t.Fatalf("one coalesced viewers event expected: %+v", up[2].Events)
 	}
-	if c := eventsOf(up[1], protocol.EventHotspotContent); len(c) != 1 || c[0].Req != 2 {
+	if c := eventsOf[protocol.HotspotContent](up[1]); len(c) != 1 || c[0].Req != 2 {
 		t.Fatalf("reopen: %+v", up[1].Events)
 	}
 
@@ -129,7 +130,7 @@ func TestHotspotDiscoveredAndViewers(t *testing.T) {
 	w.Leave(4)
 	viewers(0)
 	up = step(w)
-	if v := eventsOf(up[2], protocol.EventHotspotViewers); len(v) != 1 || v[0].Viewers != 0 {
+	if v := eventsOf[protocol.HotspotViewers](up[2]); len(v) != 1 || v[0].Viewers != 0 {
 		t.Fatalf("after leave: %+v", up[2].Events)
 	}
 	// The slot of 4 is reused: the newcomer has nothing open.

@@ -95,7 +95,7 @@ func (w *World) DiscoveredRemote(opener ID, hotspotID string) bool {
 	}
 	h := &w.hs[hi]
 	gen := hotRec{gen: w.hot[s].gen}
-	e := protocol.Event{Kind: protocol.EventHotspotDiscovered, HotspotID: w.zone.Hotspots[hi].ID, AvatarID: opener, Pseudonym: w.av[s].who.Name}
+	var e protocol.Event = protocol.HotspotDiscovered{HotspotID: w.zone.Hotspots[hi].ID, AvatarID: opener, Pseudonym: w.av[s].who.Name}
 	w.nearHotspot(h, func(v int32) {
 		b := &w.av[v]
 		if b.remote {

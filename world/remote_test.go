@@ -85,7 +85,7 @@ func TestRemoteIsNeverMovedByIntentsNorSentEvents(t *testing.T) {
 	mustJoinRemote(t, w, 2, Identity{Name: "r"}, 105, 100)
 	w.SetMove(2, 1, 1, 0)
 	w.SetPath(2, 2, []nav.Point{{X: 150, Y: 150}})
-	w.Event(2, protocol.Event{Kind: protocol.EventError})
+	w.Event(2, protocol.ErrorEvent{})
 	w.Leave(2) // a local leave does not remove a remote avatar
 	w.SetGroup(2, 9)
 	for range 20 {
@@ -268,11 +268,11 @@ func TestHotspotAcrossWorlds(t *testing.T) {
 	step(a)
 	exportTo(b)
 	u := step(b)[2]
-	disc := eventsOf(u, protocol.EventHotspotDiscovered)
+	disc := eventsOf[protocol.HotspotDiscovered](u)
 	if len(disc) != 2 || disc[0].AvatarID != 1 || disc[0].Pseudonym != pseudo(1) || disc[1].AvatarID != 3 {
 		t.Fatalf("discovered on B: %+v", disc)
 	}
-	if v := eventsOf(u, protocol.EventHotspotViewers); len(v) != 1 || v[0].Viewers != 2 {
+	if v := eventsOf[protocol.HotspotViewers](u); len(v) != 1 || v[0].Viewers != 2 {
 		t.Fatalf("viewers on B: %+v", v)
 	}
 	// B's own viewer opens it too: everyone is told 3.
@@ -282,7 +282,7 @@ func TestHotspotAcrossWorlds(t *testing.T) {
 	if n, _ := b.HotspotViewers("h-001"); n != 3 {
 		t.Fatalf("B counts %d", n)
 	}
-	if got := eventsOf(step(b)[2], protocol.EventHotspotContent); len(got) != 1 || got[0].Viewers != 3 {
+	if got := eventsOf[protocol.HotspotContent](step(b)[2]); len(got) != 1 || got[0].Viewers != 3 {
 		t.Fatalf("content event %+v", got)
 	}
 	if b.DiscoveredRemote(2, "h-001") || b.DiscoveredRemote(1, "nope") || b.SetRemoteViewers("nope", 1) {

@@ -209,8 +209,14 @@ func New(z *zone.Zone, g *nav.Grid, cfg Config) (*World, error) {
 // Config returns the configuration with its defaults filled in.
 func (w *World) Config() Config { return w.cfg }
 
-// Tick returns the number of Steps so far.
+// Tick returns the tick of the last Step: the number of Steps so far,
+// plus the base SetTick gave.
 func (w *World) Tick() uint32 { return w.tick }
+
+// SetTick sets the tick count: the next Step makes it t+1. The server
+// numbers ticks by the wall clock (unix time / tick period), the same on
+// every node, and jumps the count over ticks it skipped.
+func (w *World) SetTick(t uint32) { w.tick = t }
 
 // Len returns the number of local avatars in the world (those of this
 // node's connections; remote ones are not counted).
@@ -421,12 +427,13 @@ func (w *World) SetPath(id ID, seq uint32, path []nav.Point) {
 
 // Error queues an error event for id's next Update.
 func (w *World) Error(id ID, code protocol.ErrorCode, ref uint32, msg string) {
-	w.Event(id, protocol.Event{Kind: protocol.EventError, Code: code, Req: ref, Message: msg})
+	w.Event(id, protocol.ErrorEvent{Code: code, Ref: ref, Message: msg})
 }
 
 // Event queues any event for a local avatar's next Update (remote avatars
-// get none). The event is kept as given: slices in it (Path) must not be
-// modified afterwards.
+// get none). The event is kept as given (events are immutable, see
+// protocol.Event): slices in it (Path.Points) must not be modified
+// afterwards.
 func (w *World) Event(id ID, e protocol.Event) {
 	if s, ok := w.byID[id]; ok {
 		w.queue(s, e)

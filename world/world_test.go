@@ -333,11 +333,11 @@ func TestEventsAndErrors(t *testing.T) {
 	mustJoin(t, w, 1, 100, 100)
 	step(w)
 	w.Error(1, protocol.ErrRateLimited, 12, "slow down")
-	w.Event(1, protocol.Event{Kind: protocol.EventPath, Req: 3, Path: []uint16{1, 2}})
-	w.Event(99, protocol.Event{Kind: protocol.EventPath}) // unknown: ignored
+	w.Event(1, protocol.Path{Seq: 3, Points: []uint16{1, 2}})
+	w.Event(99, protocol.Path{}) // unknown: ignored
 	up := step(w)
 	ev := up[1].Events
-	if len(ev) != 2 || ev[0].Kind != protocol.EventError || ev[0].Code != protocol.ErrRateLimited || ev[0].Req != 12 || ev[1].Kind != protocol.EventPath {
+	if e, ok := ev[0].(protocol.ErrorEvent); len(ev) != 2 || !ok || e.Code != protocol.ErrRateLimited || e.Ref != 12 || ev[1].Kind() != protocol.EventPath {
 		t.Fatalf("events %+v", ev)
 	}
 	if up := step(w); len(up) != 0 {

@@ -97,7 +97,8 @@ func TestSIGTERMClosesClientsWith1012(t *testing.T) {
 }
 
 func TestBadFlagsAndZone(t *testing.T) {
-	for _, args := range [][]string{{"-tick-rate", "500"}, {"-zone", "/nonexistent.tmx"}, {"-log-level", "loud"}, {"-addr", "256.0.0.1:1"}} {
+	for _, args := range [][]string{{"-tick-rate", "500"}, {"-zone", "/nonexistent.tmx"}, {"-log-level", "loud"}, {"-addr", "256.0.0.1:1"},
+		{"-node-id", "a node"}, {"-redis", "http://127.0.0.1:1"}, {"-redis", "127.0.0.1:6379"}} {
 		var sb strings.Builder
 		// Should anything start anyway, it stops at once.
 		ctx, cancel := context.WithCancel(context.Background())

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -54,6 +58,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		logLevel   = fl.String("log-level", "info", "debug, info, warn or error")
 		logFormat  = fl.String("log-format", "json", "json or text")
 		build      = fl.String("build", "", "build id sent to clients; empty: the page's build id")
+		redisURL   = fl.String("redis", "", "Redis of the fair (presence and cell feed): redis://host:port, unix:///path.sock, redis+cluster://h1:p1,h2:p2; empty: a single node, sessions in memory")
+		nodeID     = fl.String("node-id", "", "this node's name in logs, feed records and Redis keys (A-Z a-z 0-9 . _ -); empty: random")
+		hbTTL      = fl.Duration("heartbeat-ttl", 3*time.Second, "with -redis: a node silent this long is dead, its sessions detached (heartbeats every third of it)")
+		resumeRate = fl.Float64("resume-rate", 2000, "resumes (HELLO with a token) admitted per second, outside -join-rate")
+		drainDelay = fl.Duration("drain-delay", -1, "at shutdown, /readyz fails this long before clients are closed; default 2s with -redis, 0 without")
+		drainSprd  = fl.Duration("drain-spread", -1, "at shutdown, the 1012 closes are spread over this long; default 10s with -redis, 0 without")
 	)
 	// Environment first, then the command line over it; a bad value is
 	// refused wherever it comes from, naming where.
@@ -121,14 +131,40 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	if *nodeID == "" {
+		var b [4]byte
+		_, _ = rand.Read(b[:]) // never fails (crypto/rand documents it)
+		*nodeID = hex.EncodeToString(b[:])
+	}
+	if !nodeName.MatchString(*nodeID) {
+		return fmt.Errorf("bad %s %q: 1 to 64 of A-Z a-z 0-9 . _ -", source("node-id"), *nodeID)
+	}
+	multi := *redisURL != ""
+	// Several nodes: fail /readyz first so the load balancer stops sending
+	// visitors, then spread the closes so their resumes do not all reach
+	// the other nodes at once. One node: nothing to wait for.
+	if *drainDelay < 0 {
+		*drainDelay = 0
+		if multi {
+			*drainDelay = 2 * time.Second
+		}
+	}
+	if *drainSprd < 0 {
+		*drainSprd = 0
+		if multi {
+			*drainSprd = 10 * time.Second
+		}
+	}
 	cfg := server.Config{
 		Zone:     z,
 		Media:    z.Media(),
 		Page:     page,
 		Build:    *build,
-		MaxConns: *maxConns, JoinRate: *joinRate, JoinBurst: *joinBurst,
+		NodeID:   *nodeID,
+		MaxConns: *maxConns, JoinRate: *joinRate, JoinBurst: *joinBurst, ResumeRate: *resumeRate,
 		ResumeWindow: *resume, WriteTimeout: *writeTO, InputRate: *inputRate,
 		PingInterval: *pingEvery, PingTimeout: *pingTO,
+		DrainDelay: *drainDelay, DrainSpread: *drainSprd,
 		Logger: log, Registerer: reg, Gatherer: reg,
 	}
 	cfg.World.TickRate = *tickRate
@@ -150,6 +186,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			return fmt.Errorf("bad %s: %w", source("trusted-proxies"), err)
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, pfx)
+	}
+	if multi {
+		b, err := server.NewRedisBackends(server.RedisOptions{
+			URL: *redisURL, Node: *nodeID, ResumeWindow: *resume, HeartbeatTTL: *hbTTL, Registerer: reg, Logger: log,
+		})
+		if err != nil {
+			return fmt.Errorf("bad %s: %w", source("redis"), err)
+		}
+		defer b.Close()
+		b.Configure(&cfg)
+		log.Info("joining the fair over Redis", "redis", redactURL(*redisURL), "node", *nodeID)
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
@@ -174,4 +221,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		err = nil
 	}
 	return err
+}
+
+var nodeName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// redactURL hides a password in a Redis URL, for logs.
+func redactURL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		if u, err := url.Parse("x://" + rest[:at+1] + "h"); err == nil && u.User != nil {
+			if _, has := u.User.Password(); has {
+				rest = u.User.Username() + ":xxxxx" + rest[at:]
+			}
+		}
+	}
+	return scheme + "://" + rest
 }

@@ -332,7 +332,7 @@ func TestStarvedServerDegrades(t *testing.T) {
 	for drained := false; !drained; {
 		select {
 		case e := <-chatty.Events():
-			if e.Kind == protocol.EventError && e.Code == protocol.ErrRateLimited {
+			if e, ok := e.(protocol.ErrorEvent); ok && e.Code == protocol.ErrRateLimited {
 				limited++
 			}
 		default:

@@ -12,11 +12,21 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
+
+// TB is what the package needs of a test: a testing.TB, or a Main for
+// servers shared by a package's tests (TestMain).
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+	TempDir() string
+	Cleanup(func())
+}
 
 // Options change how a server starts.
 type Options struct {
@@ -25,7 +35,7 @@ type Options struct {
 
 // Server is one redis-server process.
 type Server struct {
-	t    testing.TB
+	t    TB
 	bin  string
 	dir  string
 	args []string
@@ -37,7 +47,7 @@ type Server struct {
 }
 
 // binary returns redis-server's path or fails the test.
-func binary(t testing.TB, name string) string {
+func binary(t TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
@@ -48,7 +58,7 @@ func binary(t testing.TB, name string) string {
 
 // Start runs a redis-server listening only on a unix socket in
 // t.TempDir(), and stops it at the end of the test.
-func Start(t testing.TB, opts ...Options) *Server {
+func Start(t TB, opts ...Options) *Server {
 	t.Helper()
 	var o Options
 	if len(opts) > 0 {
@@ -195,7 +205,7 @@ func (c *Cluster) URL() string {
 // StartCluster runs three redis-server --cluster-enabled yes on free
 // loopback ports (each with port+10000 free too, for the cluster bus),
 // creates the cluster with redis-cli and waits until it is ok.
-func StartCluster(t testing.TB, opts ...Options) *Cluster {
+func StartCluster(t TB, opts ...Options) *Cluster {
 	t.Helper()
 	var o Options
 	if len(opts) > 0 {
@@ -250,7 +260,7 @@ func StartCluster(t testing.TB, opts ...Options) *Cluster {
 // freePorts finds n ports p in [20000, 50000) with p and p+10000 free on
 // 127.0.0.1. Another process could take one before the server binds it;
 // the ports are random, so that is unlikely.
-func freePorts(t testing.TB, n int) []int {
+func freePorts(t TB, n int) []int {
 	t.Helper()
 	var ports []int
 	for range 1000 {

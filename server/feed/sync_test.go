@@ -193,12 +193,13 @@ func TestMemoryHotspotsAcrossNodes(t *testing.T) {
 	for range 3 {
 		tick(t, c, a, b)
 	}
-	var disc, viewers []protocol.Event
+	var disc []protocol.HotspotDiscovered
+	var viewers []protocol.HotspotViewers
 	for _, e := range b.clients[2].events {
-		switch e.Kind {
-		case protocol.EventHotspotDiscovered:
+		switch e := e.(type) {
+		case protocol.HotspotDiscovered:
 			disc = append(disc, e)
-		case protocol.EventHotspotViewers:
+		case protocol.HotspotViewers:
 			viewers = append(viewers, e)
 		}
 	}

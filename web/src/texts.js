@@ -66,6 +66,9 @@ export function closeInfo(code, reason) {
       return { action: "new", text: reason === "restarted" ? T.restarted : T.expired };
     case 4008:
       return { action: "delay", min: 20, max: 40, text: "Trop d'actions en peu de temps. Reconnexion dans quelques secondes…" };
+    case 4014:
+      // Shared presence (Redis) is unreachable: no new session can start for now.
+      return { action: "delay", min: 5, max: 15, text: "Le salon est momentanément indisponible. Nouvel essai automatique dans quelques secondes…" };
     case 4010:
     case 4011:
     case 4012:

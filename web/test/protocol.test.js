@@ -194,3 +194,14 @@ test("encoders produce float64 coordinates even for integral values", () => {
   assert.equal(hex(encodeGoto(1, 120, 64)), "940301cb405e000000000000cb4050000000000000");
   assert.equal(hex(encodeMove(0x1_0000_0001, 1, 0)).slice(0, 6), "940201");
 });
+
+// Close 4014 (shared presence unavailable, docs/PROTOCOL.md §6): the page
+// says so in French and retries after a random 5-15 s.
+test("close 4014: a French notice and a retry in 5-15 s", async () => {
+  const { closeInfo } = await import("../src/texts.js");
+  const info = closeInfo(4014, "Le salon est momentanément indisponible : nouvel essai dans quelques secondes.");
+  assert.equal(info.action, "delay");
+  assert.equal(info.min, 5);
+  assert.equal(info.max, 15);
+  assert.match(info.text, /indisponible/);
+});

@@ -1,4 +1,4 @@
-package server
+package demux
 
 import (
 	"bufio"
@@ -16,8 +16,8 @@ import (
 	"time"
 )
 
-// demuxConfig configures a demux. Zero values mean the documented defaults.
-type demuxConfig struct {
+// Config configures a Demux. Zero values mean the documented defaults.
+type Config struct {
 	Path         string        // the WebSocket path; zero means "/ws"
 	HeadTimeout  time.Duration // bounds reading a request head and writing the upgrade answer; zero means 10 s
 	MaxHeadBytes int           // longer request heads get 431; zero means 8 KiB
@@ -27,16 +27,16 @@ type demuxConfig struct {
 	Logger       *slog.Logger  // handler panics; nil discards
 }
 
-// demux reads each connection's first request head itself and runs
+// Demux reads each connection's first request head itself and runs
 // WebSocket upgrades on that same goroutine with small buffers; everything
 // else goes, head replayed, to an http.Server through HTTPListener. net/http
 // would keep 8 KiB of bufio buffers, the request and a deep serve stack for
 // the whole life of every hijacked connection, which is most of the memory
 // of an idle client. Safe for concurrent use.
-type demux struct {
+type Demux struct {
 	ln    net.Listener
 	ws    http.HandlerFunc
-	cfg   demuxConfig
+	cfg   Config
 	conns chan net.Conn // to the http.Server
 	quit  chan struct{} // closed by Close or a failed accept loop
 
@@ -50,19 +50,21 @@ type demux struct {
 	inflight sync.WaitGroup
 }
 
-func newDemux(ln net.Listener, ws http.HandlerFunc, cfg demuxConfig) *demux {
+// New returns a demux of ln: WebSocket upgrades on cfg.Path go to ws, on
+// the accepting connection's own goroutine; the rest to HTTPListener.
+func New(ln net.Listener, ws http.HandlerFunc, cfg Config) *Demux {
 	cfg.Path = cmp.Or(cfg.Path, "/ws")
 	cfg.HeadTimeout = cmp.Or(cfg.HeadTimeout, 10*time.Second)
 	cfg.MaxHeadBytes = cmp.Or(cfg.MaxHeadBytes, 8<<10)
 	cfg.ReadBuffer = cmp.Or(cfg.ReadBuffer, 1<<10)
 	cfg.WriteBuffer = cmp.Or(cfg.WriteBuffer, 1<<10)
 	cfg.Logger = cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
-	return &demux{ln: ln, ws: ws, cfg: cfg, conns: make(chan net.Conn), quit: make(chan struct{}), heads: make(map[net.Conn]struct{})}
+	return &Demux{ln: ln, ws: ws, cfg: cfg, conns: make(chan net.Conn), quit: make(chan struct{}), heads: make(map[net.Conn]struct{})}
 }
 
-// serve accepts connections until Close, then returns nil, or until the
+// Serve accepts connections until Close, then returns nil, or until the
 // listener fails, then returns (and HTTPListener's Accept returns) its error.
-func (d *demux) serve() error {
+func (d *Demux) Serve() error {
 	var delay time.Duration
 	for {
 		c, err := d.ln.Accept()
@@ -93,7 +95,7 @@ func (d *demux) serve() error {
 }
 
 // stop ends accepting because of err; it returns nil if Close came first.
-func (d *demux) stop(err error) error {
+func (d *Demux) stop(err error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
@@ -107,7 +109,7 @@ func (d *demux) stop(err error) error {
 // Close stops accepting, drops connections still sending their head and
 // waits for those past it to be hijacked or handed over. Hijacked
 // connections are their handler's to close. Safe to call twice.
-func (d *demux) Close() error {
+func (d *Demux) Close() error {
 	d.mu.Lock()
 	if !d.closed {
 		d.closed = true
@@ -128,9 +130,9 @@ func (d *demux) Close() error {
 // HTTPListener returns the listener to give to http.Server.Serve: it yields
 // the connections whose first request is not a WebSocket upgrade. Closing it
 // closes the demux.
-func (d *demux) HTTPListener() net.Listener { return httpListener{d} }
+func (d *Demux) HTTPListener() net.Listener { return httpListener{d} }
 
-type httpListener struct{ d *demux }
+type httpListener struct{ d *Demux }
 
 func (l httpListener) Accept() (net.Conn, error) {
 	select {
@@ -151,7 +153,7 @@ func (l httpListener) Addr() net.Addr { return l.d.ln.Addr() }
 
 var errHeadTooBig = errors.New("request head too big")
 
-func (d *demux) serveConn(c net.Conn) {
+func (d *Demux) serveConn(c net.Conn) {
 	if tc, ok := c.(*net.TCPConn); ok && d.cfg.SendBuffer > 0 {
 		_ = tc.SetWriteBuffer(d.cfg.SendBuffer)
 	}
@@ -187,7 +189,7 @@ func (d *demux) serveConn(c net.Conn) {
 	}
 }
 
-func (d *demux) handOver(c net.Conn) {
+func (d *Demux) handOver(c net.Conn) {
 	defer d.inflight.Done()
 	select {
 	case d.conns <- c:
@@ -201,7 +203,7 @@ func (d *demux) handOver(c net.Conn) {
 // body, HTTP/1.0) goes to the http.Server for the same answer as ever.
 // ReadRequest has moved the Host header to r.Host, from where a URL with no
 // host of its own (origin form) must have taken it.
-func (d *demux) isUpgrade(r *http.Request) bool {
+func (d *Demux) isUpgrade(r *http.Request) bool {
 	return r.Method == http.MethodGet && r.URL.Path == d.cfg.Path && r.URL.Host == "" && r.ProtoAtLeast(1, 1) &&
 		validHost(r.Host) && r.ContentLength == 0 && len(r.TransferEncoding) == 0 &&
 		// A hint only: /ws is served by the same handler either way, whose
@@ -219,7 +221,7 @@ func validHost(h string) bool {
 
 // serveWS runs the WebSocket handler on this goroutine, which becomes the
 // connection's reader. Like net/http, it recovers a handler's panic.
-func (d *demux) serveWS(c net.Conn, br *bufio.Reader, req *http.Request) {
+func (d *Demux) serveWS(c net.Conn, br *bufio.Reader, req *http.Request) {
 	req.RemoteAddr = c.RemoteAddr().String()
 	w := &wsResponse{d: d, c: c, br: br, header: make(http.Header)}
 	_ = c.SetWriteDeadline(time.Now().Add(d.cfg.HeadTimeout)) // the answer to a stalled client
@@ -245,7 +247,7 @@ func (d *demux) serveWS(c net.Conn, br *bufio.Reader, req *http.Request) {
 // wsResponse is the ResponseWriter of an upgrade: websocket.Accept writes
 // refusals through it and hijacks it to upgrade. Used by one goroutine.
 type wsResponse struct {
-	d        *demux
+	d        *Demux
 	c        net.Conn
 	br       *bufio.Reader
 	header   http.Header // nil once hijacked: the WebSocket keeps w alive

@@ -1,4 +1,4 @@
-package server
+package demux
 
 import (
 	"bufio"
@@ -26,16 +26,16 @@ import (
 )
 
 // startDemux serves ws and h through a demux on a free port and returns its address.
-func startDemux(t *testing.T, cfg demuxConfig, ws http.HandlerFunc, h http.Handler) (*demux, string) {
+func startDemux(t *testing.T, cfg Config, ws http.HandlerFunc, h http.Handler) (*Demux, string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDemux(ln, ws, cfg)
+	d := New(ln, ws, cfg)
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	served, httpDone := make(chan error, 1), make(chan error, 1)
-	go func() { served <- d.serve() }()
+	go func() { served <- d.Serve() }()
 	go func() { httpDone <- srv.Serve(d.HTTPListener()) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -104,7 +104,7 @@ func roundTrip(t *testing.T, c net.Conn, br *bufio.Reader, raw string) (*http.Re
 
 func TestDemuxHTTPKeepAlive(t *testing.T) {
 	t.Parallel()
-	_, addr := startDemux(t, demuxConfig{}, echoWS, pages)
+	_, addr := startDemux(t, Config{}, echoWS, pages)
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +144,7 @@ func TestDemuxHTTPKeepAlive(t *testing.T) {
 
 func TestDemuxWebSocket(t *testing.T) {
 	t.Parallel()
-	_, addr := startDemux(t, demuxConfig{WriteBuffer: 512}, echoWS, pages)
+	_, addr := startDemux(t, Config{WriteBuffer: 512}, echoWS, pages)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c, resp, err := websocket.Dial(ctx, "ws://"+addr+"/ws", &websocket.DialOptions{Subprotocols: []string{"other", "fw.v1"}})
@@ -175,7 +175,7 @@ func TestDemuxWebSocket(t *testing.T) {
 // net/http running the same handler: status, body and headers must match.
 func TestDemuxRefusalsMatchNetHTTP(t *testing.T) {
 	t.Parallel()
-	_, addr := startDemux(t, demuxConfig{}, echoWS, pages)
+	_, addr := startDemux(t, Config{}, echoWS, pages)
 	plain := httptest.NewServer(http.HandlerFunc(echoWS))
 	t.Cleanup(plain.Close)
 	const ok = "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
@@ -214,7 +214,7 @@ func TestDemuxRefusalsMatchNetHTTP(t *testing.T) {
 
 func TestDemuxHeadTooBig(t *testing.T) {
 	t.Parallel()
-	_, addr := startDemux(t, demuxConfig{}, echoWS, pages)
+	_, addr := startDemux(t, Config{}, echoWS, pages)
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +237,7 @@ func TestDemuxHeadTooBig(t *testing.T) {
 func TestDemuxSlowHeadDropped(t *testing.T) {
 	t.Parallel()
 	const deadline = 300 * time.Millisecond
-	_, addr := startDemux(t, demuxConfig{HeadTimeout: deadline}, echoWS, pages)
+	_, addr := startDemux(t, Config{HeadTimeout: deadline}, echoWS, pages)
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -267,9 +267,9 @@ func TestDemuxCloseUnblocksAccept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDemux(ln, echoWS, demuxConfig{})
+	d := New(ln, echoWS, Config{})
 	served := make(chan error, 1)
-	go func() { served <- d.serve() }()
+	go func() { served <- d.Serve() }()
 	hl := d.HTTPListener()
 	if hl.Addr().String() != ln.Addr().String() {
 		t.Fatalf("Addr %v, want %v", hl.Addr(), ln.Addr())
@@ -317,7 +317,7 @@ func TestDemuxCloseUnblocksAccept(t *testing.T) {
 
 func TestDemuxRecoversHandlerPanic(t *testing.T) {
 	t.Parallel()
-	_, addr := startDemux(t, demuxConfig{}, func(http.ResponseWriter, *http.Request) { panic("boom") }, pages)
+	_, addr := startDemux(t, Config{}, func(http.ResponseWriter, *http.Request) { panic("boom") }, pages)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, _, err := websocket.Dial(ctx, "ws://"+addr+"/ws", nil); err == nil {
@@ -364,11 +364,11 @@ func TestDemuxIdleMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv := &http.Server{Handler: http.HandlerFunc(idle), ReadHeaderTimeout: 10 * time.Second}
-		var d *demux
+		var d *Demux
 		if mode == "demux" {
-			d = newDemux(ln, idle, demuxConfig{})
+			d = New(ln, idle, Config{})
 			srv.Handler = http.NotFoundHandler()
-			go d.serve()
+			go d.Serve()
 			go srv.Serve(d.HTTPListener())
 		} else {
 			go srv.Serve(ln)

@@ -1,0 +1,146 @@
+package server
+
+import (
+	"fmt"
+
+	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/server/presence"
+	"github.com/usine-extraordinaire/fairworld/world/nav"
+)
+
+// command is a value sent to the hub's inbox; the hub runs it on its own
+// goroutine. One type per kind: a feature of its own (chat, class groups)
+// adds its command type without touching the others.
+type command interface{ run(h *hub) }
+
+// joinCmd attaches a connection to a session the gateway created or
+// resumed (the presence work is done: the hub does no I/O).
+type joinCmd struct {
+	c     *conn
+	s     presence.Session
+	reply chan joinResult
+}
+
+type joinResult struct {
+	code   protocol.CloseCode // 0 when joined
+	reason string
+}
+
+func (j joinCmd) run(h *hub) { j.reply <- h.join(j.c, j.s) }
+
+// leaveCmd: the connection ended; end is a close 1000 from the client (the
+// visit is over).
+type leaveCmd struct {
+	c   *conn
+	end bool
+}
+
+func (l leaveCmd) run(h *hub) { h.leave(l.c, l.end) }
+
+// confirmCmd: the first message read after a resumed WELCOME; the token
+// the resume used goes.
+type confirmCmd struct{ c *conn }
+
+func (cc confirmCmd) run(h *hub) {
+	if h.owns(cc.c) {
+		h.store.Confirm(cc.c.sess.ref)
+	}
+}
+
+type moveCmd struct {
+	c      *conn
+	seq    uint32
+	dx, dy float64
+}
+
+func (mc moveCmd) run(h *hub) {
+	h.m.inputs.WithLabelValues("move").Inc()
+	if h.owns(mc.c) {
+		h.cancelGoal(mc.c.avatar)
+		h.world.SetMove(mc.c.avatar, mc.seq, mc.dx, mc.dy)
+	}
+}
+
+type gotoCmd struct {
+	c   *conn
+	seq uint32
+	to  nav.Point
+}
+
+func (g gotoCmd) run(h *hub) {
+	h.m.inputs.WithLabelValues("goto").Inc()
+	if h.owns(g.c) {
+		h.setGoal(g.c, g.seq, g.to)
+	}
+}
+
+// pathCmd is a path worker's answer (paths.go).
+type pathCmd struct {
+	c    *conn
+	gen  uint64 // the GOTO generation it answers
+	seq  uint32
+	path []nav.Point
+	err  protocol.ErrorCode
+}
+
+func (p pathCmd) run(h *hub) { h.pathDone(p) }
+
+type openCmd struct {
+	c   *conn
+	req uint32
+	id  string
+}
+
+func (o openCmd) run(h *hub) {
+	h.m.inputs.WithLabelValues("open_hotspot").Inc()
+	if h.owns(o.c) {
+		if code := h.world.OpenHotspot(o.c.avatar, o.req, o.id); code != 0 {
+			h.world.Error(o.c.avatar, code, o.req, fmt.Sprintf("cannot open hotspot %q", o.id))
+		}
+	}
+}
+
+type closeCmd struct {
+	c  *conn
+	id string
+}
+
+func (cc closeCmd) run(h *hub) {
+	h.m.inputs.WithLabelValues("close_hotspot").Inc()
+	if h.owns(cc.c) {
+		h.world.CloseHotspot(cc.c.avatar, cc.id)
+	}
+}
+
+// errorCmd is an error the read loop found, for the client's next UPDATE.
+type errorCmd struct {
+	c  *conn
+	ev protocol.ErrorEvent
+}
+
+func (e errorCmd) run(h *hub) {
+	if h.owns(e.c) {
+		h.deliverTo(e.c, e.ev)
+	}
+}
+
+// deliverCmd hands an event to a local avatar's client outside the world
+// (Server.Deliver): the second way into the outbox.
+type deliverCmd struct {
+	avatar uint32
+	ev     protocol.Event
+}
+
+func (d deliverCmd) run(h *hub) {
+	if c := h.conns[d.avatar]; c != nil {
+		h.deliverTo(c, d.ev)
+	}
+}
+
+// deliverTo holds e in c's outbox for its next UPDATE; the round flushes
+// it if no update takes it.
+func (h *hub) deliverTo(c *conn, e protocol.Event) {
+	if c.deliver(e) {
+		h.held = append(h.held, c)
+	}
+}

@@ -1,0 +1,66 @@
+// Package server is the world server of one node: the WebSocket gateway,
+// the hub that owns the world, the page, the zone and the media, and the
+// admin endpoints (/metrics, /healthz, /readyz).
+//
+// A node is authoritative for the avatars of its own connections. With a
+// presence.RedisStore (Config.Presence) and a feed (Config.Feed), any
+// number of nodes behave as one fair: pseudonyms are unique fair-wide,
+// sessions resume on any node, and each node's world holds the other
+// nodes' avatars near its viewers as remote avatars (docs/ARCHITECTURE.md).
+// Without them, it is one node with its sessions in memory.
+//
+// # Files
+//
+// config.go (Config and its defaults), server.go (New), serve.go (Serve
+// and the shutdown), gateway.go (upgrade, admission, HELLO, presence,
+// join), readloop.go (one connection's reads), conn.go and outbox.go (one
+// connection's writes), hub.go (the world's goroutine and its clock),
+// commands.go (one command type per kind of input), sessions.go (this
+// node's attachments: join, leave, take-over, position writes), paths.go
+// (GOTO path finding), keepalive.go, watchdog.go, inputrate.go,
+// lateness.go (the overload policy), http.go, metrics.go, registry.go.
+// The public listener is internal/demux.
+//
+// # Ways into a client's UPDATE
+//
+// The world produces one update per client per tick (World.Updates, the
+// hub pushes it into the connection's outbox). Events that are not the
+// world's (the path of a GOTO, an error the read loop found, and later
+// chat, class groups, progress: packages of their own) go through
+// Server.Deliver or a hub command to conn.deliver: they are held in the
+// outbox and ride on the next update, so a client still gets at most one
+// UPDATE a tick.
+//
+// # Goroutines
+//
+// Started by Serve, each with its owner and how it ends:
+//
+//   - the hub (hub.run): owns the world and the sessions; selects on its
+//     ticker and its bounded inbox; ends with the hub context;
+//   - PathWorkers path workers (one core at most); end with the hub context;
+//   - the feed's synchroniser (feed.Sync.Run: a publisher and a
+//     subscriber goroutine; with a RedisFeed, its readers); end with the
+//     hub context;
+//   - the presence store (Store.Run: with Redis a heartbeat, a writer and
+//     a control channel reader); ends after the hub, when its last writes
+//     are out;
+//   - the lateness sampler (lateness.run); ends with the hub context;
+//   - keepalive and the watchdog; end with the connections' context;
+//   - the demux accept loop, the public http.Server and the admin one;
+//   - per connection: a goroutine for the upgrade and the handshake, then
+//     one reader (readLoop); a writer only while output is pending
+//     (writeLoop); a goroutine for its close handshake, bounded by 5 s;
+//     a ping goroutine while a keepalive ping is in flight.
+//
+// # Shutdown order
+//
+// When Serve's context ends: /readyz fails (DrainDelay, so the load
+// balancer stops sending visitors); the listeners stop accepting; every
+// client is closed with 1012, spread over DrainSpread; their readers tell
+// the hub (each session is detached: resumable on another node); Serve
+// waits for them (DrainTimeout); keepalive, the watchdog and the readers'
+// context end; the hub, the path workers, the feed's synchroniser and the
+// lateness sampler stop; then the presence store writes what is pending and
+// leaves the fair (its node key and count go); last, the admin server
+// stops.
+package server

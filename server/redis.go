@@ -1,0 +1,76 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/usine-extraordinaire/fairworld/server/feed"
+	"github.com/usine-extraordinaire/fairworld/server/presence"
+)
+
+// RedisOptions say how a node joins a fair over Redis (what -redis sets up).
+type RedisOptions struct {
+	URL    string // a URL of feed.NewRedisClient: redis://, rediss://, unix://, redis+cluster://
+	Node   string // the node's name, Config.NodeID; required
+	Prefix string // of keys and channels; zero means "fair"
+
+	ResumeWindow time.Duration // zero means 60 s
+	HeartbeatTTL time.Duration // zero means 3 s (heartbeats every third of it)
+
+	Registerer prometheus.Registerer // the server's
+	Logger     *slog.Logger
+	Now        func() time.Time // presence's clock; nil means time.Now
+}
+
+// RedisBackends are a node's presence store and cell feed over one Redis
+// client: give Presence and Feed to Config (and Prefix to FeedConfig), and
+// Close them after Serve returned.
+type RedisBackends struct {
+	Client   redis.UniversalClient
+	Presence *presence.RedisStore
+	Feed     *feed.RedisFeed
+	Prefix   string
+}
+
+// NewRedisBackends connects nothing yet: the store and the feed connect
+// when the server runs them.
+func NewRedisBackends(o RedisOptions) (*RedisBackends, error) {
+	if o.Prefix == "" {
+		o.Prefix = "fair"
+	}
+	client, err := feed.NewRedisClient(o.URL)
+	if err != nil {
+		return nil, err
+	}
+	pc := presence.RedisConfig{Node: o.Node, Prefix: o.Prefix, ResumeWindow: o.ResumeWindow, Now: o.Now}
+	if o.HeartbeatTTL > 0 {
+		pc.HeartbeatTTL, pc.Heartbeat = o.HeartbeatTTL, o.HeartbeatTTL/3
+	}
+	store, err := presence.NewRedis(client, pc, o.Registerer, o.Logger)
+	if err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	f, err := feed.NewRedis(client, feed.RedisConfig{}, o.Registerer, o.Logger)
+	if err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("server: feed: %w", err)
+	}
+	return &RedisBackends{Client: client, Presence: store, Feed: f, Prefix: o.Prefix}, nil
+}
+
+// Configure puts the backends in cfg.
+func (b *RedisBackends) Configure(cfg *Config) {
+	cfg.Presence, cfg.Feed = b.Presence, b.Feed
+	cfg.FeedConfig.Prefix = b.Prefix
+}
+
+// Close closes the feed, then the client.
+func (b *RedisBackends) Close() error {
+	return errors.Join(b.Feed.Close(), b.Client.Close())
+}
