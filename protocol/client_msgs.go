@@ -39,7 +39,7 @@ func DecodeClient(b []byte, m *ClientMessage) error {
 	if want == 0 {
 		return fmt.Errorf("type %d: %w", t, ErrUnknownMessage)
 	}
-	if n != want {
+	if n != want && (m.Type != TypeHello || n > helloMaxArity) {
 		return malformed("message type %d has %d elements, want %d", t, n, want)
 	}
 	switch m.Type {
@@ -50,6 +50,8 @@ func DecodeClient(b []byte, m *ClientMessage) error {
 		if m.Hello.ResumeToken, err = r.str(MaxTokenBytes); err != nil {
 			return err
 		}
+		// Optional trailing fields: colour, then shape.
+		m.Hello.Colour, m.Hello.Shape, err = decodeLook(&r, n-want)
 	case TypeMove:
 		err = decodeSeqXY(&r, &m.Move.Seq, &m.Move.DX, &m.Move.DY)
 	case TypeGoto:
@@ -70,7 +72,10 @@ func DecodeClient(b []byte, m *ClientMessage) error {
 	return r.end()
 }
 
-// clientArity is the array length of each client message type, 0 if unknown.
+// helloMaxArity is HELLO's length with its optional colour and shape.
+const helloMaxArity = 5
+
+// clientArity is the (least) array length of each client message type, 0 if unknown.
 func clientArity(t Type) int {
 	switch t {
 	case TypeHello, TypeOpenHotspot:
@@ -114,12 +119,24 @@ func (m Goto) Validate(width, height float64) (ErrorCode, bool) {
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
-// AppendHello appends an encoded HELLO.
+// AppendHello appends an encoded HELLO. The look is written only when it is
+// not the default (0, 0), so a default HELLO is the 3-element form every
+// server version accepts.
 func AppendHello(b []byte, h Hello) []byte {
-	b = appendArrayHeader(b, 3)
+	look := h.Colour != 0 || h.Shape != 0
+	n := 3
+	if look {
+		n = helloMaxArity
+	}
+	b = appendArrayHeader(b, n)
 	b = appendUint(b, uint64(TypeHello))
 	b = appendString(b, h.Pseudonym)
-	return appendString(b, h.ResumeToken)
+	b = appendString(b, h.ResumeToken)
+	if look {
+		b = appendUint(b, uint64(h.Colour))
+		b = appendUint(b, uint64(h.Shape))
+	}
+	return b
 }
 
 // AppendMove appends an encoded MOVE.

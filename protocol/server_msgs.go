@@ -101,12 +101,14 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 		if e.ID == 0 {
 			continue
 		}
-		b = appendArrayHeader(b, 5)
+		b = appendArrayHeader(b, enterArity)
 		b = appendUint(b, uint64(e.ID))
 		b = appendString(b, e.Pseudonym)
 		b = appendUint(b, uint64(e.X))
 		b = appendUint(b, uint64(e.Y))
 		b = appendUint(b, uint64(e.Role))
+		b = appendUint(b, uint64(e.Colour))
+		b = appendUint(b, uint64(e.Shape))
 		v.set(e.ID, e.X, e.Y)
 	}
 	b = appendArrayHeader(b, len(u.Leaves))
@@ -120,6 +122,13 @@ func (v *View) AppendUpdate(b []byte, u *Update) []byte {
 	b = appendUint(b, uint64(u.Crowd))
 	return appendUint(b, uint64(u.Online))
 }
+
+// enterArity is the length of an enter record this version writes;
+// decoders accept 5 (before colour and shape) up to maxEnterArity.
+const (
+	enterArity    = 7
+	maxEnterArity = 16
+)
 
 // CompareMoves orders move records by avatar id, the order of MOVES.
 func CompareMoves(a, b MoveRec) int { return cmp.Compare(a.ID, b.ID) }
@@ -262,7 +271,10 @@ func decodeUpdate(r *reader, u *Update, v *View) error {
 	}
 	u.Enters = u.Enters[:0]
 	for range n {
-		if _, err := r.arrayHeader(5, 5); err != nil {
+		// [id, pseudonym, x, y, role] then the optional colour and shape,
+		// then fields of later versions, skipped.
+		ne, err := r.arrayHeader(5, maxEnterArity)
+		if err != nil {
 			return err
 		}
 		var e Enter
@@ -286,6 +298,12 @@ func decodeUpdate(r *reader, u *Update, v *View) error {
 			return err
 		}
 		e.Role = Role(role)
+		if e.Colour, e.Shape, err = decodeLook(r, min(ne, enterArity)-5); err != nil {
+			return err
+		}
+		if err := r.skipN(ne - min(ne, enterArity)); err != nil {
+			return err
+		}
 		u.Enters = append(u.Enters, e)
 	}
 	if n, err = r.arrayHeader(0, MaxRecords); err != nil {

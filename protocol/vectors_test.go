@@ -39,6 +39,7 @@ func vectorCases() []vectorCase {
 	return []vectorCase{
 		{name: "hello", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa"}}},
 		{name: "hello_resume", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ResumeToken: "q3xSJ1m0GkWcO2mB0hC7Xw"}}},
+		{name: "hello_look", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", Colour: 3, Shape: 1}}},
 		{name: "move", client: &ClientMessage{Type: TypeMove, Move: Move{Seq: 7, DX: 0.6, DY: -0.8}}},
 		{name: "move_stop", client: &ClientMessage{Type: TypeMove, Move: Move{Seq: 8}}},
 		{name: "goto", client: &ClientMessage{Type: TypeGoto, Goto: Goto{Seq: 9, X: 120.5, Y: 64.25}}},
@@ -51,7 +52,7 @@ func vectorCases() []vectorCase {
 			Tick: 1200, Ack: 7, SelfX: 1928, SelfY: 1030, Online: 2}}},
 		{name: "update_enter", server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1201, Ack: 7, SelfX: 1932, SelfY: 1027,
-			Enters: []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: RoleProfessional}},
+			Enters: []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000, Colour: 2}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: RoleProfessional, Colour: 5, Shape: 3}},
 			Online: 3}}},
 		{name: "update_moves", view: [][]uint32{{5, 2000, 1000}, {9, 1900, 1100}, {300, 100, 100}}, server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1202, Ack: 8, SelfX: 1936, SelfY: 1024,

@@ -109,9 +109,11 @@ func (c *conn) handshake(ctx context.Context) bool {
 		c.close(protocol.CloseBadHandshake, "first message must be HELLO")
 		return false
 	}
-	req := joinRequest{token: m.Hello.ResumeToken}
+	req := joinRequest{token: m.Hello.ResumeToken, colour: m.Hello.Colour, shape: m.Hello.Shape}
 	if req.token == "" {
-		display, key, err := s.pseudo.Check(m.Hello.Pseudonym)
+		var name string
+		name, req.role = testRole(s.cfg.TestRoles, m.Hello.Pseudonym)
+		display, key, err := s.pseudo.Check(name)
 		if err != nil {
 			code, reason := pseudonymRefusal(err)
 			s.metrics.connAttempts.WithLabelValues("pseudonym_refused").Inc()

@@ -39,6 +39,7 @@ type hub struct {
 type session struct {
 	id, token    string
 	key, display string
+	who          world.Identity // name (display), role and look; kept on resume
 	avatar       uint32
 	conn         *conn     // nil while detached
 	pos          nav.Point // last position, kept while detached
@@ -72,8 +73,10 @@ type command struct {
 }
 
 type joinRequest struct {
-	display, key string // checked pseudonym, for a new session
-	token        string // resume token, for a resumed one
+	display, key  string        // checked pseudonym, for a new session
+	role          protocol.Role // for a new session (test roles only, for now)
+	colour, shape uint8         // look, for a new session
+	token         string        // resume token, for a resumed one
 }
 
 type joinResult struct {
@@ -237,12 +240,16 @@ func (h *hub) join(c *conn, req joinRequest) joinResult {
 			h.forget(other)
 		}
 		h.nextID++
-		s = &session{id: "s-" + randomHex(6), token: randomToken(), key: req.key, display: req.display, avatar: h.nextID, pos: h.world.Spawn()}
+		s = &session{
+			id: "s-" + randomHex(6), token: randomToken(), key: req.key, display: req.display,
+			who:    world.Identity{Name: req.display, Role: req.role, Colour: req.colour, Shape: req.shape},
+			avatar: h.nextID, pos: h.world.Spawn(),
+		}
 		h.byToken[s.token] = s
 		h.byKey[s.key] = s
 		h.byAvatar[s.avatar] = s
 	}
-	if err := h.world.Join(s.avatar, s.display, protocol.RoleVisitor, 0, s.pos); err != nil {
+	if err := h.world.Join(s.avatar, s.who, s.pos); err != nil {
 		h.srv.log.Error("world refused a join", "session", s.id, "err", err)
 		return joinResult{code: protocol.CloseInternal, reason: "join failed"}
 	}

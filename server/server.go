@@ -75,6 +75,11 @@ type Config struct {
 	PathWorkers int
 	// DrainTimeout bounds the graceful shutdown; zero means 10 s.
 	DrainTimeout time.Duration
+	// TestRoles is for tests only, never for a server pupils use: a HELLO
+	// pseudonym prefixed "pro:" or "prof:" then joins as a professional or a
+	// teacher (see testroles.go). New logs a warning when it is on. Zero
+	// (false) means every visitor joins as a visitor.
+	TestRoles bool
 	// SendBuffer is each connection's kernel send buffer (SO_SNDBUF) in bytes:
 	// small, so a client that stops reading is detected within WriteTimeout
 	// and cannot pin megabytes of kernel memory; zero means 32 KiB.
@@ -227,6 +232,9 @@ func New(cfg Config) (*Server, error) {
 		joins:   rate.NewLimiter(rate.Limit(cfg.JoinRate), cfg.JoinBurst),
 		zoneJS:  zoneJS,
 		conns:   make(map[*conn]struct{}),
+	}
+	if cfg.TestRoles {
+		s.log.Warn("TEST ROLES ARE ON: anyone can join as a professional or a teacher with a pseudonym prefix; never use this for a real fair")
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.hubCtx, s.stopHub = context.WithCancel(context.Background())

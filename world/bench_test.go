@@ -39,7 +39,7 @@ func walkersIn(w *World, n int, first ID, r zone.Rect, speed float64) *crowdSim 
 			}
 		}
 		id := first + ID(i)
-		if err := w.Join(id, "walker", protocol.RoleVisitor, 0, p); err != nil {
+		if err := w.Join(id, Identity{Name: "walker"}, p); err != nil {
 			panic(err)
 		}
 		c.ids = append(c.ids, id)

@@ -44,7 +44,7 @@ func newWorld(tb testing.TB, z *zone.Zone, cfg Config) *World {
 
 func mustJoin(tb testing.TB, w *World, id ID, x, y float64) {
 	tb.Helper()
-	if err := w.Join(id, pseudo(id), protocol.RoleVisitor, 0, nav.Point{X: x, Y: y}); err != nil {
+	if err := w.Join(id, Identity{Name: pseudo(id)}, nav.Point{X: x, Y: y}); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -60,7 +60,7 @@ func TestCrowdBudgetNearestFirst(t *testing.T) {
 		w := newWorld(t, openZone(200, 200, nil), Config{})
 		plaza(t, w, 1, 300, 20, 90, 90)
 		step(w)
-		if err := w.Join(1000, "x", role, 0, nav.Point{X: 100, Y: 106}); err != nil {
+		if err := w.Join(1000, Identity{Name: "x", Role: role}, nav.Point{X: 100, Y: 106}); err != nil {
 			t.Fatal(err)
 		}
 		n := 0
@@ -126,7 +126,7 @@ func TestGroupMembersHavePriority(t *testing.T) {
 	plaza(t, w, 1, 100, 10, 95, 95)
 	// A class of 5, 10 m from the crowd's edge, joins as group 7.
 	for i := range ID(5) {
-		if err := w.Join(500+i, "c", protocol.RoleVisitor, 7, nav.Point{X: 100 + float64(i), Y: 86}); err != nil {
+		if err := w.Join(500+i, Identity{Name: "c", Group: 7}, nav.Point{X: 100 + float64(i), Y: 86}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -150,7 +150,7 @@ func TestGroupMembersHavePriority(t *testing.T) {
 		step(w)
 	}
 	w.Leave(500)
-	if err := w.Join(600, "mate", protocol.RoleVisitor, 7, nav.Point{X: 97.5, Y: 97.5}); err != nil {
+	if err := w.Join(600, Identity{Name: "mate", Group: 7}, nav.Point{X: 97.5, Y: 97.5}); err != nil {
 		t.Fatal(err)
 	}
 	found := false

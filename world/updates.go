@@ -52,6 +52,7 @@ func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 				b := &w.av[e.slot]
 				u.Enters = append(u.Enters, protocol.Enter{
 					ID: e.id, Pseudonym: b.name, X: uint16(cur.q >> 16), Y: uint16(cur.q), Role: b.role,
+					Colour: b.colour, Shape: b.shape,
 				})
 				e.gen &^= pendingBit
 				e.q = cur.q

@@ -89,10 +89,11 @@ type hotRec struct {
 // avatar is the rest of a slot: identity, intent and what its client is
 // owed.
 type avatar struct {
-	id    ID
-	name  string
-	role  protocol.Role
-	group uint32
+	id            ID
+	name          string
+	role          protocol.Role
+	group         uint32
+	colour, shape uint8
 
 	dir       nav.Point   // MOVE intent, |dir| <= 1
 	path      []nav.Point // GOTO waypoints; path[pathI:] remain
@@ -215,11 +216,20 @@ func (w *World) Spawn() nav.Point {
 	return c
 }
 
-// Join adds an avatar at the walkable point nearest to at. Its first
-// Update, after the next Step, introduces everyone it sees. group 0 means
+// Identity is what others see of an avatar: its name, role, class group
+// and look (colour and shape indexes, see protocol.Hello). Group 0 means
 // none; same-group members and non-visitors get priority in each other's
 // budget.
-func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at nav.Point) error {
+type Identity struct {
+	Name          string
+	Role          protocol.Role
+	Group         uint32
+	Colour, Shape uint8
+}
+
+// Join adds an avatar at the walkable point nearest to at. Its first
+// Update, after the next Step, introduces everyone it sees.
+func (w *World) Join(id ID, who Identity, at nav.Point) error {
 	if id == 0 {
 		return ErrBadID
 	}
@@ -255,13 +265,13 @@ func (w *World) Join(id ID, name string, role protocol.Role, group uint32, at na
 	}
 	a := &w.av[s]
 	*a = avatar{
-		id: id, name: name, role: role, group: group,
+		id: id, name: who.Name, role: who.Role, group: who.Group, colour: who.Colour, shape: who.Shape,
 		path: a.path[:0], open: a.open[:0], vis: a.vis[:0], events: a.events[:0],
 		refresh: true, fresh: true,
 	}
 	w.pos[s] = at
 	w.ids[s] = id
-	w.hot[s] = hotRec{x: float32(at.X), y: float32(at.Y), q: quant(at), gen: w.genSeq, tag: makeTag(role, group)}
+	w.hot[s] = hotRec{x: float32(at.X), y: float32(at.Y), q: quant(at), gen: w.genSeq, tag: makeTag(who.Role, who.Group)}
 	w.byID[id] = s
 	w.live++
 	return nil

@@ -39,11 +39,11 @@ func TestConfigValidation(t *testing.T) {
 func TestJoinErrors(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, openZone(64, 64, nil), Config{})
-	if err := w.Join(0, "x", 0, 0, nav.Point{X: 5, Y: 5}); !errors.Is(err, ErrBadID) {
+	if err := w.Join(0, Identity{Name: "x"}, nav.Point{X: 5, Y: 5}); !errors.Is(err, ErrBadID) {
 		t.Fatalf("id 0: %v", err)
 	}
 	mustJoin(t, w, 1, 5, 5)
-	if err := w.Join(1, "x", 0, 0, nav.Point{X: 6, Y: 6}); !errors.Is(err, ErrDuplicate) {
+	if err := w.Join(1, Identity{Name: "x"}, nav.Point{X: 6, Y: 6}); !errors.Is(err, ErrDuplicate) {
 		t.Fatalf("duplicate: %v", err)
 	}
 	// A blocked join point snaps to the nearest walkable one.
@@ -56,6 +56,25 @@ func TestJoinErrors(t *testing.T) {
 	}
 	if w.Len() != 1 {
 		t.Fatalf("Len = %d", w.Len())
+	}
+}
+
+// Enter records carry the identity given to Join: name, role and look.
+func TestEntersCarryIdentity(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, openZone(64, 64, nil), Config{})
+	who := Identity{Name: "Inès", Role: protocol.RoleProfessional, Colour: 5, Shape: 3}
+	if err := w.Join(1, who, nav.Point{X: 20, Y: 20}); err != nil {
+		t.Fatal(err)
+	}
+	mustJoin(t, w, 2, 24, 20)
+	u := step(w)[2]
+	if len(u.Enters) != 1 {
+		t.Fatalf("enters %+v", u.Enters)
+	}
+	e := u.Enters[0]
+	if e.ID != 1 || e.Pseudonym != who.Name || e.Role != who.Role || e.Colour != who.Colour || e.Shape != who.Shape {
+		t.Errorf("enter %+v, want the identity %+v", e, who)
 	}
 }
 
@@ -367,7 +386,7 @@ func TestRandomWalkKeepsClientsConsistent(t *testing.T) {
 				if tick > 300 { // a crowd in a corner
 					p = nav.Point{X: 20 + rng.Float64()*10, Y: 20 + rng.Float64()*10}
 				}
-				if err := w.Join(next, pseudo(next), protocol.Role(rng.IntN(2)), uint32(rng.IntN(3)), p); err != nil {
+				if err := w.Join(next, Identity{Name: pseudo(next), Role: protocol.Role(rng.IntN(2)), Group: uint32(rng.IntN(3)), Colour: uint8(rng.IntN(protocol.Colours)), Shape: uint8(rng.IntN(protocol.Shapes))}, p); err != nil {
 					t.Fatal(err)
 				}
 				clients[next] = newClient(next)

@@ -45,8 +45,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		logLevel   = fl.String("log-level", "info", "debug, info, warn or error")
 		logFormat  = fl.String("log-format", "json", "json or text")
 		build      = fl.String("build", "", "build id sent to clients; empty: the page's build id")
+		testRoles  = fl.Bool("test-roles", false, "TESTS ONLY: pseudonyms prefixed pro: or prof: join as professionals or teachers; refused unless -addr is a loopback address, never read from the environment")
 	)
 	fl.VisitAll(func(f *flag.Flag) {
+		if f.Name == "test-roles" {
+			return // a forgotten variable must never turn it on
+		}
 		env := "FAIR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
 		if v := getenv(env); v != "" {
 			_ = f.Value.Set(v) // validated again below through Parse of the command line
@@ -55,6 +59,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	})
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+
+	if *testRoles && !loopback(*addr) {
+		return fmt.Errorf("-test-roles is for tests only and needs a loopback -addr (such as 127.0.0.1:0), not %q", *addr)
 	}
 
 	var level slog.Level
@@ -95,6 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		MaxConns: *maxConns, JoinRate: *joinRate, JoinBurst: *joinBurst,
 		ResumeWindow: *resume, WriteTimeout: *writeTO, InputRate: *inputRate,
 		Logger: log, Registerer: reg, Gatherer: reg,
+		TestRoles: *testRoles,
 	}
 	cfg.World.TickRate = *tickRate
 	cfg.World.MaxSpeed = *maxSpeed
@@ -139,4 +148,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		err = nil
 	}
 	return err
+}
+
+// loopback reports whether addr (host:port) can only be reached from this
+// machine: an IP loopback address or "localhost".
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
