@@ -10,8 +10,8 @@ import (
 )
 
 // run checks the map at path (the embedded default when path is empty),
-// writes the summary to out or the problems to errOut, and returns the
-// exit code: 0 valid, 1 invalid.
+// writes the summary to out and its warnings (unknown kinds) to errOut, or
+// the problems to errOut, and returns the exit code: 0 valid, 1 invalid.
 func run(path string, out, errOut io.Writer) int {
 	var (
 		z   *zone.Zone
@@ -35,6 +35,10 @@ func run(path string, out, errOut io.Writer) int {
 		return 1
 	}
 	summary(out, path, z)
+	// Unknown kinds do not stop a server: they are drawn generically.
+	for _, w := range z.Warnings() {
+		fmt.Fprintln(errOut, "warning:", w)
+	}
 	return 0
 }
 
