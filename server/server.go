@@ -181,6 +181,7 @@ type Server struct {
 	hub     *hub
 	joins   *rate.Limiter
 	zoneJS  []byte
+	zoneGz  []byte // zoneJS gzipped
 
 	ctx     context.Context // ends when the connections must go
 	cancel  context.CancelFunc
@@ -219,7 +220,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: world: %w", err)
 	}
 	cfg.World = w.Config() // with the world's defaults filled in
-	zoneJS, err := zoneJSON(cfg.Zone)
+	zoneJS, zoneGz, err := zoneJSON(cfg.Zone)
 	if err != nil {
 		return nil, err
 	}
@@ -231,6 +232,7 @@ func New(cfg Config) (*Server, error) {
 		grid:    grid,
 		joins:   rate.NewLimiter(rate.Limit(cfg.JoinRate), cfg.JoinBurst),
 		zoneJS:  zoneJS,
+		zoneGz:  zoneGz,
 		conns:   make(map[*conn]struct{}),
 	}
 	if cfg.TestRoles {
