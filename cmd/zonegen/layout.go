@@ -228,8 +228,9 @@ func generate() *plan {
 		name   string
 		height float64
 	}{
+		// Row 2 faces the default camera at the spawn: its middle factory is low.
 		{"Usine d'assemblage aéronautique", 22}, {"Usine chimique", 26}, {"Usine agroalimentaire", 14},
-		{"Atelier de plasturgie", 10}, {"Fonderie", 24}, {"Usine de microélectronique", 16},
+		{"Fonderie", 24}, {"Atelier de plasturgie", 10}, {"Usine de microélectronique", 16},
 	}
 	secs, jbs, tps := sectors(), jobs(), topics()
 	challenges := []string{"innovation", "inclusion", "industrie-4.0", "developpement-durable"}
