@@ -193,7 +193,7 @@ func generate() *plan {
 	solar := p.building("Centrale solaire", "solar_farm", rect{406, 8, 66, 40}, 3)
 	var turbines []building
 	for i, pos := range [][2]int{{412, 122}, {444, 122}, {412, 154}, {444, 154}} {
-		turbines = append(turbines, p.building(fmt.Sprintf("Éolienne %d", i+1), "wind_turbine", rect{pos[0], pos[1], 4, 4}, 60))
+		turbines = append(turbines, p.building(fmt.Sprintf("Éolienne %d", i+1), "wind_turbine", rect{pos[0], pos[1], 4, 4}, 42))
 	}
 	for i, x := range []int{316, 334, 352} {
 		p.building(fmt.Sprintf("Réservoir de gaz %d", i+1), "tank", rect{x, 150, 14, 14}, 12)

@@ -135,8 +135,11 @@ export class Labels {
     };
     let n = 0;
     if (self.known && this.selfBox) {
-      // Above one's head, outside the kept-clear box.
-      place(world.pseudonym ? `${world.pseudonym} (toi)` : "Toi", (this.selfBox.x0 + this.selfBox.x1) / 2, this.selfBox.y0 - 1, "self");
+      // Above one's head, outside the kept-clear box; a little higher when a marker is there.
+      const text = world.pseudonym ? `${world.pseudonym} (toi)` : "Toi";
+      const x = (this.selfBox.x0 + this.selfBox.x1) / 2;
+      const spots = [[0, 0], [0, -14], [0, -28], [-60, 0], [60, 0], [0, -42], [-60, -20], [60, -20]];
+      for (const [dx, dy] of spots) if (place(text, x + dx, this.selfBox.y0 - 1 + dy, "self")) break;
     }
     for (const a of nearest) {
       if (n >= MAX_AVATAR_LABELS) break;

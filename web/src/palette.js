@@ -1,6 +1,6 @@
 // Colours of the map, shared by the 3D view, the 2D view and the minimap.
 
-import { drawKindIcon } from "./icons2d.js";
+import { drawKindIcon, ICON_KINDS } from "./icons2d.js";
 
 export const TERRAIN_COLORS = {
   ground: "#c9c3b4",
@@ -113,6 +113,7 @@ export function paintMap(zone, scale, { hotspots = false, drawShape, names = fal
     for (const a of zone.areas) if (a.kind !== "spawn") g.strokeRect(a.rect.x * scale, a.rect.y * scale, a.rect.w * scale, a.rect.h * scale);
     g.setLineDash([]);
   }
+  let generic = 0; // buildings of a kind with no icon
   for (const b of zone.buildings) {
     const x = b.rect.x * scale;
     const y = b.rect.y * scale;
@@ -124,8 +125,11 @@ export function paintMap(zone, scale, { hotspots = false, drawShape, names = fal
     g.lineWidth = Math.max(1, scale / 4);
     g.strokeRect(x, y, w, h);
     const s = Math.min(w, h) * 0.8;
-    if (s >= 5) drawKindIcon(g, b.kind, x + w / 2, y + h / 2, Math.min(s, 10 * scale));
+    if (s >= 5) {
+      if (!drawKindIcon(g, b.kind, x + w / 2, y + h / 2, Math.min(s, 10 * scale))) generic++;
+    } else if (!ICON_KINDS.includes(b.kind)) generic++;
   }
+  cv.genericIcons = generic;
   if (hotspots && drawShape) {
     for (const h of zone.hotspots) drawShape(g, h, h.x * scale, h.y * scale, Math.max(3, scale * 0.7));
   }

@@ -10,15 +10,15 @@ export const LEVELS = ["low", "medium", "high"];
 export const SETTINGS = {
   low: {
     shadows: false, shadowSize: 0, shadowRange: 0, litGround: false, trees: 0, smoke: false,
-    maxPixelRatio: 1, antialias: false, anisotropy: 1, fogNear: 140, fogFar: 520, far: 1500,
+    maxPixelRatio: 1, minScale: 0.5, antialias: false, anisotropy: 1, fogNear: 140, fogFar: 520, far: 1500,
   },
   medium: {
-    shadows: false, shadowSize: 0, shadowRange: 0, litGround: true, trees: 0.6, smoke: true,
-    maxPixelRatio: 1.25, antialias: false, anisotropy: 2, fogNear: 220, fogFar: 1100, far: 4000,
+    shadows: false, shadowSize: 0, shadowRange: 0, litGround: true, trees: 0.4, smoke: true,
+    maxPixelRatio: 1.25, minScale: 0.5, antialias: false, anisotropy: 2, fogNear: 220, fogFar: 1100, far: 4000,
   },
   high: {
-    shadows: true, shadowSize: 2048, shadowRange: 110, litGround: true, trees: 1, smoke: true,
-    maxPixelRatio: 2, antialias: true, anisotropy: 4, fogNear: 300, fogFar: 1500, far: 4000,
+    shadows: true, shadowSize: 2048, shadowRange: 110, litGround: true, trees: 0.6, smoke: true,
+    maxPixelRatio: 2, minScale: 0.5, antialias: true, anisotropy: 4, fogNear: 300, fogFar: 1500, far: 4000,
   },
 };
 

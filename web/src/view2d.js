@@ -72,7 +72,7 @@ export class View2D {
     this.mapScale = Math.min(MAP_SCALE, 4096 / Math.max(zone.width, zone.height, 1));
     this.map = paintMap(zone, this.mapScale, { hotspots: true, drawShape: drawHotspotShape, names: true });
     this.seen = new Set();
-    this.genericModels = 0;
+    this.genericModels = this.map.genericIcons || 0;
     this.info = { calls: 0, triangles: 0 };
     this.azimuth = 0;
     this.scale = 8; // px per metre on screen

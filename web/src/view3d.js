@@ -50,7 +50,7 @@ export class View3D {
     // Resolution scale: starts at the screen's (within the level's cap) and
     // adapts to keep the frame rate up on weak GPUs and software rendering.
     this.maxScale = Math.min(window.devicePixelRatio || 1, this.q.maxPixelRatio);
-    this.minScale = 0.5;
+    this.minScale = Math.min(this.maxScale, this.q.minScale);
     this.scale = this.maxScale;
     this.renderer.setPixelRatio(this.scale);
     this.frameEma = 16;
@@ -107,6 +107,8 @@ export class View3D {
         }
         P.quad("sign", x, y, zFace, w2, hh, uv);
       },
+      signUV: (text, style) => (text ? atlas.cell(text, style) : null),
+      signAspect: SignAtlas.aspect,
       smoke: (x, y, zz, scale, kind) => effects.addSmoke(x, y, zz, scale, kind),
       rotor: (x, y, zz, r) => effects.addRotor(x, y, zz, r),
       lathe: (key, color, prof, x, zz) => {
@@ -125,7 +127,7 @@ export class View3D {
     });
     for (const bo of z.booths) {
       P.begin(bo.rect.x + bo.rect.w / 2, bo.rect.y + bo.rect.h / 2);
-      buildBooth(bo, kit);
+      buildBooth(bo, kit, z.buildings);
     }
     this.staticTriangles = P.triangles;
     const materials = {
@@ -136,6 +138,7 @@ export class View3D {
     this.staticMeshes = P.build(materials, { castShadow: this.q.shadows, receiveShadow: this.q.shadows });
     for (const m of this.staticMeshes) {
       m.updateMatrix();
+      m.name = "static";
       s.add(m);
     }
     if (mapBoard) {
@@ -150,12 +153,14 @@ export class View3D {
     const fences = buildFences(z);
     if (fences) {
       fences.castShadow = this.q.shadows;
+      fences.name = "fences";
       s.add(fences);
     }
     if (this.q.trees > 0) {
       const trees = buildTrees(z, this.q.trees);
       if (trees) {
         trees.castShadow = this.q.shadows;
+        trees.name = "trees";
         s.add(trees);
       }
     }
@@ -182,6 +187,7 @@ export class View3D {
       });
       mesh.userData = { list, color };
       this.markerMeshes.push(mesh);
+      mesh.name = "markers";
       s.add(mesh);
     }
     this._s.set(1, 1, 1);
@@ -194,9 +200,16 @@ export class View3D {
       poles.setMatrixAt(i, this._m);
     });
     poles.count = z.hotspots.length;
+    poles.name = "markers";
     s.add(poles);
 
+    const before = new Set(s.children);
     this.avatars = new Avatars(s, { shadows: this.q.shadows });
+    for (const o of s.children) if (!before.has(o)) o.name = "avatars";
+    this.avatars.bodies.forEach((b) => (b.name = "avatar-bodies"));
+    // A measuring aid: ?hide=static,avatars,… hides parts of the scene by name.
+    const hide = new URLSearchParams(window.location.search).get("hide");
+    if (hide) for (const o of s.children) if (hide.split(",").includes(o.name)) o.visible = false;
   }
 
   /** Marks seen hotspots (a Set of ids): paler markers. */

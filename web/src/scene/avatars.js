@@ -1,8 +1,8 @@
-// Avatars as instanced meshes: one body mesh per shape (round, square,
-// triangle, hexagon) coloured per instance, one mesh of heads, and the role
+// Avatars as instanced meshes: one mesh per shape (round, square, triangle,
+// hexagon: body, head, eyes and base) coloured per instance, and the role
 // accessories (a yellow hard hat for professionals, a square cap for
 // teachers). One's own avatar is drawn the same way, with an orange ring on
-// the ground. About ten draw calls whatever the crowd.
+// the ground. Eight draw calls at most, whatever the crowd.
 
 import * as THREE from "three";
 import { COLOURS } from "../look.js";
@@ -10,23 +10,40 @@ import { COLOURS } from "../look.js";
 const MAX = 1024;
 const HEAD_Y = 1.48;
 
+/**
+ * One geometry per shape: the body, a head of the same colour, black eyes on
+ * its front (where the avatar looks) and a dark base disc that grounds it,
+ * so an avatar is one instance of one mesh. Vertex colours are multiplied
+ * by the instance's colour: white parts take it, black stays black.
+ */
 function bodies() {
-  const round = new THREE.CapsuleGeometry(0.3, 0.62, 3, 10);
+  const round = new THREE.CapsuleGeometry(0.3, 0.62, 1, 8);
   round.translate(0, 0.74, 0);
   const square = new THREE.BoxGeometry(0.62, 1.0, 0.44);
   square.translate(0, 0.68, 0);
-  const triangle = new THREE.ConeGeometry(0.46, 1.22, 10);
+  const triangle = new THREE.ConeGeometry(0.46, 1.22, 8);
   triangle.translate(0, 0.61, 0);
   const hexagon = new THREE.CylinderGeometry(0.34, 0.38, 1.1, 6);
   hexagon.translate(0, 0.63, 0);
-  return [round, square, triangle, hexagon];
+  return [round, square, triangle, hexagon].map((body) => {
+    const head = new THREE.IcosahedronGeometry(0.25, 0);
+    head.translate(0, HEAD_Y, 0);
+    const eyes = new THREE.BoxGeometry(0.26, 0.06, 0.04);
+    eyes.translate(0, HEAD_Y + 0.04, 0.23);
+    const base = new THREE.CylinderGeometry(0.46, 0.46, 0.04, 10);
+    base.translate(0, 0.02, 0);
+    let g = merge2(paint(body, "#ffffff"), paint(head, "#ffffff"), true);
+    g = merge2(g, paint(eyes, "#111111"), true);
+    return merge2(g, paint(base, "#4a4a4a"), true);
+  });
 }
 
 export class Avatars {
   constructor(scene, { shadows = false } = {}) {
-    this.bodyMat = new THREE.MeshLambertMaterial();
+    this.bodyMat = new THREE.MeshLambertMaterial({ vertexColors: true });
     this.bodies = bodies().map((g) => {
       const m = new THREE.InstancedMesh(g, this.bodyMat, MAX);
+      m.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
       m.count = 0;
       m.frustumCulled = false;
       m.castShadow = shadows;
@@ -34,30 +51,16 @@ export class Avatars {
       scene.add(m);
       return m;
     });
-    const head = new THREE.SphereGeometry(0.24, 10, 7);
-    head.translate(0, HEAD_Y, 0);
-    // Eyes on the head's front show where an avatar looks.
-    this.heads = this._instanced(scene, head, new THREE.MeshLambertMaterial({ color: "#f3d7bf" }), shadows);
-    const eyes = new THREE.BoxGeometry(0.26, 0.06, 0.04);
-    eyes.translate(0, HEAD_Y + 0.04, 0.23);
-    this.eyes = this._instanced(scene, eyes, new THREE.MeshBasicMaterial({ color: "#1a1a1a" }), false);
-    const hat = new THREE.SphereGeometry(0.28, 10, 4, 0, Math.PI * 2, 0, Math.PI / 2);
-    hat.translate(0, HEAD_Y + 0.08, 0);
-    const brim = new THREE.CylinderGeometry(0.36, 0.36, 0.04, 12);
-    brim.translate(0, HEAD_Y + 0.08, 0.05);
+    const hat = new THREE.SphereGeometry(0.34, 8, 3, 0, Math.PI * 2, 0, Math.PI / 2);
+    hat.translate(0, HEAD_Y + 0.1, 0);
+    const brim = new THREE.CylinderGeometry(0.46, 0.46, 0.05, 10);
+    brim.translate(0, HEAD_Y + 0.1, 0.06);
     this.proHats = this._instanced(scene, merge2(hat, brim), new THREE.MeshLambertMaterial({ color: "#ffd21f", emissive: "#3a2f00" }), false);
-    const board = new THREE.BoxGeometry(0.56, 0.05, 0.56);
-    board.translate(0, HEAD_Y + 0.3, 0);
-    const cap = new THREE.CylinderGeometry(0.22, 0.24, 0.16, 10);
-    cap.translate(0, HEAD_Y + 0.2, 0);
+    const board = new THREE.BoxGeometry(0.7, 0.06, 0.7);
+    board.translate(0, HEAD_Y + 0.36, 0);
+    const cap = new THREE.CylinderGeometry(0.26, 0.28, 0.2, 8);
+    cap.translate(0, HEAD_Y + 0.24, 0);
     this.teacherCaps = this._instanced(scene, merge2(board, cap), new THREE.MeshLambertMaterial({ color: "#1d4d3a" }), false);
-    // Blob shadows where real-time shadows are off.
-    if (!shadows) {
-      const blob = new THREE.CircleGeometry(0.45, 12);
-      blob.rotateX(-Math.PI / 2);
-      blob.translate(0.12, 0.04, -0.1);
-      this.blobs = this._instanced(scene, blob, new THREE.MeshBasicMaterial({ color: "#000000", transparent: true, opacity: 0.28, depthWrite: false }), false);
-    }
     const ringGeo = new THREE.RingGeometry(0.55, 0.82, 28);
     ringGeo.rotateX(-Math.PI / 2);
     this.selfRing = new THREE.Mesh(ringGeo, new THREE.MeshBasicMaterial({ color: "#ff7f11" }));
@@ -78,6 +81,7 @@ export class Avatars {
 
   _instanced(scene, geo, mat, shadows) {
     const m = new THREE.InstancedMesh(geo, mat, MAX);
+    m.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
     m.count = 0;
     m.frustumCulled = false;
     m.castShadow = shadows;
@@ -105,9 +109,6 @@ export class Avatars {
       b.setMatrixAt(counts[s], this._m);
       b.setColorAt(counts[s], this.colours[colour] || this.colours[0]);
       counts[s]++;
-      this.heads.setMatrixAt(heads, this._m);
-      if (this.blobs) this.blobs.setMatrixAt(heads, this._m);
-      this.eyes.setMatrixAt(heads, this._m);
       heads++;
       if (role === 1) this.proHats.setMatrixAt(pros++, this._m);
       else if (role === 2) this.teacherCaps.setMatrixAt(teachers++, this._m);
@@ -129,24 +130,41 @@ export class Avatars {
         this.goalRing.visible = false;
       }
     }
+    // Only the instances drawn are uploaded, not the whole buffers.
+    const upload = (attr, n, size) => {
+      if (!attr || !n) return;
+      attr.clearUpdateRanges();
+      attr.addUpdateRange(0, n * size);
+      attr.needsUpdate = true;
+    };
     this.bodies.forEach((b, i) => {
       b.count = counts[i];
-      b.instanceMatrix.needsUpdate = true;
-      if (b.instanceColor) b.instanceColor.needsUpdate = true;
+      upload(b.instanceMatrix, counts[i], 16);
+      upload(b.instanceColor, counts[i], 3);
     });
-    for (const [m, n] of [[this.heads, heads], [this.eyes, heads], [this.proHats, pros], [this.teacherCaps, teachers], [this.blobs, heads]]) {
+    for (const [m, n] of [[this.proHats, pros], [this.teacherCaps, teachers]]) {
       if (!m) continue;
       m.count = n;
-      m.instanceMatrix.needsUpdate = true;
+      upload(m.instanceMatrix, n, 16);
     }
     this.drawn = heads;
   }
 }
 
-/** Merges two indexed geometries (position, normal) into one. */
-function merge2(a, b) {
+/** Gives every vertex of g one colour (the attribute "color"). */
+function paint(g, hex) {
+  const c = new THREE.Color(hex);
+  const a = new Float32Array(g.attributes.position.count * 3);
+  for (let i = 0; i < a.length; i += 3) a.set([c.r, c.g, c.b], i);
+  g.setAttribute("color", new THREE.BufferAttribute(a, 3));
+  return g;
+}
+
+/** Merges two geometries (position, normal, and color when asked) into one indexed geometry. */
+function merge2(a, b, withColor = false) {
+  const index = (g) => g.index ? g.index.array : Uint32Array.from({ length: g.attributes.position.count }, (_, i) => i);
   const out = new THREE.BufferGeometry();
-  for (const name of ["position", "normal"]) {
+  for (const name of withColor ? ["position", "normal", "color"] : ["position", "normal"]) {
     const x = a.attributes[name].array;
     const y = b.attributes[name].array;
     const arr = new Float32Array(x.length + y.length);
@@ -155,8 +173,8 @@ function merge2(a, b) {
     out.setAttribute(name, new THREE.BufferAttribute(arr, 3));
   }
   const n = a.attributes.position.count;
-  const ia = a.index.array;
-  const ib = b.index.array;
+  const ia = index(a);
+  const ib = index(b);
   const idx = new Uint32Array(ia.length + ib.length);
   idx.set(ia);
   for (let i = 0; i < ib.length; i++) idx[ia.length + i] = ib[i] + n;

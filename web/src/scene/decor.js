@@ -6,19 +6,54 @@ import * as THREE from "three";
 import { boothColor } from "../palette.js";
 import { hash } from "./models.js";
 
+/**
+ * The side of a booth its back wall stands on: toward the nearest building
+ * (booths face away from their factory, onto the street or the plaza), or
+ * north when none is near. Returns the unit vector from the booth's centre.
+ */
+function backSide(bo, buildings) {
+  const cx = bo.rect.x + bo.rect.w / 2;
+  const cz = bo.rect.y + bo.rect.h / 2;
+  let best = null;
+  let bestD = 40;
+  for (const b of buildings) {
+    const bx = Math.max(b.rect.x, Math.min(cx, b.rect.x + b.rect.w));
+    const bz = Math.max(b.rect.y, Math.min(cz, b.rect.y + b.rect.h));
+    const d = Math.hypot(bx - cx, bz - cz);
+    if (d < bestD && (b.height || 0) >= 5) {
+      bestD = d;
+      best = [b.rect.x + b.rect.w / 2 - cx, b.rect.y + b.rect.h / 2 - cz];
+    }
+  }
+  if (!best) return [0, -1];
+  return Math.abs(best[0]) > Math.abs(best[1]) * 1.05 ? [Math.sign(best[0]), 0] : [0, Math.sign(best[1]) || -1];
+}
+
 /** The booth's floor, back wall, sign and counter, into the merged parts. */
-export function buildBooth(bo, kit) {
+export function buildBooth(bo, kit, buildings = []) {
   const { P } = kit;
   const r = bo.rect;
   const col = boothColor(bo.sector);
   const cx = r.x + r.w / 2;
-  P.box("solid", col, cx, 0, r.y + r.h / 2, r.w - 0.2, 0.06, r.h - 0.2);
-  const ww = Math.min(r.w - 2, 10);
-  P.box("solid", "#f5f5f0", cx, 0, r.y + 0.35, ww, 3.4, 0.3);
-  P.box("solid", col, cx, 3.4, r.y + 0.35, ww, 0.5, 0.34);
-  kit.sign(bo.name, cx, 2.35, r.y + 0.52, ww - 0.6, { bg: "#ffffff", fg: "#14213d", band: col });
-  P.box("solid", col, cx, 0, r.y + r.h - 1.3, Math.min(4, r.w / 3), 1.05, 0.7);
-  P.box("solid", "#ffffff", cx, 1.05, r.y + r.h - 1.3, Math.min(4.2, r.w / 3 + 0.2), 0.08, 0.8);
+  const cz = r.y + r.h / 2;
+  P.box("solid", col, cx, 0, cz, r.w - 0.2, 0.06, r.h - 0.2);
+  const [dx, dz] = backSide(bo, buildings);
+  // Local frame: "back" is (dx, dz); the sign faces the other way.
+  const ry = Math.atan2(-dx, -dz); // rotation that turns +z (a sign's front) to -back
+  const span = dx ? r.h : r.w;
+  const depth = dx ? r.w : r.h;
+  const ww = Math.min(span - 2, 10);
+  const wx = cx + dx * (depth / 2 - 0.35);
+  const wz = cz + dz * (depth / 2 - 0.35);
+  P.box("solid", "#f5f5f0", wx, 0, wz, ww, 3.4, 0.3, ry);
+  P.box("solid", col, wx, 3.4, wz, ww, 0.5, 0.34, ry);
+  const uv = kit.signUV(bo.name, { bg: "#ffffff", fg: "#14213d", band: col });
+  if (uv) P.quad("sign", wx - dx * 0.17, 2.35, wz - dz * 0.17, ww - 0.6, (ww - 0.6) / kit.signAspect, uv, ry);
+  // The counter, at the front.
+  const fx = cx - dx * (depth / 2 - 1.3);
+  const fz = cz - dz * (depth / 2 - 1.3);
+  P.box("solid", col, fx, 0, fz, Math.min(4, span / 3), 1.05, 0.7, ry);
+  P.box("solid", "#ffffff", fx, 1.05, fz, Math.min(4.2, span / 3 + 0.2), 0.08, 0.8, ry);
 }
 
 /** Tiles that block but are neither water nor under a building: fences and walls. */

@@ -51,6 +51,7 @@ export class Effects {
       const geo = concat(parts);
       this.rotors = new THREE.InstancedMesh(geo, new THREE.MeshLambertMaterial({ color: "#f4f4f0" }), this.rotorList.length);
       this.rotors.castShadow = true;
+      this.rotors.name = "effects";
       this.scene.add(this.rotors);
       this._placeRotors();
     }
@@ -63,6 +64,7 @@ export class Effects {
       const white = new THREE.Color("#ffffff");
       let i = 0;
       for (const s of this.smokeList) for (let k = 0; k < PUFFS_PER_SOURCE; k++) this.smoke.setColorAt(i++, s.kind === "steam" ? white : grey);
+      this.smoke.name = "effects";
       this.scene.add(this.smoke);
       this._placeSmoke(0);
     }

@@ -9,6 +9,7 @@ import { terrainColor, rgb } from "../palette.js";
 export const SKY_TOP = "#3f7fc4";
 export const HORIZON = "#d4e4ee";
 export const SEA = "#2d6da6";
+const SEA_RGB = [0x2d, 0x6d, 0xa6];
 const LAND = "#93ae7c";
 const FAR = 4000;
 export const SUN_DIR = new THREE.Vector3(-0.45, 0.8, 0.4).normalize();
@@ -59,7 +60,7 @@ function waterEdges(z) {
   };
 }
 
-/** The ground texture: terrain colours with a little texture, water transparent. */
+/** The ground texture: terrain colours with a little texture, water in the sea's colour. */
 export function groundCanvas(z, px = 4, shadows = false) {
   const cv = document.createElement("canvas");
   cv.width = z.cols * px;
@@ -78,11 +79,11 @@ export function groundCanvas(z, px = 4, shadows = false) {
   for (let r = 0; r < z.rows; r++) {
     for (let c = 0; c < z.cols; c++) {
       const kind = kindAt(c, r);
-      const base = cols[z.terrain[r * z.cols + c]] || [200, 195, 180];
+      const base = kind === "water" ? SEA_RGB : cols[z.terrain[r * z.cols + c]] || [200, 195, 180];
       for (let y = 0; y < px; y++) {
         for (let x = 0; x < px; x++) {
           const o = ((r * px + y) * cv.width + c * px + x) * 4;
-          let f = 1 + (noise() - 0.5) * (kind === "grass" ? 0.16 : 0.06);
+          let f = kind === "water" ? 1 : 1 + (noise() - 0.5) * (kind === "grass" ? 0.16 : 0.06);
           if (kind === "road") {
             // Kerbs where a road meets something else.
             if ((x === 0 && kindAt(c - 1, r) !== "road") || (x === px - 1 && kindAt(c + 1, r) !== "road") ||
@@ -96,7 +97,7 @@ export function groundCanvas(z, px = 4, shadows = false) {
           d[o] = Math.min(255, base[0] * f);
           d[o + 1] = Math.min(255, base[1] * f);
           d[o + 2] = Math.min(255, base[2] * f);
-          d[o + 3] = kind === "water" ? 0 : 255;
+          d[o + 3] = 255;
         }
       }
     }
@@ -151,7 +152,7 @@ function bakeShadows(g, z, s) {
     sg.fill();
   }
   g.save();
-  g.globalCompositeOperation = "source-atop"; // only on ground, never on the (transparent) water
+  g.globalCompositeOperation = "source-atop";
   g.globalAlpha = 0.32;
   g.filter = `blur(${Math.max(1, s * 0.6)}px)`;
   g.drawImage(cv, 0, 0);
@@ -182,34 +183,35 @@ function convexHull(points) {
 export function buildEnvironment(scene, z, q) {
   scene.background = new THREE.Color(HORIZON);
   scene.fog = new THREE.Fog(HORIZON, q.fogNear, q.fogFar);
-  scene.add(sky());
+  const dome = sky();
+  dome.name = "sky";
+  scene.add(dome);
 
   const lit = q.litGround;
   const Mat = lit ? THREE.MeshLambertMaterial : THREE.MeshBasicMaterial;
 
-  // The sea: one plane under everything, seen wherever nothing covers it.
-  const sea = new THREE.Mesh(new THREE.PlaneGeometry(FAR * 2, FAR * 2), new Mat({ color: SEA }));
-  sea.rotation.x = -Math.PI / 2;
-  sea.position.set(z.width / 2, -0.6, z.height / 2);
-  sea.receiveShadow = lit && q.shadows;
-  scene.add(sea);
-
-  // Land around the map where its edge is not water.
+  // Around the map: the sea where its edge is water, land elsewhere, as
+  // rectangles that never lie under the map (no overdraw there: the map's
+  // own water is painted in the ground texture, in the sea's colour).
   const edges = waterEdges(z);
+  const seaMat = new Mat({ color: SEA });
   const landMat = new Mat({ color: LAND });
-  const land = (x0, z0, x1, z1) => {
+  const plane = (mat, x0, z0, x1, z1) => {
     if (x1 - x0 < 1 || z1 - z0 < 1) return;
-    const m = new THREE.Mesh(new THREE.PlaneGeometry(x1 - x0, z1 - z0), landMat);
+    const m = new THREE.Mesh(new THREE.PlaneGeometry(x1 - x0, z1 - z0), mat);
     m.rotation.x = -Math.PI / 2;
-    m.position.set((x0 + x1) / 2, -0.1, (z0 + z1) / 2);
+    m.position.set((x0 + x1) / 2, -0.05, (z0 + z1) / 2);
     m.receiveShadow = lit && q.shadows;
+    m.name = "planes";
     scene.add(m);
   };
   const L = FAR;
-  if (!edges.north) land(-L, -L, z.width + L, 0);
-  land(-L, 0, 0, edges.westFrom);
-  land(z.width, 0, z.width + L, edges.eastFrom);
-  if (!edges.south) land(-L, z.height, z.width + L, z.height + L);
+  plane(edges.north ? seaMat : landMat, -L, -L, z.width + L, 0);
+  plane(edges.south ? seaMat : landMat, -L, z.height, z.width + L, z.height + L);
+  plane(landMat, -L, 0, 0, edges.westFrom);
+  plane(seaMat, -L, edges.westFrom, 0, z.height);
+  plane(landMat, z.width, 0, z.width + L, edges.eastFrom);
+  plane(seaMat, z.width, edges.eastFrom, z.width + L, z.height);
 
   // The map's ground.
   const tex = new THREE.CanvasTexture(groundCanvas(z, 4, !q.shadows));
@@ -217,10 +219,11 @@ export function buildEnvironment(scene, z, q) {
   tex.magFilter = THREE.NearestFilter;
   tex.minFilter = THREE.LinearMipmapLinearFilter;
   tex.anisotropy = q.anisotropy;
-  const ground = new THREE.Mesh(new THREE.PlaneGeometry(z.width, z.height), new Mat({ map: tex, alphaTest: 0.5 }));
+  const ground = new THREE.Mesh(new THREE.PlaneGeometry(z.width, z.height), new Mat({ map: tex }));
   ground.rotation.x = -Math.PI / 2;
   ground.position.set(z.width / 2, 0, z.height / 2);
   ground.receiveShadow = lit && q.shadows;
+  ground.name = "ground";
   scene.add(ground);
 
   // Light: sky and ground bounce, and the sun.
