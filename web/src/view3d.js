@@ -24,7 +24,7 @@ const ACCENTS = ["#E69F00", "#CC79A7", "#56B4E9", "#009E73"];
 function hotspotGeometry(challenge) {
   switch (challenge) {
     case "innovation": return new THREE.OctahedronGeometry(0.55);
-    case "inclusion": return new THREE.SphereGeometry(0.45, 12, 8);
+    case "inclusion": return new THREE.SphereGeometry(0.45, 9, 6);
     case "industrie-4.0": return new THREE.BoxGeometry(0.7, 0.7, 0.7);
     case "developpement-durable": return new THREE.ConeGeometry(0.5, 0.9, 10);
     default: return new THREE.TetrahedronGeometry(0.55);
@@ -191,7 +191,7 @@ export class View3D {
       s.add(mesh);
     }
     this._s.set(1, 1, 1);
-    const pole = new THREE.CylinderGeometry(0.06, 0.06, HOTSPOT_Y, 5);
+    const pole = new THREE.CylinderGeometry(0.06, 0.06, HOTSPOT_Y, 4, 1, true);
     pole.translate(0, HOTSPOT_Y / 2, 0);
     const poles = new THREE.InstancedMesh(pole, new THREE.MeshLambertMaterial({ color: "#444444" }), Math.max(1, z.hotspots.length));
     z.hotspots.forEach((h, i) => {

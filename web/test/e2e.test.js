@@ -239,6 +239,7 @@ test("the 2D view works without WebGL: walk and open a hotspot", T, async () => 
     await join(page, srv.url, pseudo("Zoé"));
     const s0 = await state(page);
     assert.equal(s0.renderer, "2d");
+    assert.equal(await page.evaluate(() => __fair.genericModels), 0, "every building has its icon in 2D");
     assert.ok(!requests.some((u) => u.includes("view3d")), "three.js is not downloaded");
     await holdKey(page, "KeyD", 800); // physical D: east
     const s1 = await waitFor(async () => {

@@ -70,8 +70,7 @@ try {
   leave.push(...(await bots(srv.url, "Foule", 110)));
   await page.waitForFunction(() => __fair.avatars().length >= 110, null, { timeout: 60_000 });
   await frame(-0.35, 0.55, 30);
-  await save("crowd");
-  await save("fair"); // the README's picture
+  await save("crowd"); // also the README's picture
 
   await walkTo(300, 244);
   await frame(0.35, 0.55, 90);

@@ -28,10 +28,11 @@ function bodies() {
   return [round, square, triangle, hexagon].map((body) => {
     const head = new THREE.IcosahedronGeometry(0.25, 0);
     head.translate(0, HEAD_Y, 0);
-    const eyes = new THREE.BoxGeometry(0.26, 0.06, 0.04);
-    eyes.translate(0, HEAD_Y + 0.04, 0.23);
-    const base = new THREE.CylinderGeometry(0.46, 0.46, 0.04, 10);
-    base.translate(0, 0.02, 0);
+    const eyes = new THREE.PlaneGeometry(0.26, 0.07);
+    eyes.translate(0, HEAD_Y + 0.04, 0.235);
+    const base = new THREE.CircleGeometry(0.46, 8);
+    base.rotateX(-Math.PI / 2);
+    base.translate(0, 0.03, 0);
     let g = merge2(paint(body, "#ffffff"), paint(head, "#ffffff"), true);
     g = merge2(g, paint(eyes, "#111111"), true);
     return merge2(g, paint(base, "#4a4a4a"), true);
