@@ -2,12 +2,13 @@
 #   make run     build the page when needed, run the server on http://localhost:8080
 #   make test    install what the tests need, then every test (Go with -race, the page in Chromium)
 #   make bench   the benchmarks
+#   make screenshots   refresh docs/img/ (the page at quality high, with bots)
 
 GO      ?= go
 NPM     ?= npm
 WEB_SRC := $(wildcard web/src/*) web/build.mjs web/package.json web/package-lock.json
 
-.PHONY: run web test test-go test-web deps bench fuzz check-zone clean
+.PHONY: run web test test-go test-web deps bench fuzz check-zone screenshots clean
 
 run: web/dist/index.html
 	$(GO) run ./cmd/fairserver $(ARGS)
@@ -45,6 +46,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime 30s ./server/pseudonym/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeRecord -fuzztime 30s ./server/feed/
 	$(GO) test -run '^$$' -fuzz FuzzParseToken -fuzztime 30s ./server/presence/
+
+screenshots: deps web
+	cd web && $(NPM) run --silent screenshots
 
 check-zone:
 	$(GO) run ./cmd/zonecheck $(if $(CONTENTS),-contents $(CONTENTS)) $(ZONE)

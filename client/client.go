@@ -105,7 +105,9 @@ func Dial(ctx context.Context, url string, opts Options) (*Client, error) {
 // handshake sends HELLO and reads WELCOME. It runs before the read
 // goroutine starts, so it owns the connection's reading side.
 func (c *Client) handshake(ctx context.Context) error {
-	hello := protocol.AppendHello(nil, protocol.Hello{Pseudonym: c.opts.Pseudonym, ResumeToken: c.opts.ResumeToken})
+	hello := protocol.AppendHello(nil, protocol.Hello{
+		Pseudonym: c.opts.Pseudonym, ResumeToken: c.opts.ResumeToken, Colour: c.opts.Colour, Shape: c.opts.Shape,
+	})
 	if err := c.conn.Write(ctx, websocket.MessageBinary, hello); err != nil {
 		// A server that refuses at once may have closed already: its
 		// close frame, if any, says why.
@@ -266,7 +268,7 @@ func (c *Client) Avatar(id uint32) (Avatar, bool) {
 		return Avatar{}, false
 	}
 	x, y, _ := c.w.view.Position(id)
-	return Avatar{ID: id, Pseudonym: m.pseudonym, Role: m.role, X: protocol.Dequantise(x), Y: protocol.Dequantise(y)}, true
+	return Avatar{ID: id, Pseudonym: m.pseudonym, Role: m.role, Colour: m.colour, Shape: m.shape, X: protocol.Dequantise(x), Y: protocol.Dequantise(y)}, true
 }
 
 // WaitFor returns nil as soon as cond(c) holds, checking it now and after

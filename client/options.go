@@ -16,6 +16,10 @@ import (
 type Options struct {
 	// Pseudonym is sent in HELLO; the server normalises it (see Welcome).
 	Pseudonym string
+	// Colour and Shape choose the avatar's look, indexes into the fixed sets
+	// of protocol.Colours and protocol.Shapes (0 is the default; an index
+	// outside its set is taken as 0). A resumed session keeps its look.
+	Colour, Shape uint8
 	// ResumeToken resumes a dropped session; empty starts a new one.
 	ResumeToken string
 	// Seq is the seq after which this connection numbers its intents. When

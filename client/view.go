@@ -12,7 +12,9 @@ type Avatar struct {
 	ID        uint32
 	Pseudonym string
 	Role      protocol.Role
-	X, Y      float64 // metres
+	// Colour and Shape are the avatar's look (see Options).
+	Colour, Shape uint8
+	X, Y          float64 // metres
 }
 
 // world is what one connection knows: its decoded message buffer, the
@@ -32,8 +34,9 @@ type world struct {
 }
 
 type avatarMeta struct {
-	pseudonym string
-	role      protocol.Role
+	pseudonym     string
+	role          protocol.Role
+	colour, shape uint8
 }
 
 func newWorld() *world {
@@ -57,7 +60,7 @@ func (w *world) decode(b []byte) (*protocol.ServerMessage, error) {
 			delete(w.names, id)
 		}
 		for _, e := range u.Enters {
-			w.names[e.ID] = avatarMeta{pseudonym: e.Pseudonym, role: e.Role}
+			w.names[e.ID] = avatarMeta{pseudonym: e.Pseudonym, role: e.Role, colour: e.Colour, shape: e.Shape}
 		}
 		w.tick, w.ack = u.Tick, u.Ack
 		w.selfX, w.selfY = u.SelfX, u.SelfY
@@ -70,7 +73,7 @@ func (w *world) decode(b []byte) (*protocol.ServerMessage, error) {
 func (w *world) avatars(dst []Avatar) []Avatar {
 	for id, m := range w.names {
 		x, y, _ := w.view.Position(id)
-		dst = append(dst, Avatar{ID: id, Pseudonym: m.pseudonym, Role: m.role,
+		dst = append(dst, Avatar{ID: id, Pseudonym: m.pseudonym, Role: m.role, Colour: m.colour, Shape: m.shape,
 			X: protocol.Dequantise(x), Y: protocol.Dequantise(y)})
 	}
 	slices.SortFunc(dst, func(a, b Avatar) int { return cmp.Compare(a.ID, b.ID) })

@@ -49,6 +49,8 @@ func DecodeClient(b []byte, m *ClientMessage) error {
 		f.str(&m.Hello.Pseudonym, MaxPseudonymBytes)
 		f.str(&m.Hello.ResumeToken, MaxTokenBytes)
 		f.optional()
+		lookField(&f, &m.Hello.Colour, Colours)
+		lookField(&f, &m.Hello.Shape, Shapes)
 	case TypeMove:
 		f.u32(&m.Move.Seq)
 		f.float(&m.Move.DX)
@@ -114,12 +116,24 @@ func (m Goto) Validate(width, height float64) (ErrorCode, bool) {
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
-// AppendHello appends an encoded HELLO.
+// AppendHello appends an encoded HELLO. The look is written only when it is
+// not the default (0, 0), so a default HELLO is the 3-element form every
+// server version accepts.
 func AppendHello(b []byte, h Hello) []byte {
-	b = appendArrayHeader(b, 3)
+	look := h.Colour != 0 || h.Shape != 0
+	n := 3
+	if look {
+		n = 5 // with colour and shape
+	}
+	b = appendArrayHeader(b, n)
 	b = appendUint(b, uint64(TypeHello))
 	b = appendString(b, h.Pseudonym)
-	return appendString(b, h.ResumeToken)
+	b = appendString(b, h.ResumeToken)
+	if look {
+		b = appendUint(b, uint64(h.Colour))
+		b = appendUint(b, uint64(h.Shape))
+	}
+	return b
 }
 
 // AppendMove appends an encoded MOVE.

@@ -77,7 +77,7 @@ func knownClientMessages() []struct {
 		want   ClientMessage
 		fields []any
 	}{
-		{ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ResumeToken: "tok"}}, []any{1, "Léa", "tok"}},
+		{ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ResumeToken: "tok", Colour: 2, Shape: 1}}, []any{1, "Léa", "tok", 2, 1}},
 		{ClientMessage{Type: TypeMove, Move: Move{Seq: 7, DX: 0.6, DY: -0.8}}, []any{2, 7, 0.6, -0.8}},
 		{ClientMessage{Type: TypeGoto, Goto: Goto{Seq: 9, X: 120, Y: 64.25}}, []any{3, 9, 120, 64.25}},
 		{ClientMessage{Type: TypeOpenHotspot, OpenHotspot: OpenHotspot{Req: 3, ID: "h-042"}}, []any{4, 3, "h-042"}},
@@ -137,7 +137,11 @@ func TestDecodeClientTrailingFields(t *testing.T) {
 
 func TestDecodeClientRequiredFields(t *testing.T) {
 	for _, k := range knownClientMessages() {
-		for n := 1; n < len(k.fields); n++ {
+		required := len(k.fields)
+		if k.want.Type == TypeHello {
+			required = 3 // colour and shape are optional
+		}
+		for n := 1; n < required; n++ {
 			var m ClientMessage
 			if err := DecodeClient(mp(t, k.fields[:n]...), &m); closeCodeOf(err) != CloseMalformed {
 				t.Errorf("%v: got %v, want malformed (a required field is missing)", k.fields[:n], err)
@@ -237,11 +241,12 @@ func TestDecodeServerForwardCompatible(t *testing.T) {
 		}
 	}
 
-	// Enter records with the fields a later version appends (colour, shape).
+	// Enter records without the look (an earlier server), with it, and with
+	// fields a later version appends after it.
 	upd := []any{65, 1, 0, 10, 10, []byte{}, []any{
 		[]any{5, "Tom", 2000, 1000, 0},
-		[]any{9, "Inès", 1900, 1100, 1, 0xff8800, 3},
-		[]any{12, "Zoé", 100, 200, 2, 0x00ff00, 1, "later", []any{}},
+		[]any{9, "Inès", 1900, 1100, 1, 7, 3},
+		[]any{12, "Zoé", 100, 200, 2, 4, 1, "later", []any{}},
 	}, []any{}, []any{
 		[]any{3, "h-1", 2, "later"},
 		[]any{200, "an event kind from later", 1},
@@ -251,7 +256,7 @@ func TestDecodeServerForwardCompatible(t *testing.T) {
 	if err := DecodeServer(mp(t, upd...), &m, v); err != nil {
 		t.Fatalf("update with later fields: %v", err)
 	}
-	want := []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: 1}, {ID: 12, Pseudonym: "Zoé", X: 100, Y: 200, Role: 2}}
+	want := []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: 1, Colour: 7, Shape: 3}, {ID: 12, Pseudonym: "Zoé", X: 100, Y: 200, Role: 2, Colour: 4, Shape: 1}}
 	if !reflect.DeepEqual(m.Update.Enters, want) || v.Len() != 3 || len(m.Update.Events) != 1 || m.Update.Online != 3 {
 		t.Errorf("decoded %+v", m.Update)
 	}

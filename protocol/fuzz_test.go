@@ -70,7 +70,9 @@ func FuzzDecodeClient(f *testing.F) {
 		}
 		// Forward compatibility: one more trailing field (up to 16
 		// elements) changes nothing.
-		if n := int(b[0] & 0x0f); b[0]&0xf0 == 0x90 && n < 15 && len(b)+6 <= MaxClientMessage {
+		// (HELLO's look is optional: a shorter HELLO gets no extra field,
+		// which would be read as its colour.)
+		if n := int(b[0] & 0x0f); b[0]&0xf0 == 0x90 && n < 15 && len(b)+6 <= MaxClientMessage && (m.Type != TypeHello || n >= 5) {
 			longer := append([]byte{0x90 | byte(n+1)}, b[1:]...)
 			longer = append(longer, 0xa5, 'l', 'a', 't', 'e', 'r')
 			var m3 ClientMessage

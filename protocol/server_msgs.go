@@ -107,12 +107,14 @@ func (v *View) AppendUpdate(b []byte, u *Update) ([]byte, error) {
 		if e.ID == 0 {
 			continue
 		}
-		b = appendArrayHeader(b, 5)
+		b = appendArrayHeader(b, enterArity)
 		b = appendUint(b, uint64(e.ID))
 		b = appendString(b, e.Pseudonym)
 		b = appendUint(b, uint64(e.X))
 		b = appendUint(b, uint64(e.Y))
 		b = appendUint(b, uint64(e.Role))
+		b = appendUint(b, uint64(e.Colour))
+		b = appendUint(b, uint64(e.Shape))
 	}
 	b = appendArrayHeader(b, len(u.Leaves))
 	for _, id := range u.Leaves {
@@ -198,6 +200,10 @@ func (v *View) unmove(rec []byte) {
 	}
 	v.restore()
 }
+
+// enterArity is the length of an enter record this version writes:
+// [id, pseudonym, x, y, role, colour, shape]. Decoders require the first 5.
+const enterArity = 7
 
 // CompareMoves orders move records by avatar id, the order of MOVES.
 func CompareMoves(a, b MoveRec) int { return cmp.Compare(a.ID, b.ID) }
@@ -332,6 +338,8 @@ func decodeEnter(outer *fields, e *Enter) {
 	f.u16(&e.Y)
 	uintField(&f, &e.Role, math.MaxUint8)
 	f.optional()
+	lookField(&f, &e.Colour, Colours)
+	lookField(&f, &e.Shape, Shapes)
 	f.fail(f.done())
 	outer.join(&f)
 }

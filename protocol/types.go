@@ -12,7 +12,7 @@ type Type uint16
 
 // Client to server.
 const (
-	TypeHello        Type = 1 // [1, pseudonym, resume_token]
+	TypeHello        Type = 1 // [1, pseudonym, resume_token, colour, shape]; colour and shape optional
 	TypeMove         Type = 2 // [2, seq, dx, dy]
 	TypeGoto         Type = 3 // [3, seq, x, y]
 	TypeOpenHotspot  Type = 4 // [4, req, hotspot_id]
@@ -25,11 +25,41 @@ const (
 	TypeUpdate  Type = 65 // [65, tick, ack, self_x, self_y, moves, enters, leaves, events, crowd, online]
 )
 
-// Hello opens a session. Pseudonym is ignored when ResumeToken names a live or
-// recently dropped session.
+// Hello opens a session. Pseudonym (and the look) is ignored when ResumeToken
+// names a live or recently dropped session: the session keeps its own.
 type Hello struct {
 	Pseudonym   string
 	ResumeToken string
+	// Colour and Shape are the avatar's look, indexes into the fixed sets of
+	// Colours and Shapes chosen on the welcome screen; 0 is the default.
+	// They are optional trailing fields on the wire (a HELLO of 3 elements
+	// means 0, 0); a decoded index outside its set is 0.
+	Colour, Shape uint8
+}
+
+// The avatar looks are small fixed sets, so that a look says nothing
+// personal: a colour index in [0, Colours) and a shape index in [0, Shapes).
+// The web page owns what they look like (docs/PROTOCOL.md lists them).
+const (
+	Colours = 8
+	Shapes  = 4
+)
+
+// lookField reads an optional look index (a colour or a shape) of a set of
+// n entries into dst: 0 when the field is absent or names no entry.
+func lookField(f *fields, dst *uint8, n int) {
+	var v uint8
+	uintField(f, &v, 255)
+	*dst = Look(uint64(v), n)
+}
+
+// Look returns i when it names one of n entries of a fixed set, else 0: what
+// decoders do with an index a newer client or server may send.
+func Look(i uint64, n int) uint8 {
+	if i >= uint64(n) {
+		return 0
+	}
+	return uint8(i)
 }
 
 // Move asks the avatar to walk in direction (DX, DY), a vector of length at
@@ -87,14 +117,15 @@ const (
 	RoleTeacher      Role = 2 // later stage: class groups
 )
 
-// Enter introduces an avatar into the client's view, at an absolute quantised position.
+// Enter introduces an avatar into the client's view, at an absolute quantised
+// position, with its look (see Hello).
 type Enter struct {
 	ID        uint32
 	Pseudonym string
 	X, Y      uint16
 	Role      Role
-	// Colour and Shape are the avatar's looks, chosen by its visitor. They
-	// are not on the wire yet (the page's look stage adds them).
+	// Colour and Shape are the avatar's look (see Hello), optional
+	// trailing fields of the record.
 	Colour, Shape uint8
 }
 

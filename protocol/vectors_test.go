@@ -46,6 +46,7 @@ func vectorCases() []vectorCase {
 	return []vectorCase{
 		{name: "hello", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa"}}},
 		{name: "hello_resume", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ResumeToken: "q3xSJ1m0GkWcO2mB0hC7Xw"}}},
+		{name: "hello_look", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", Colour: 3, Shape: 1}}},
 		{name: "move", client: &ClientMessage{Type: TypeMove, Move: Move{Seq: 7, DX: 0.6, DY: -0.8}}},
 		{name: "move_stop", client: &ClientMessage{Type: TypeMove, Move: Move{Seq: 8}}},
 		{name: "goto", client: &ClientMessage{Type: TypeGoto, Goto: Goto{Seq: 9, X: 120.5, Y: 64.25}}},
@@ -57,7 +58,7 @@ func vectorCases() []vectorCase {
 			Tick: 1200, Ack: 7, SelfX: 1928, SelfY: 1030, Online: 2}}},
 		{name: "update_enter", server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1201, Ack: 7, SelfX: 1932, SelfY: 1027,
-			Enters: []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: RoleProfessional}},
+			Enters: []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000, Colour: 2}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: RoleProfessional, Colour: 5, Shape: 3}},
 			Online: 3}}},
 		{name: "update_moves", view: [][]uint32{{5, 2000, 1000}, {9, 1900, 1100}, {300, 100, 100}}, server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1202, Ack: 8, SelfX: 1936, SelfY: 1024,
@@ -78,8 +79,8 @@ func vectorCases() []vectorCase {
 			Tick: 1204, Ack: 8, SelfX: 1936, SelfY: 1024, Crowd: 1430, Online: 2212}}},
 
 		// Decode-only: what decoders must accept from other versions.
-		{name: "hello_later_fields", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa"}},
-			raw: rawArray(uint64(TypeHello), "Léa", "", uint64(0xff8800), uint64(3))},
+		{name: "hello_later_fields", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", Colour: 3, Shape: 1}},
+			raw: rawArray(uint64(TypeHello), "Léa", "", uint64(3), uint64(1), "later", []any{uint64(1), uint64(2)})},
 		{name: "move_later_fields", client: &ClientMessage{Type: TypeMove, Move: Move{Seq: 7, DX: 0.6, DY: -0.8}},
 			raw: rawArray(uint64(TypeMove), uint64(7), 0.6, -0.8, nil, []any{uint64(1), "x"})},
 		{name: "welcome_without_max_speed", server: &ServerMessage{Type: TypeWelcome, Welcome: withSpeed(welcomeVector, DefaultMaxSpeed)},
@@ -90,13 +91,13 @@ func vectorCases() []vectorCase {
 				"usine-extraordinaire@3f9a1c0b7d2e", "v1-dev", "Léa", true, 8.0, "later", []any{uint64(1), uint64(2)})},
 		{name: "update_enter_later_fields", server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1201, Ack: 7, SelfX: 1932, SelfY: 1027,
-			Enters: []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: RoleProfessional}},
+			Enters: []Enter{{ID: 5, Pseudonym: "Tom", X: 2000, Y: 1000, Colour: 2}, {ID: 9, Pseudonym: "Inès", X: 1900, Y: 1100, Role: RoleProfessional, Colour: 5, Shape: 3}},
 			Events: []Event{HotspotViewers{HotspotID: "h-042", Viewers: 2}},
 			Online: 3}},
 			raw: rawArray(uint64(TypeUpdate), uint64(1201), uint64(7), uint64(1932), uint64(1027), []byte{},
 				[]any{
-					[]any{uint64(5), "Tom", uint64(2000), uint64(1000), uint64(0), uint64(0xff8800), uint64(3)},
-					[]any{uint64(9), "Inès", uint64(1900), uint64(1100), uint64(1), uint64(0x3366ff), uint64(1), "later"},
+					[]any{uint64(5), "Tom", uint64(2000), uint64(1000), uint64(0), uint64(2), uint64(0), uint64(0xff8800)},
+					[]any{uint64(9), "Inès", uint64(1900), uint64(1100), uint64(1), uint64(5), uint64(3), "later", []any{uint64(1)}},
 				},
 				[]any{}, []any{[]any{uint64(3), "h-042", uint64(2), "later"}, []any{uint64(200), "an unknown event kind"}},
 				uint64(0), uint64(3), "later")},

@@ -52,6 +52,11 @@ type Config struct {
 	JoinRate float64
 	// JoinBurst is the burst above JoinRate; zero means 2 s worth of JoinRate.
 	JoinBurst int
+	// TestRoles is for tests only, never for a server pupils use: a HELLO
+	// pseudonym prefixed "pro:" or "prof:" then joins as a professional or a
+	// teacher (see testroles.go). New logs a warning when it is on. Zero
+	// (false) means every visitor joins as a visitor.
+	TestRoles bool
 	// ResumeRate is how many resumes (HELLO with a token) per second are
 	// admitted, outside JoinRate: a drained node's visitors all come back
 	// at once. Zero means 2000.

@@ -151,14 +151,16 @@ func (s *Server) handshake(c *conn) bool {
 	defer cancel()
 	var sess presence.Session
 	if token == "" {
-		display, key, err := s.pseudo.Check(m.Hello.Pseudonym)
+		name, role := testRole(s.cfg.TestRoles, m.Hello.Pseudonym)
+		display, key, err := s.pseudo.Check(name)
 		if err != nil {
 			code, reason := pseudonymRefusal(err)
 			s.metrics.connAttempts.WithLabelValues("pseudonym_refused").Inc()
 			c.close(code, reason)
 			return false
 		}
-		sess, err = s.store.Create(jctx, display, key)
+		traits := presence.Traits{Role: role, Colour: m.Hello.Colour, Shape: m.Hello.Shape}
+		sess, err = s.store.Create(jctx, display, key, traits)
 		if err != nil {
 			s.refusePresence(c, err)
 			return false

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,12 +19,36 @@ import (
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
 
-func zoneJSON(z *zone.Zone) ([]byte, error) {
-	b, err := json.Marshal(z)
+// zoneJSON encodes the zone once, with its gzip twin: the zone is the
+// largest part of a first visit (its grids compress about tenfold).
+func zoneJSON(z *zone.Zone) (plain, gz []byte, err error) {
+	plain, err = json.Marshal(z)
 	if err != nil {
-		return nil, fmt.Errorf("server: encoding the zone: %w", err)
+		return nil, nil, fmt.Errorf("server: encoding the zone: %w", err)
 	}
-	return b, nil
+	var b bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression) // a valid level: no error
+	_, _ = w.Write(plain)                                 // writes to a bytes.Buffer do not fail
+	if err := w.Close(); err != nil {
+		return nil, nil, fmt.Errorf("server: compressing the zone: %w", err)
+	}
+	return plain, b.Bytes(), nil
+}
+
+// accepts reports whether the request's Accept-Encoding allows coding
+// (listed and not with q=0).
+func accepts(r *http.Request, coding string) bool {
+	for _, v := range r.Header.Values("Accept-Encoding") {
+		for part := range strings.SplitSeq(v, ",") {
+			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if !strings.EqualFold(strings.TrimSpace(name), coding) {
+				continue
+			}
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // Handler serves the public side: the page, the zone, the media and /ws.
@@ -93,6 +118,12 @@ func (s *Server) serveZone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Add("Vary", "Accept-Encoding")
+	if accepts(r, "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = w.Write(s.zoneGz)
+		return
+	}
 	_, _ = w.Write(s.zoneJS)
 }
 
@@ -133,7 +164,7 @@ const notBuilt = `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Us
 
 // servePage serves the built page: index.html is never cached (a new build
 // is seen at once), hashed assets are cached for a year, and a precompressed
-// .gz twin is served to clients that accept gzip.
+// .br or .gz twin (written by the build) is served to clients that accept it.
 func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
 	if name == "" {
@@ -156,9 +187,12 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", ct)
 	}
 	w.Header().Add("Vary", "Accept-Encoding")
-	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		if b, err := fs.ReadFile(s.cfg.Page, name+".gz"); err == nil {
-			w.Header().Set("Content-Encoding", "gzip")
+	for _, enc := range [...]struct{ coding, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if !accepts(r, enc.coding) {
+			continue
+		}
+		if b, err := fs.ReadFile(s.cfg.Page, name+enc.ext); err == nil {
+			w.Header().Set("Content-Encoding", enc.coding)
 			_, _ = w.Write(b)
 			return
 		}

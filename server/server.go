@@ -39,6 +39,7 @@ type Server struct {
 	conns   *registry
 	env     *connEnv
 	zoneJS  []byte
+	zoneGz  []byte // zoneJS gzipped
 
 	ctx     context.Context // ends when the connections must go
 	cancel  context.CancelFunc
@@ -69,7 +70,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: world: %w", err)
 	}
 	cfg.World = w.Config() // with the world's defaults filled in
-	zoneJS, err := zoneJSON(cfg.Zone)
+	zoneJS, zoneGz, err := zoneJSON(cfg.Zone)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +99,10 @@ func New(cfg Config) (*Server, error) {
 		late:    newLateness(time.Now()),
 		conns:   newRegistry(m),
 		zoneJS:  zoneJS,
+		zoneGz:  zoneGz,
+	}
+	if cfg.TestRoles {
+		s.log.Warn("TEST ROLES ARE ON: anyone can join as a professional or a teacher with a pseudonym prefix; never use this for a real fair")
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.hubCtx, s.stopHub = context.WithCancel(context.Background())

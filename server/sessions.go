@@ -51,7 +51,8 @@ func (h *hub) join(c *conn, s presence.Session) joinResult {
 	if !hasPos {
 		pos = h.world.Spawn()
 	}
-	if err := h.world.Join(s.Avatar, world.Identity{Name: s.Display, Role: protocol.RoleVisitor}, pos); err != nil {
+	who := world.Identity{Name: s.Display, Role: s.Traits.Role, Colour: s.Traits.Colour, Shape: s.Traits.Shape}
+	if err := h.world.Join(s.Avatar, who, pos); err != nil {
 		h.log.Error("world refused a join", "session", s.ID, "err", err)
 		release(h.store, s)
 		return joinResult{code: protocol.CloseInternal, reason: "join failed"}

@@ -106,7 +106,7 @@ func TestForwardCompatibleMessages(t *testing.T) {
 	t.Parallel()
 	in := servertest.Start(t, nil)
 	// HELLO with fields a later version appends (colour, shape, more).
-	rc := rawJoin(t, in, mp(t, 1, name(), "", 0xff8800, 3, "later", []any{1, 2}))
+	rc := rawJoin(t, in, mp(t, 1, name(), "", 2, 3, 0xff8800, "later", []any{1, 2}))
 	for _, msg := range [][]byte{
 		mp(t, 6),
 		mp(t, 255, "x"),

@@ -59,6 +59,25 @@ func TestJoinErrors(t *testing.T) {
 	}
 }
 
+// Enter records carry the identity given to Join: name, role and look.
+func TestEntersCarryIdentity(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, openZone(64, 64, nil), Config{})
+	who := Identity{Name: "Inès", Role: protocol.RoleProfessional, Colour: 5, Shape: 3}
+	if err := w.Join(1, who, nav.Point{X: 20, Y: 20}); err != nil {
+		t.Fatal(err)
+	}
+	mustJoin(t, w, 2, 24, 20)
+	u := step(w)[2]
+	if len(u.Enters) != 1 {
+		t.Fatalf("enters %+v", u.Enters)
+	}
+	e := u.Enters[0]
+	if e.ID != 1 || e.Pseudonym != who.Name || e.Role != who.Role || e.Colour != who.Colour || e.Shape != who.Shape {
+		t.Errorf("enter %+v, want the identity %+v", e, who)
+	}
+}
+
 func TestSpawnIsWalkableAndSeeded(t *testing.T) {
 	t.Parallel()
 	z := openZone(100, 100, func(c, r int) bool { return (c+r)%3 == 0 })
@@ -367,7 +386,7 @@ func TestRandomWalkKeepsClientsConsistent(t *testing.T) {
 				if tick > 300 { // a crowd in a corner
 					p = nav.Point{X: 20 + rng.Float64()*10, Y: 20 + rng.Float64()*10}
 				}
-				if err := w.Join(next, Identity{Name: pseudo(next), Role: protocol.Role(rng.IntN(2)), Group: uint32(rng.IntN(3))}, p); err != nil {
+				if err := w.Join(next, Identity{Name: pseudo(next), Role: protocol.Role(rng.IntN(2)), Group: uint32(rng.IntN(3)), Colour: uint8(rng.IntN(protocol.Colours)), Shape: uint8(rng.IntN(protocol.Shapes))}, p); err != nil {
 					t.Fatal(err)
 				}
 				clients[next] = newClient(next)

@@ -109,6 +109,33 @@ func TestBadFlagsAndZone(t *testing.T) {
 	}
 }
 
+// -test-roles is refused on an address others can reach, and never comes
+// from the environment.
+func TestTestRolesOnlyOnLoopback(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, addr := range []string{":0", "0.0.0.0:0", "[::]:0", "192.0.2.1:0"} {
+		var sb strings.Builder
+		err := run(ctx, []string{"-addr", addr, "-admin-addr", "127.0.0.1:0", "-test-roles"}, func(string) string { return "" }, &sb)
+		if err == nil || !strings.Contains(err.Error(), "-test-roles") {
+			t.Errorf("-test-roles with -addr %s: %v", addr, err)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:0", "[::1]:0"} {
+		if !loopback(addr) {
+			t.Errorf("%s is loopback", addr)
+		}
+	}
+	// FAIR_TEST_ROLES is ignored: with a public address it must not refuse
+	// because of it (it fails later, on the zone, as asked).
+	env := map[string]string{"FAIR_TEST_ROLES": "true", "FAIR_ZONE": "/nonexistent.tmx"}
+	var sb strings.Builder
+	err := run(ctx, []string{"-addr", ":0", "-admin-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &sb)
+	if err == nil || strings.Contains(err.Error(), "-test-roles") {
+		t.Errorf("FAIR_TEST_ROLES was read: %v", err)
+	}
+}
+
 func TestEnvironmentSetsFlags(t *testing.T) {
 	env := map[string]string{"FAIR_ZONE": "/nonexistent-from-env.tmx"}
 	var sb strings.Builder

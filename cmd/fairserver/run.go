@@ -64,12 +64,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		resumeRate = fl.Float64("resume-rate", 2000, "resumes (HELLO with a token) admitted per second, outside -join-rate")
 		drainDelay = fl.Duration("drain-delay", -1, "at shutdown, /readyz fails this long before clients are closed; default 2s with -redis, 0 without")
 		drainSprd  = fl.Duration("drain-spread", -1, "at shutdown, the 1012 closes are spread over this long; default 10s with -redis, 0 without")
+		testRoles  = fl.Bool("test-roles", false, "TESTS ONLY: pseudonyms prefixed pro: or prof: join as professionals or teachers; refused unless -addr is a loopback address, never read from the environment")
 	)
 	// Environment first, then the command line over it; a bad value is
 	// refused wherever it comes from, naming where.
 	var envErr error
 	fromEnv := map[string]string{} // flag name -> its variable, for values the command line did not replace
 	fl.VisitAll(func(f *flag.Flag) {
+		if f.Name == "test-roles" {
+			return // a forgotten variable must never turn it on
+		}
 		env := envName(f.Name)
 		if v := getenv(env); v != "" {
 			if err := f.Value.Set(v); err != nil {
@@ -96,6 +100,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if *tickRate < world.MinTickRate || *tickRate > world.MaxTickRate {
 		return fmt.Errorf("bad %s %d: ticks per second must be %d to %d", source("tick-rate"), *tickRate, world.MinTickRate, world.MaxTickRate)
+	}
+
+	if *testRoles && !loopback(*addr) {
+		return fmt.Errorf("-test-roles is for tests only and needs a loopback -addr (such as 127.0.0.1:0), not %q", *addr)
 	}
 
 	var level slog.Level
@@ -166,6 +174,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		PingInterval: *pingEvery, PingTimeout: *pingTO,
 		DrainDelay: *drainDelay, DrainSpread: *drainSprd,
 		Logger: log, Registerer: reg, Gatherer: reg,
+		TestRoles: *testRoles,
 	}
 	cfg.World.TickRate = *tickRate
 	cfg.World.MaxSpeed = *maxSpeed
@@ -239,4 +248,17 @@ func redactURL(raw string) string {
 		}
 	}
 	return scheme + "://" + rest
+}
+
+// loopback reports whether addr listens on a loopback address only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }

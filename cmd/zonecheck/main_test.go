@@ -19,6 +19,9 @@ func TestDefaultIsValid(t *testing.T) {
 	if code := run("", "", &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
+	if errOut.Len() != 0 {
+		t.Errorf("warnings for the default map:\n%s", errOut.String())
+	}
 	for _, want := range []string{"id:", "booths:    48", "innovation", "developpement-durable", "spawn",
 		"contents:  (embedded default contents): 270", "temoignage ", "stands:    48"} {
 		if !strings.Contains(out.String(), want) {
@@ -84,6 +87,24 @@ func TestBadFileExits1(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("summary printed for a bad map: %s", out.String())
+	}
+}
+
+// An unknown kind is a warning, not a problem: the map stays valid.
+func TestUnknownKindWarns(t *testing.T) {
+	t.Parallel()
+	path := copyDefault(t, func(s string) string {
+		return strings.Replace(s, `name="kind" value="factory"`, `name="kind" value="spaceship"`, 1)
+	})
+	var out, errOut bytes.Buffer
+	if code := run(path, "", &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), `warning: building `) || !strings.Contains(errOut.String(), `unknown kind "spaceship"`) {
+		t.Errorf("no warning for the unknown kind:\n%s", errOut.String())
+	}
+	if n := strings.Count(strings.TrimSpace(errOut.String()), "\n") + 1; n != 1 {
+		t.Errorf("want exactly one warning, got:\n%s", errOut.String())
 	}
 }
 

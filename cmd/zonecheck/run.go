@@ -57,6 +57,10 @@ func run(path, contentsPath string, out, errOut io.Writer) int {
 	}
 	summary(out, path, z)
 	contentSummary(out, contentsPath, set)
+	// Unknown kinds do not stop a server: they are drawn generically.
+	for _, w := range z.Warnings() {
+		fmt.Fprintln(errOut, "warning:", w)
+	}
 	return 0
 }
 

@@ -59,7 +59,7 @@ func jobs() []job {
 		{"Soudeur", "un soudeur"},
 		{"Conductrice de ligne", "une conductrice de ligne"},
 		{"Automaticien", "un automaticien"},
-		{"Data analyste industrielle", "une data analyste industrielle"},
+		{"Analyste de données industrielles", "une analyste de données industrielles"},
 		{"Apprenti électrotechnicien", "un apprenti électrotechnicien"},
 		{"Responsable qualité", "une responsable qualité"},
 		{"Dessinateur projeteur", "un dessinateur projeteur"},
@@ -88,7 +88,7 @@ func topics() map[string][]topic {
 			{"{jobname} : inventer demain", "{Dans}, {job} teste de nouveaux procédés pour fabriquer {product}. Découvre comment une idée devient un produit fabriqué en série."},
 			{"Du prototype à la série", "Avant de fabriquer {product}, l'équipe imprime des prototypes en 3D pour les essayer. {Job} explique comment on améliore un produit pas à pas."},
 			{"Démonstration : un matériau nouveau", "{Job} présente un matériau plus léger et plus solide, utilisé {dans}. Cette innovation est née avec des élèves ingénieurs."},
-			{"Quiz : quel métier est fait pour toi ?", "Réponds à cinq questions pour découvrir les métiers de l'innovation {dans}. Ton profil te guide vers les contenus qui te ressemblent."},
+			{"Quel métier est fait pour toi ?", "{Dans}, l'innovation a besoin de métiers très variés : concevoir, tester, fabriquer, réparer. {Job} raconte ce qui lui plaît dans son travail."},
 		},
 		"inclusion": {
 			{"{jobname} : un métier pour toutes et tous", "{Dans}, ce métier est ouvert aux filles comme aux garçons, après un CAP, un bac pro ou un BTS. Écoute le témoignage d'une apprentie qui a choisi l'industrie."},
@@ -138,14 +138,14 @@ func landmarks(place string) []landmark {
 	switch place {
 	case "info":
 		return []landmark{
-			{"innovation", "Bienvenue à l'Usine Extraordinaire", "Ici commence ta visite d'une zone industrielle entière : port, usines et centrales. Clique sur les contenus pour gagner des points et des badges."},
-			{"inclusion", "Quel métier est fait pour toi ?", "Un quiz de dix questions te propose des métiers de l'industrie selon tes goûts. Filles et garçons, tous les métiers te sont ouverts."},
+			{"innovation", "Bienvenue à l'Usine Extraordinaire", "Ici commence ta visite d'une zone industrielle entière : port, usines et centrales. Approche-toi des points lumineux : chacun fait découvrir un métier, une machine ou un témoignage."},
+			{"inclusion", "Quel métier est fait pour toi ?", "Aimes-tu bricoler, calculer, dessiner ou travailler en équipe ? L'industrie a un métier pour chacun de ces goûts, et tous sont ouverts aux filles comme aux garçons."},
 			{"industrie-4.0", "Les quatre défis de l'industrie", "Innovation, inclusion, industrie 4.0 et développement durable : chaque contenu de la zone se rattache à l'un de ces défis. Suis les couleurs pour composer ton parcours."},
 			{"developpement-durable", "Trouver sa formation", "CAP, bac pro, BTS, BUT, école d'ingénieurs : découvre les formations qui mènent aux métiers de l'industrie près de chez toi."},
 		}
 	case "agora":
 		return []landmark{
-			{"innovation", "L'agora du soir", "Chaque soir, trois intervenants parlent pendant une heure et demie d'un thème de l'industrie. Pose tes questions en direct depuis la place."},
+			{"innovation", "L'agora du soir", "Chaque soir, trois intervenants parlent pendant une heure et demie d'un thème de l'industrie. Ces rencontres ont lieu ici, sur la place de l'agora."},
 			{"inclusion", "Forum : Réinventons l'industrie", "Le forum de clôture réunit des professionnelles, des apprentis et des élèves ingénieurs. Ils racontent pourquoi ils ont choisi l'industrie."},
 			{"developpement-durable", "Débat : produire sans gaspiller", "Des ingénieurs et des techniciennes expliquent comment les usines réduisent leurs déchets. Un débat ouvert aux classes inscrites."},
 		}

@@ -41,7 +41,7 @@ func NewMemory(cfg MemoryConfig) *MemoryStore {
 }
 
 // Create implements Store.
-func (m *MemoryStore) Create(_ context.Context, display, key string) (Session, error) {
+func (m *MemoryStore) Create(_ context.Context, display, key string, t Traits) (Session, error) {
 	now := m.cfg.Now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -55,7 +55,7 @@ func (m *MemoryStore) Create(_ context.Context, display, key string) (Session, e
 	if m.nextID == 0 { // after 4 billion sessions
 		m.nextID = 1
 	}
-	e := &entry{sid: newSID(), tag: tagOf(key), display: display, key: key, avatar: m.nextID, gen: 1, attached: true}
+	e := &entry{sid: newSID(), tag: tagOf(key), display: display, key: key, avatar: m.nextID, traits: t, gen: 1, attached: true}
 	e.id = sidString(e.sid)
 	tok := mint(m.epoch, e.tag, e.sid)
 	e.cur = tok.hash()

@@ -3,7 +3,10 @@ package presence
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+
+	"github.com/usine-extraordinaire/fairworld/protocol"
 
 	"github.com/usine-extraordinaire/fairworld/world/nav"
 )
@@ -24,7 +27,7 @@ type Store interface {
 	// this node. ErrTaken: another session holds the key (online or
 	// within its resume window). ErrUnavailable: the shared presence
 	// cannot be reached, new sessions are refused for now.
-	Create(ctx context.Context, display, key string) (Session, error)
+	Create(ctx context.Context, display, key string, t Traits) (Session, error)
 	// Resume finds the session of a resume token, rotates the token
 	// (docs/PROTOCOL.md §4, "Resume tokens") and attaches the session to
 	// this node with a new generation. A *ResumeError says why a token
@@ -76,9 +79,33 @@ type Session struct {
 	Display string // the pseudonym as shown
 	Key     string // its folded form, the uniqueness key
 	Avatar  uint32 // unique in the fair while the session exists
+	Traits  Traits
 	Pos     nav.Point
 	HasPos  bool // false: no position recorded yet (the hub picks a spawn point)
 	Resumed bool
+}
+
+// Traits are what a session shows of itself besides its pseudonym: its role
+// and its look. They are set by Create and kept with the session, so a
+// resume on any node gives them back.
+type Traits struct {
+	Role          protocol.Role
+	Colour, Shape uint8
+}
+
+// String is the traits' form in a Redis session record: "role.colour.shape".
+func (t Traits) String() string {
+	return fmt.Sprintf("%d.%d.%d", t.Role, t.Colour, t.Shape)
+}
+
+// parseTraits reads String's form; anything else (a record written before
+// traits existed) is the zero Traits.
+func parseTraits(s string) Traits {
+	var r, c, sh uint8
+	if _, err := fmt.Sscanf(s, "%d.%d.%d", &r, &c, &sh); err != nil {
+		return Traits{}
+	}
+	return Traits{Role: protocol.Role(r), Colour: c, Shape: sh}
 }
 
 // Errors of Create and Resume.

@@ -197,7 +197,7 @@ func unavailable(op string, err error) error {
 
 // Create implements Store: the pseudonym is reserved in Redis (SET NX on
 // its folded key, in one script with the session record).
-func (r *RedisStore) Create(ctx context.Context, display, key string) (Session, error) {
+func (r *RedisStore) Create(ctx context.Context, display, key string, t Traits) (Session, error) {
 	if err := r.Ready(); err != nil {
 		return Session{}, err
 	}
@@ -210,7 +210,7 @@ func (r *RedisStore) Create(ctx context.Context, display, key string) (Session, 
 	r.mu.Lock()
 	ep := r.ep
 	r.mu.Unlock()
-	e := &entry{sid: newSID(), tag: tagOf(key), display: display, key: key, avatar: avatar, gen: 1, attached: true}
+	e := &entry{sid: newSID(), tag: tagOf(key), display: display, key: key, avatar: avatar, traits: t, gen: 1, attached: true}
 	e.id = sidString(e.sid)
 	tok := mint(ep, e.tag, e.sid)
 	e.cur = tok.hash()
@@ -223,7 +223,7 @@ func (r *RedisStore) Create(ctx context.Context, display, key string) (Session, 
 		return Session{}, unavailable("create", err)
 	}
 	n, err := r.sc.create.Run(ctx, r.c, []string{r.k.session(e.tag, e.id), r.k.name(e.tag, key)},
-		e.id, r.cfg.Node, avatar, display, key, e.cur).Int()
+		e.id, r.cfg.Node, avatar, display, key, e.cur, t.String()).Int()
 	if err != nil {
 		r.m.fail("create")
 		r.queueUnlist(mem)
@@ -304,14 +304,14 @@ func (r *RedisStore) Resume(ctx context.Context, raw string) (Session, error) {
 	case 1:
 		return Session{}, &ResumeError{Reason: ReasonExpired}
 	}
-	if len(res) < 9 {
+	if len(res) < 10 {
 		return Session{}, unavailable("resume", fmt.Errorf("short reply %v", res))
 	}
 	str := func(i int) string { s, _ := res[i].(string); return s }
 	gen, _ := res[1].(int64)
 	avatar, _ := strconv.ParseUint(str(4), 10, 32)
 	e := &entry{
-		sid: tok.sid, id: id, tag: tok.tag, display: str(5), key: str(6), avatar: uint32(avatar),
+		sid: tok.sid, id: id, tag: tok.tag, display: str(5), key: str(6), avatar: uint32(avatar), traits: parseTraits(str(9)),
 		cur: nt.hash(), prev: h, prevUntil: now.Add(PrevTokenGrace), gen: uint64(gen), attached: true,
 	}
 	if x, err := strconv.ParseUint(str(7), 10, 16); err == nil {

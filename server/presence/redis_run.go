@@ -345,7 +345,7 @@ func (r *RedisStore) flush(ctx context.Context) {
 				x, y = strconv.Itoa(int(e.x)), strconv.Itoa(int(e.y))
 			}
 			cmds[i] = r.sc.put.EvalSha(ctx, pipe, []string{r.k.session(e.tag, e.id), r.k.name(e.tag, e.key)},
-				e.id, r.cfg.Node, e.gen, e.avatar, e.display, e.key, e.cur, e.prev, e.prevUntil.UnixMilli(), state, x, y, left)
+				e.id, r.cfg.Node, e.gen, e.avatar, e.display, e.key, e.cur, e.prev, e.prevUntil.UnixMilli(), state, x, y, left, e.traits.String())
 			r.m.cmd("put", 1)
 			if o.what&dirtyList != 0 {
 				pipe.SAdd(ctx, r.k.nodeSet, member(e.tag, e.id, e.key))

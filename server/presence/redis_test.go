@@ -24,12 +24,12 @@ func TestDeadNodeSessionsAreDetached(t *testing.T) {
 	c := newClock()
 	a := startRedisNode(t, srv.URL(), "a", fast(c))
 	b := startRedisNode(t, srv.URL(), "b", fast(c))
-	s, err := a.Create(ctx, "Inès", "ines")
+	s, err := a.Create(ctx, "Inès", "ines", Traits{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Moved(s.SessionRef, nav.Point{X: 12, Y: 34})
-	kept, _ := a.Create(ctx, "Noé", "noe")
+	kept, _ := a.Create(ctx, "Noé", "noe", Traits{})
 	settle(a)
 	a.Online(2)
 	waitFor(t, 5*time.Second, "b counting a's visitors", func() bool { return b.Online(0) == 2 })
@@ -44,11 +44,11 @@ func TestDeadNodeSessionsAreDetached(t *testing.T) {
 		t.Fatalf("resume on b of a's session: %+v, %v", r, err)
 	}
 	// The other session's name is free after the window.
-	if _, err := b.Create(ctx, "Noé", "noe"); !errors.Is(err, ErrTaken) {
+	if _, err := b.Create(ctx, "Noé", "noe", Traits{}); !errors.Is(err, ErrTaken) {
 		t.Fatalf("a dead node's pseudonym within the window: %v", err)
 	}
 	waitFor(t, 3*time.Second+3*time.Second, "the name free after the window", func() bool {
-		_, err := b.Create(ctx, "Noé", "noe")
+		_, err := b.Create(ctx, "Noé", "noe", Traits{})
 		return err == nil
 	})
 	if _, err := b.Resume(ctx, kept.Token); !isExpired(err) {
@@ -65,7 +65,7 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 	c := newClock()
 	a := startRedisNode(t, srv.URL(), "a", RedisConfig{Now: c.Now})
 	b := startRedisNode(t, srv.URL(), "b", RedisConfig{Now: c.Now})
-	s, err := a.Create(ctx, "Léo", "leo")
+	s, err := a.Create(ctx, "Léo", "leo", Traits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 	settle(a)
 	srv.Kill()
 	waitFor(t, 5*time.Second, "a not ready", func() bool { return a.Ready() != nil })
-	if _, err := a.Create(ctx, "Nouveau", "nouveau"); !errors.Is(err, ErrUnavailable) {
+	if _, err := a.Create(ctx, "Nouveau", "nouveau", Traits{}); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("create during the outage: %v", err)
 	}
 	if _, err := b.Resume(ctx, s.Token); !errors.Is(err, ErrUnavailable) {
@@ -94,7 +94,7 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 	if err != nil || r2.Avatar != s.Avatar || r2.Pos.X != 7 {
 		t.Fatalf("resume on b after the restore: %+v, %v", r2, err)
 	}
-	if _, err := b.Create(ctx, "Léo", "leo"); !errors.Is(err, ErrTaken) {
+	if _, err := b.Create(ctx, "Léo", "leo", Traits{}); !errors.Is(err, ErrTaken) {
 		t.Fatalf("the restored session's name: %v", err)
 	}
 	// A token of sessions Redis lost and no node held: restarted.
@@ -103,7 +103,7 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 		t.Fatalf("a token of the old epoch: %v", err)
 	}
 	// New ids do not repeat the old ones.
-	n, err := b.Create(ctx, "Nouveau", "nouveau")
+	n, err := b.Create(ctx, "Nouveau", "nouveau", Traits{})
 	if err != nil || n.Avatar <= s.Avatar {
 		t.Fatalf("a new session after the restart: %+v, %v (first id %d)", n, err, s.Avatar)
 	}
@@ -117,7 +117,7 @@ func TestRedisPausedKeepsLiveNodes(t *testing.T) {
 	c := newClock()
 	a := startRedisNode(t, srv.URL(), "a", fast(c))
 	b := startRedisNode(t, srv.URL(), "b", fast(c))
-	if _, err := a.Create(ctx, "Jade", "jade"); err != nil {
+	if _, err := a.Create(ctx, "Jade", "jade", Traits{}); err != nil {
 		t.Fatal(err)
 	}
 	srv.Pause()
@@ -129,7 +129,7 @@ func TestRedisPausedKeepsLiveNodes(t *testing.T) {
 	if n := counterValue(t, a.reg, "fair_presence_evictions_total") + counterValue(t, b.reg, "fair_presence_evictions_total"); n != 0 {
 		t.Fatalf("%v evictions after a pause", n)
 	}
-	if _, err := b.Create(ctx, "Jade", "jade"); !errors.Is(err, ErrTaken) {
+	if _, err := b.Create(ctx, "Jade", "jade", Traits{}); !errors.Is(err, ErrTaken) {
 		t.Fatalf("a live session's name after the pause: %v", err)
 	}
 	if got := a.TakenOver(nil); len(got) != 0 {
@@ -148,7 +148,7 @@ func TestIDBlocks(t *testing.T) {
 	seen := map[uint32]bool{}
 	for i := range 10 {
 		for j, s := range []*redisNode{a, b} {
-			x, err := s.Create(ctx, "n", "n"+string(rune('a'+i))+string(rune('a'+j)))
+			x, err := s.Create(ctx, "n", "n"+string(rune('a'+i))+string(rune('a'+j)), Traits{})
 			if err != nil || seen[x.Avatar] || x.Avatar == 0 || x.Avatar > 24 {
 				t.Fatalf("id %d (%v), seen %v", x.Avatar, err, seen)
 			}
@@ -167,9 +167,9 @@ func TestEveryKeyExpiresOrHasAnOwner(t *testing.T) {
 	cfg.Prefix = "fair"
 	a := startRedisNode(t, srv.URL(), "a", cfg)
 	b := startRedisNode(t, srv.URL(), "b", cfg)
-	s1, _ := a.Create(ctx, "Un", "un")
-	s2, _ := a.Create(ctx, "Deux", "deux")
-	s3, _ := b.Create(ctx, "Trois", "trois")
+	s1, _ := a.Create(ctx, "Un", "un", Traits{})
+	s2, _ := a.Create(ctx, "Deux", "deux", Traits{})
+	s3, _ := b.Create(ctx, "Trois", "trois", Traits{})
 	a.Detach(s1.SessionRef, nav.Point{X: 1, Y: 1})
 	a.End(s2.SessionRef)
 	if _, err := b.Resume(ctx, s1.Token); err != nil {

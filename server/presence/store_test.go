@@ -163,22 +163,22 @@ func TestCreateReservesThePseudonym(t *testing.T) {
 	stores(t, func(t *testing.T, mk func(string, *clock) Store, _ bool) {
 		c := newClock()
 		a, b := mk("a", c), mk("b", c)
-		s, err := a.Create(ctx, "Léa", "lea")
+		s, err := a.Create(ctx, "Léa", "lea", Traits{})
 		if err != nil || s.Avatar == 0 || s.Token == "" || s.Resumed || s.HasPos {
 			t.Fatalf("create: %+v, %v", s, err)
 		}
-		if _, err := b.Create(ctx, "LEA", "lea"); !errors.Is(err, ErrTaken) {
+		if _, err := b.Create(ctx, "LEA", "lea", Traits{}); !errors.Is(err, ErrTaken) {
 			t.Fatalf("same key on another node: %v, want ErrTaken", err)
 		}
 		a.Detach(s.SessionRef, nav.Point{X: 10, Y: 20})
 		settle(a)
-		if _, err := b.Create(ctx, "Léa", "lea"); !errors.Is(err, ErrTaken) {
+		if _, err := b.Create(ctx, "Léa", "lea", Traits{}); !errors.Is(err, ErrTaken) {
 			t.Fatalf("within the resume window: %v, want ErrTaken", err)
 		}
 		// Past the window (2 s; the memory store's clock, Redis's own TTL).
 		c.add(3 * time.Second)
 		waitFor(t, 6*time.Second, "the name free after the window", func() bool {
-			s2, err := b.Create(ctx, "Léa", "lea")
+			s2, err := b.Create(ctx, "Léa", "lea", Traits{})
 			return err == nil && s2.Avatar != s.Avatar
 		})
 		if _, err := a.Resume(ctx, s.Token); !isExpired(err) {
@@ -203,7 +203,7 @@ func TestCreateRace(t *testing.T) {
 			var wg sync.WaitGroup
 			var errs [2]error
 			for j, s := range []Store{a, b} {
-				wg.Go(func() { _, errs[j] = s.Create(ctx, key, key) })
+				wg.Go(func() { _, errs[j] = s.Create(ctx, key, key, Traits{}) })
 			}
 			wg.Wait()
 			won := 0
@@ -229,7 +229,7 @@ func TestResumeRotationAcrossNodes(t *testing.T) {
 	stores(t, func(t *testing.T, mk func(string, *clock) Store, redisBacked bool) {
 		c := newClock()
 		a, b := mk("a", c), mk("b", c)
-		s, err := a.Create(ctx, "Tom", "tom")
+		s, err := a.Create(ctx, "Tom", "tom", Traits{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +278,7 @@ func TestResumeRotationAcrossNodes(t *testing.T) {
 		if _, err := a.Resume(ctx, r3.Token); !isExpired(err) {
 			t.Fatalf("after End: %v", err)
 		}
-		if _, err := a.Create(ctx, "Tom", "tom"); err != nil {
+		if _, err := a.Create(ctx, "Tom", "tom", Traits{}); err != nil {
 			t.Fatalf("the name after End: %v", err)
 		}
 	})
@@ -290,7 +290,7 @@ func TestStaleAttachmentIsIgnored(t *testing.T) {
 	stores(t, func(t *testing.T, mk func(string, *clock) Store, _ bool) {
 		c := newClock()
 		a, b := mk("a", c), mk("b", c)
-		s, _ := a.Create(ctx, "Zoé", "zoe")
+		s, _ := a.Create(ctx, "Zoé", "zoe", Traits{})
 		r, err := b.Resume(ctx, s.Token)
 		if err != nil {
 			t.Fatal(err)
@@ -320,7 +320,7 @@ func TestMalformedTokens(t *testing.T) {
 	}
 	// A well-formed token of another run of a memory store: restarted.
 	other := NewMemory(MemoryConfig{})
-	s, _ := other.Create(ctx, "Ana", "ana")
+	s, _ := other.Create(ctx, "Ana", "ana", Traits{})
 	if _, err := m.Resume(ctx, s.Token); err == nil || err.(*ResumeError).Reason != ReasonRestarted {
 		t.Errorf("another run's token: %v", err)
 	}

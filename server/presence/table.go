@@ -18,6 +18,7 @@ type entry struct {
 	display   string
 	key       string
 	avatar    uint32
+	traits    Traits
 	x, y      uint16 // quantised position
 	hasPos    bool
 	cur       string // hash of the current token
@@ -32,7 +33,7 @@ func (e *entry) ref() SessionRef { return SessionRef{ID: e.id, Gen: e.gen} }
 
 func (e *entry) session(tok token, resumed bool) Session {
 	return Session{
-		SessionRef: e.ref(), Token: tok.String(), Display: e.display, Key: e.key, Avatar: e.avatar,
+		SessionRef: e.ref(), Token: tok.String(), Display: e.display, Key: e.key, Avatar: e.avatar, Traits: e.traits,
 		Pos:    nav.Point{X: protocol.Dequantise(e.x), Y: protocol.Dequantise(e.y)},
 		HasPos: e.hasPos, Resumed: resumed,
 	}

@@ -1,11 +1,18 @@
-// A DOM overlay of text labels placed over the view: pseudonyms of the
-// nearest avatars (capped) and the names of nearby booths. It works with any
-// view that can project a zone point to screen pixels, 3D or 2D. The overlay
+// A DOM overlay of pseudonym labels placed over the view, nearest avatars
+// first (capped). A label is shown only where it is readable and misleads no
+// one: never over one's own avatar, never over a hotspot marker, never over
+// another label, never for an avatar hidden behind a building. Booth and
+// building names are signs in the 3D scene (and on the 2D map). It works
+// with any view that can project a zone point to screen pixels. The overlay
 // is hidden from assistive tech: the same facts are given as text elsewhere.
 
+import { roleOf } from "./look.js";
+
 const MAX_AVATAR_LABELS = 30;
-const MAX_PLACE_LABELS = 14;
-const PLACE_RANGE = 140; // metres
+const HEAD = 2.1; // metres: a label sits just above this
+const MARKER_Y = 2.0;
+const MARKER_RANGE = 60; // metres: markers farther away are too small to hide
+const LABEL_H = 20;
 
 class Pool {
   constructor(layer, className, n) {
@@ -15,23 +22,23 @@ class Pool {
       el.className = className;
       el.hidden = true;
       layer.appendChild(el);
-      this.items.push({ el, text: "", shown: false, x: -1, y: -1 });
+      this.items.push({ el, text: "", shown: false, x: -1, y: -1, box: null });
     }
     this.used = 0;
   }
   begin() {
     this.used = 0;
   }
-  place(text, x, y, extraClass = "") {
+  place(text, x, y, kind, box) {
     if (this.used >= this.items.length) return false;
     const it = this.items[this.used++];
     if (it.text !== text) {
       it.el.textContent = text;
       it.text = text;
     }
-    if (it.extra !== extraClass) {
-      it.el.dataset.kind = extraClass;
-      it.extra = extraClass;
+    if (it.kind !== kind) {
+      it.el.dataset.kind = kind;
+      it.kind = kind;
     }
     const rx = Math.round(x);
     const ry = Math.round(y);
@@ -40,6 +47,7 @@ class Pool {
       it.x = rx;
       it.y = ry;
     }
+    it.box = box;
     if (!it.shown) {
       it.el.hidden = false;
       it.shown = true;
@@ -57,66 +65,97 @@ class Pool {
   }
 }
 
+const overlaps = (a, b) => a.x0 < b.x1 && a.x1 > b.x0 && a.y0 < b.y1 && a.y1 > b.y0;
+
 export class Labels {
   constructor(layer) {
     layer.setAttribute("aria-hidden", "true");
     this.layer = layer;
-    this.places = new Pool(layer, "label label-place", MAX_PLACE_LABELS);
     this.avatars = new Pool(layer, "label label-avatar", MAX_AVATAR_LABELS + 1);
     this.visibleAvatars = 0;
+    this.selfBox = null;
+    this.markerBoxes = [];
+    this.measure = document.createElement("canvas").getContext("2d");
+    this.measure.font = "600 13px system-ui, sans-serif";
+    this.widths = new Map();
+  }
+
+  _width(text) {
+    let w = this.widths.get(text);
+    if (w === undefined) {
+      w = this.measure.measureText(text).width + 14;
+      if (this.widths.size > 2000) this.widths.clear();
+      this.widths.set(text, w);
+    }
+    return w;
   }
 
   /**
-   * Lays out labels for this frame. project(x, y, height) returns
-   * {x, y, visible} in CSS pixels relative to the view.
+   * Lays out labels for this frame. view: project(x, y, h) -> {x, y,
+   * visible} in CSS pixels, occluded(x, y, h) -> bool. nearest: the avatars
+   * nearest first.
    */
-  update(world, zone, project, nearest) {
+  update(world, zone, view, nearest) {
     const w = this.layer.clientWidth;
     const h = this.layer.clientHeight;
     const onScreen = (p) => p.visible && p.x > -50 && p.y > -20 && p.x < w + 50 && p.y < h + 40;
     const self = world.self;
+    const taken = [];
+    this.markerBoxes = [];
+    this.selfBox = null;
 
-    this.places.begin();
-    if (zone && self.known) {
-      const cand = [];
-      for (const b of zone.booths) {
-        const cx = b.rect.x + b.rect.w / 2;
-        const cy = b.rect.y + b.rect.h / 2;
-        const d = Math.hypot(cx - self.x, cy - self.y);
-        if (d < PLACE_RANGE) cand.push({ name: b.name, cx, cy, d });
+    // One's own avatar and the markers around are kept clear.
+    if (self.known) {
+      const feet = view.project(self.x, self.y, 0);
+      const head = view.project(self.x, self.y, HEAD);
+      if (feet.visible && head.visible) {
+        const half = Math.max(10, (feet.y - head.y) * 0.35);
+        this.selfBox = { x0: feet.x - half, x1: feet.x + half, y0: head.y - 4, y1: feet.y + 4 };
+        taken.push(this.selfBox);
       }
-      cand.sort((a, b) => a.d - b.d);
-      for (const c of cand.slice(0, MAX_PLACE_LABELS)) {
-        const p = project(c.cx, c.cy, 0.2);
-        if (onScreen(p)) this.places.place(c.name, p.x, p.y);
+      if (zone) {
+        for (const hs of zone.hotspots) {
+          if (Math.abs(hs.x - self.x) > MARKER_RANGE || Math.abs(hs.y - self.y) > MARKER_RANGE) continue;
+          const p = view.project(hs.x, hs.y, MARKER_Y);
+          if (!onScreen(p)) continue;
+          const b = { x0: p.x - 13, x1: p.x + 13, y0: p.y - 13, y1: p.y + 13 };
+          this.markerBoxes.push(b);
+          taken.push(b);
+        }
       }
     }
-    this.places.end();
 
-    // Pseudonyms, nearest first, skipping those that would overlap one
-    // already placed (in a crowd only the readable ones are shown).
     this.avatars.begin();
-    const boxes = [];
-    const free = (text, p) => {
-      const hw = text.length * 3.6 + 8;
-      const b = { x0: p.x - hw, x1: p.x + hw, y0: p.y - 20, y1: p.y };
-      for (const o of boxes) if (b.x0 < o.x1 && b.x1 > o.x0 && b.y0 < o.y1 && b.y1 > o.y0) return false;
-      boxes.push(b);
-      return true;
+    const place = (text, x, y, kind) => {
+      const hw = this._width(text) / 2;
+      const box = { x0: x - hw, x1: x + hw, y0: y - LABEL_H, y1: y };
+      for (const o of taken) if (overlaps(box, o)) return false;
+      taken.push(box);
+      return this.avatars.place(text, x, y, kind, box);
     };
     let n = 0;
-    if (self.known) {
-      const p = project(self.x, self.y, 2.3);
-      if (onScreen(p) && free(world.pseudonym, p)) this.avatars.place(world.pseudonym, p.x, p.y, "self");
+    if (self.known && this.selfBox) {
+      // Above one's head, outside the kept-clear box; a little higher when a marker is there.
+      const text = world.pseudonym ? `${world.pseudonym} (toi)` : "Toi";
+      const x = (this.selfBox.x0 + this.selfBox.x1) / 2;
+      const spots = [[0, 0], [0, -14], [0, -28], [-60, 0], [60, 0], [0, -42], [-60, -20], [60, -20]];
+      for (const [dx, dy] of spots) if (place(text, x + dx, this.selfBox.y0 - 1 + dy, "self")) break;
     }
     for (const a of nearest) {
       if (n >= MAX_AVATAR_LABELS) break;
-      const p = project(a.rx, a.ry, 2.3);
-      if (!onScreen(p) || !free(a.pseudonym, p)) continue;
-      this.avatars.place(a.pseudonym, p.x, p.y, a.role === 1 ? "pro" : a.role === 2 ? "teacher" : "");
-      n++;
+      const p = view.project(a.rx, a.ry, HEAD);
+      if (!onScreen(p)) continue;
+      if (view.occluded(a.rx, a.ry, HEAD)) continue;
+      const tag = roleOf(a.role).tag;
+      const kind = a.role === 1 ? "pro" : a.role === 2 ? "teacher" : "";
+      if (place(tag ? `${a.pseudonym} (${tag.toLowerCase()})` : a.pseudonym, p.x, p.y, kind)) n++;
     }
     this.avatars.end();
     this.visibleAvatars = n;
+  }
+
+  /** The boxes of the labels shown (for the tests). */
+  boxes() {
+    return this.avatars.items.filter((it) => it.shown).map((it) => ({ ...it.box, text: it.text, kind: it.kind }));
   }
 }

@@ -1,5 +1,6 @@
-// Entry point: loads the zone, runs the pseudonym screen, the connection, the
-// view (3D, or 2D without WebGL) and the frame loop, and wires the UI.
+// Entry point: loads the zone, runs the pseudonym and look screen, the
+// connection, the view (3D at a quality level, or 2D without WebGL) and the
+// frame loop, and wires the UI.
 
 import { loadZone, hotspotsNear, placeAt } from "./zone.js";
 import { Connection, session } from "./net.js";
@@ -10,11 +11,18 @@ import { Minimap } from "./minimap.js";
 import { Input } from "./input.js";
 import { View2D } from "./view2d.js";
 import { ERR } from "./protocol.js";
-import { T } from "./texts.js";
+import { T, whereText, pseudonymHelp } from "./texts.js";
 import { FrameStats } from "./stats.js";
+import { forcedQuality, QualityGovernor } from "./quality.js";
+import { COLOURS, SHAPES } from "./look.js";
 
 const BUILD = document.querySelector('meta[name="build"]')?.content || "dev";
 const NEARBY_RANGE = 30;
+const AROUND_RANGE = 25;
+const OUTAGE_GRACE_MS = 800; // a blip that resumes at once shows no overlay
+const STORE_LOOK = "usine.look";
+const STORE_SEEN = "usine.seen";
+const MAX_SEEN = 400;
 
 function webglAvailable() {
   try {
@@ -25,17 +33,36 @@ function webglAvailable() {
   }
 }
 
-async function createView(host, zone) {
+async function createView(host, zone, opts) {
   if (webglAvailable()) {
     try {
       const { View3D } = await import("./view3d.js");
-      return new View3D(host, zone);
+      return new View3D(host, zone, opts);
     } catch (err) {
       console.warn("3D view unavailable, using the 2D view:", err);
     }
   }
-  return new View2D(host, zone);
+  return new View2D(host, zone, opts);
 }
+
+// The tab's own memory (sessionStorage): the look chosen and the contents
+// seen, erased when the tab closes. The contents issue moves progress to
+// the server.
+const store = {
+  get(key, fallback) {
+    try {
+      const v = JSON.parse(sessionStorage.getItem(key) || "null");
+      return v === null ? fallback : v;
+    } catch {
+      return fallback;
+    }
+  },
+  set(key, value) {
+    try {
+      sessionStorage.setItem(key, JSON.stringify(value));
+    } catch { /* storage disabled: memory only */ }
+  },
+};
 
 class App {
   constructor() {
@@ -46,15 +73,36 @@ class App {
     this.stats = new FrameStats();
     this.pendingOpen = null; // {req, hotspot}
     this.approach = null; // {hotspot, until}: open it once close enough
+    const forced = forcedQuality();
+    this.governor = new QualityGovernor(forced || "medium", !!forced);
+    this.reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+    this.reducedMotion.addEventListener?.("change", () => this.rebuildView());
+    const look = store.get(STORE_LOOK, { colour: 0, shape: 0 });
+    this.look = {
+      colour: Number.isInteger(look.colour) && look.colour >= 0 && look.colour < COLOURS.length ? look.colour : 0,
+      shape: Number.isInteger(look.shape) && look.shape >= 0 && look.shape < SHAPES.length ? look.shape : 0,
+    };
+    this.seen = new Set(store.get(STORE_SEEN, []).filter((id) => typeof id === "string").slice(-MAX_SEEN));
     this.conn = new Connection({
       onStatus: (s) => this.onStatus(s),
       onWelcome: (w) => this.onWelcome(w),
       onUpdate: (u) => this.onUpdate(u),
       onReset: () => this.world && this.world.reset(),
     });
+    this.conn.look = this.look;
+    this.ui.initLook(this.look, (l) => {
+      this.look = l;
+      this.conn.look = l;
+      if (this.world) this.world.look = l;
+      store.set(STORE_LOOK, l);
+    });
     this.zoneReady = this.fetchZone();
-    this.ui.onJoin((p) => this.join(p));
+    this.ui.onJoin((p, l) => this.join(p, l));
     this.exposeHook();
+  }
+
+  get motion() {
+    return !this.reducedMotion.matches;
   }
 
   async fetchZone() {
@@ -74,16 +122,17 @@ class App {
     this.zone = zone;
     const keepSelf = this.world;
     this.world = new World(zone);
+    this.world.look = this.look;
     if (keepSelf) Object.assign(this.world, { selfId: keepSelf.selfId, pseudonym: keepSelf.pseudonym });
-    if (this.view) this.view.dispose();
-    const host = this.ui.el.view;
-    this.view = await createView(host, zone);
+    await this.rebuildView();
     this.labels = this.labels || new Labels(document.getElementById("labels"));
     this.minimap = new Minimap(document.getElementById("minimap"), zone, (x, y) => this.walkTo(x, y));
+    this.minimap.setSeen(this.seen);
     this.ui.fillTravel(zone, (x, y, name) => {
       this.walkTo(x, y);
       this.ui.toast(`En route : ${name}`, 2500);
     });
+    const host = this.ui.el.view;
     if (!this.input) {
       this.input = new Input(host, {
         onDirection: (dx, dy) => this.walk(dx, dy),
@@ -101,6 +150,19 @@ class App {
     this.ui.setStatus(this.conn.state === "open" ? T.connected : "");
   }
 
+  /** (Re)creates the view at the governor's quality level and the motion setting. */
+  async rebuildView() {
+    if (!this.zone) return;
+    const old = this.view;
+    const cam = old ? { azimuth: old.azimuth, distance: old.distance } : null;
+    if (old) old.dispose();
+    this.view = null;
+    const view = await createView(this.ui.el.view, this.zone, { quality: this.governor.level, motion: this.motion });
+    if (cam) Object.assign(view, cam);
+    view.setSeen(this.seen);
+    this.view = view;
+  }
+
   start() {
     const saved = session.load();
     if (saved.pseudonym && saved.token) {
@@ -113,13 +175,18 @@ class App {
     }
   }
 
-  async join(pseudonym) {
+  async join(pseudonym, look) {
+    this.look = look;
+    this.conn.look = look;
+    store.set(STORE_LOOK, look);
+    if (this.world) this.world.look = look;
     try {
       await this.zoneReady;
     } catch {
       this.ui.showJoin(T.zoneError, pseudonym);
       return;
     }
+    this.typed = pseudonym;
     this.conn.start(pseudonym, "");
   }
 
@@ -127,20 +194,23 @@ class App {
 
   onStatus(s) {
     // The status line stays short; long explanations go to the notice.
-    const short = { blocked: "Connexion en temps réel bloquée", refused: "", stopped: "Déconnecté·e" }[s.state];
+    const short = { blocked: "Connexion en temps réel bloquée", refused: "", stopped: T.disconnected }[s.state];
     this.ui.setStatus(short !== undefined ? short : s.text);
+    if (s.state !== "retrying" && s.state !== "blocked") this.hideOutage();
     switch (s.state) {
       case "open":
         this.ui.notice("");
         this.ui.showVisit();
         break;
-      case "refused":
+      case "refused": {
         this.ui.notice("");
-        this.ui.showJoin(s.text, this.conn.pseudonym);
+        const text = s.code === 4010 ? pseudonymHelp(this.typed || this.conn.pseudonym, s.text) : s.text;
+        this.ui.showJoin(text, this.conn.pseudonym);
         break;
+      }
       case "blocked":
         this.ui.showVisit();
-        this.ui.notice(T.blocked, { retry: () => this.conn.retryNow() });
+        this.showOutage(T.blocked, s.retryAt, 0);
         break;
       case "stopped":
         if (!s.text) break;
@@ -152,12 +222,31 @@ class App {
         });
         break;
       case "retrying":
-        if (this.conn.everOpened) this.ui.notice("");
-        else if (!this.ui.el.join.hidden) this.ui.el.joinError.textContent = s.text;
+        if (this.conn.everOpened) {
+          this.ui.notice("");
+          this.showOutage(s.text === T.lost ? T.outage : s.text, s.retryAt, OUTAGE_GRACE_MS);
+        } else if (!this.ui.el.join.hidden) this.ui.el.joinError.textContent = s.text;
         break;
       default:
         break;
     }
+  }
+
+  /** The view stops pretending: an overlay with a countdown and "Réessayer". */
+  showOutage(text, retryAt, graceMs) {
+    const show = () => {
+      this.outageTimer = 0;
+      this.ui.outage(text, retryAt || 0, () => this.conn.retryNow());
+    };
+    clearTimeout(this.outageTimer);
+    if (graceMs && !this.ui.outageShown) this.outageTimer = setTimeout(show, graceMs);
+    else show();
+  }
+
+  hideOutage() {
+    clearTimeout(this.outageTimer);
+    this.outageTimer = 0;
+    this.ui.outage(null);
   }
 
   async onWelcome(w) {
@@ -173,6 +262,7 @@ class App {
       }
     }
     if (this.ui.panelOpen) this.ui.closePanel();
+    this.ui.closeCard(false);
     // Keys still held across a reconnection keep walking.
     this.input.forget();
     if (this.input.walking) this.input._direction();
@@ -196,6 +286,9 @@ class App {
         this.openHotspot(h);
       }
     }
+    // A visitor whose card is open and who left the view: close the card.
+    const card = this.ui.cardAvatar;
+    if (card && !w.view.has(card)) this.ui.closeCard(false);
   }
 
   onEvent(ev) {
@@ -203,6 +296,7 @@ class App {
     switch (ev.kind) {
       case "content":
         this.pendingOpen = null;
+        this.markSeen(ev.hotspotId);
         this.ui.openPanel(ev, (id) => this.conn.closeHotspot(id));
         break;
       case "discovered":
@@ -223,6 +317,15 @@ class App {
       default:
         break;
     }
+  }
+
+  markSeen(id) {
+    if (!id || this.seen.has(id)) return;
+    this.seen.add(id);
+    while (this.seen.size > MAX_SEEN) this.seen.delete(this.seen.values().next().value);
+    store.set(STORE_SEEN, [...this.seen]);
+    this.view?.setSeen(this.seen);
+    this.minimap?.setSeen(this.seen);
   }
 
   onError(ev) {
@@ -264,8 +367,36 @@ class App {
     if (req) this.pendingOpen = { req, hotspot: h };
   }
 
+  /** The other visitor drawn under the pixel (feet to head, a finger's width), or null. */
+  pickAvatar(px, py) {
+    if (!this.view) return null;
+    let best = null;
+    let bestD = Infinity;
+    for (const a of this.world.view.values()) {
+      const feet = this.view.project(a.rx, a.ry, 0);
+      const head = this.view.project(a.rx, a.ry, 1.8);
+      if (!feet.visible || !head.visible) continue;
+      const half = Math.max(14, (feet.y - head.y) * 0.4);
+      if (px < feet.x - half || px > feet.x + half || py < head.y - 10 || py > feet.y + 8) continue;
+      if (this.view.occluded(a.rx, a.ry, 1)) continue;
+      const d = Math.hypot(px - feet.x, py - (feet.y + head.y) / 2);
+      if (d < bestD) {
+        bestD = d;
+        best = a;
+      }
+    }
+    return best;
+  }
+
   tap(px, py) {
-    if (!this.view || !this.world.self.known) return;
+    if (!this.view || !this.world.self.known || this.ui.outageShown) return;
+    // A visitor first: a click on someone shows who it is, and goes nowhere.
+    const a = this.pickAvatar(px, py);
+    if (a) {
+      this.ui.showCard(a);
+      return;
+    }
+    this.ui.closeCard(false);
     const h = this.view.pickHotspot(px, py);
     if (h) {
       this.openHotspot(h);
@@ -292,18 +423,25 @@ class App {
     requestAnimationFrame((t) => this.frame(t));
     const dt = Math.max(0, (now - this.last) / 1000);
     this.last = now;
+    const view = this.view;
+    if (!view) return; // being rebuilt
     const t0 = performance.now();
     const w = this.world;
     w.step(dt, now);
     w.interpolate(now);
     this.input.tick();
-    this.view.render(w, now, dt);
+    view.render(w, now, dt);
+    if (!this.firstFrameMs) this.firstFrameMs = performance.now() - t0;
     const nearest = w.nearest(40);
-    this.labels.update(w, this.zone, (x, y, h) => this.view.project(x, y, h), nearest);
-    this.minimap.draw(w, now, this.view.azimuth);
+    this.labels.update(w, this.zone, view, nearest);
+    this.minimap.draw(w, now, view.azimuth);
     if (!this.lastUi || now - this.lastUi > 400) {
       this.lastUi = now;
       this.slowUpdate(nearest);
+      if (view.kind === "3d") {
+        const next = this.governor.check(now, view.frameEma, view.atMinScale);
+        if (next) this.rebuildView();
+      }
     }
     this.stats.add(dt * 1000, performance.now() - t0);
   }
@@ -312,11 +450,11 @@ class App {
     const w = this.world;
     this.ui.setCounts(this.conn.connected ? w.online : 0, this.conn.connected ? w.crowd : 0);
     if (!w.self.known) return;
-    this.ui.setNearby(hotspotsNear(this.zone, w.self.x, w.self.y, NEARBY_RANGE), (h) => this.openHotspot(h));
-    this.ui.setPlace(placeAt(this.zone, w.self.x, w.self.y));
-    const names = nearest.filter((a) => a.dist < 25).slice(0, 5).map((a) => a.pseudonym);
-    const others = nearest.filter((a) => a.dist < 25).length - names.length;
-    this.ui.setAround(names, others + w.crowd);
+    this.ui.setNearby(hotspotsNear(this.zone, w.self.x, w.self.y, NEARBY_RANGE), this.seen, (h) => this.openHotspot(h));
+    this.ui.setPlace(whereText(placeAt(this.zone, w.self.x, w.self.y)));
+    const close = nearest.filter((a) => a.dist < AROUND_RANGE);
+    const names = close.slice(0, 5).map((a) => a.pseudonym);
+    this.ui.setAround(names, close.length - names.length);
   }
 
   // ------------------------------------------------------------ test hook
@@ -337,13 +475,30 @@ class App {
       get corrections() { return app.world ? { ...app.world.corrections } : null; },
       get latency() { return app.world ? app.world.latency : 0; },
       get renderScale() { return app.view && app.view.scale ? app.view.scale : 1; },
+      get quality() { return app.view && app.view.kind === "3d" ? app.view.quality : ""; },
+      get genericModels() { return app.view ? app.view.genericModels : -1; },
+      get motion() { return app.view ? { enabled: app.view.motion, rotor: app.view.effects ? app.view.effects.angle : 0 } : null; },
+      get look() { return { ...app.look }; },
+      get seen() { return [...app.seen]; },
+      get cardAvatar() { return app.ui.cardAvatar; },
+      renderInfo() { return app.view && app.view.info ? { ...app.view.info, staticTriangles: app.view.staticTriangles || 0, buildMs: app.view.buildMs || 0, firstFrameMs: app.firstFrameMs || 0, signsMissing: app.view.atlas ? app.view.atlas.missing : 0 } : null; },
+      labelBoxes() { return app.labels ? { labels: app.labels.boxes(), self: app.labels.selfBox, markers: app.labels.markerBoxes } : null; },
       avatars() {
-        return app.world ? [...app.world.view.values()].map((a) => ({ id: a.id, pseudonym: a.pseudonym, role: a.role, x: a.rx, y: a.ry })) : [];
+        return app.world ? [...app.world.view.values()].map((a) => ({ id: a.id, pseudonym: a.pseudonym, role: a.role, colour: a.colour, shape: a.shape, x: a.rx, y: a.ry })) : [];
       },
-      zone() { return app.zone ? { id: app.zone.id, width: app.zone.width, height: app.zone.height, hotspots: app.zone.hotspots, spawn: app.zone.spawn } : null; },
+      zone() { return app.zone ? { id: app.zone.id, width: app.zone.width, height: app.zone.height, hotspots: app.zone.hotspots, spawn: app.zone.spawn, booths: app.zone.booths, areas: app.zone.areas, buildings: app.zone.buildings } : null; },
       project(x, y, h = 0) { return app.view ? app.view.project(x, y, h) : null; },
+      occluded(x, y, h = 0) { return app.view ? app.view.occluded(x, y, h) : false; },
       frameStats(reset = false) { return app.stats.summary(reset); },
+      get cameraState() { const v = app.view; return v ? { azimuth: v.azimuth, elevation: v.elevation, distance: v.distance, lift: v.lift || 0, reach: v.reach || 0 } : null; },
+      camera(azimuth, elevation, distance) {
+        if (!app.view) return;
+        if (azimuth !== undefined) app.view.azimuth = azimuth;
+        if (elevation !== undefined) app.view.elevation = elevation;
+        if (distance !== undefined) app.view.distance = distance;
+      },
       dropConnection() { app.conn.drop(); },
+      toast(text) { app.ui.toast(text); },
     };
   }
 }

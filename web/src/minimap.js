@@ -3,6 +3,7 @@
 // there (GOTO).
 
 import { paintMap, SELF_COLOR } from "./palette.js";
+import { COLOURS } from "./look.js";
 
 export class Minimap {
   constructor(canvas, zone, onGoto) {
@@ -21,6 +22,7 @@ export class Minimap {
     this.w = w;
     this.h = h;
     this.bg = paintMap(zone, this.scale * this.dpr * 2);
+    this.seen = new Set();
     this.g = canvas.getContext("2d");
     this.lastDraw = 0;
     canvas.addEventListener("click", (ev) => {
@@ -29,6 +31,12 @@ export class Minimap {
       const y = ((ev.clientY - r.top) / r.height) * zone.height;
       onGoto(x, y);
     });
+  }
+
+  /** Seen contents (a Set of hotspot ids) get a white dot. */
+  setSeen(seen) {
+    this.seen = seen;
+    this.lastDraw = 0;
   }
 
   draw(world, now, azimuth = 0) {
@@ -47,8 +55,22 @@ export class Minimap {
       g.strokeRect(a.rect.x * s, a.rect.y * s, a.rect.w * s, a.rect.h * s);
     }
     g.setLineDash([]);
-    g.fillStyle = "#1d3557";
-    for (const a of world.view.values()) g.fillRect(a.rx * s - 1, a.ry * s - 1, 2, 2);
+    if (this.seen.size) {
+      g.fillStyle = "#ffffff";
+      g.strokeStyle = "#14213d";
+      g.lineWidth = 0.8;
+      for (const h of this.zone.hotspots) {
+        if (!this.seen.has(h.id)) continue;
+        g.beginPath();
+        g.arc(h.x * s, h.y * s, 1.8, 0, Math.PI * 2);
+        g.fill();
+        g.stroke();
+      }
+    }
+    for (const a of world.view.values()) {
+      g.fillStyle = (COLOURS[a.colour] || COLOURS[0]).hex;
+      g.fillRect(a.rx * s - 1.5, a.ry * s - 1.5, 3, 3);
+    }
     const self = world.self;
     if (!self.known) return;
     const x = self.x * s;

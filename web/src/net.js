@@ -59,6 +59,7 @@ export class Connection {
     this.welcome = null;
     this.sent = 0;
     this.received = 0;
+    this.look = { colour: 0, shape: 0 }; // the avatar's look, sent in HELLO
   }
 
   /** Starts (or restarts) a session for pseudonym, resuming with token when given. */
@@ -124,7 +125,7 @@ export class Connection {
       if (this.ws !== ws) return;
       opened = true;
       this.failedBeforeOpen = 0;
-      this._send(encodeHello(this.pseudonym, this.token));
+      this._send(encodeHello(this.pseudonym, this.token, this.look.colour, this.look.shape));
     };
     ws.onmessage = (ev) => {
       if (this.ws !== ws || !(ev.data instanceof ArrayBuffer)) return;

@@ -62,8 +62,22 @@ function encodeArray(items) {
 
 const u32 = (n) => (Number(n) >>> 0);
 
-export function encodeHello(pseudonym, resumeToken = "") {
-  return encodeArray([C2S.HELLO, String(pseudonym), String(resumeToken || "")]);
+// Avatar looks (docs/PROTOCOL.md §3): indexes into two fixed sets.
+export const COLOURS = 8;
+export const SHAPES = 4;
+/** An index outside its set of n means 0 (a newer peer's value). */
+export const look = (v, n) => {
+  const i = num(v, 0);
+  return Number.isInteger(i) && i >= 0 && i < n ? i : 0;
+};
+
+/** HELLO; the look is written only when it is not the default (0, 0), as the Go client does. */
+export function encodeHello(pseudonym, resumeToken = "", colour = 0, shape = 0) {
+  const c = look(colour, COLOURS);
+  const s = look(shape, SHAPES);
+  const items = [C2S.HELLO, String(pseudonym), String(resumeToken || "")];
+  if (c || s) items.push(c, s);
+  return encodeArray(items);
 }
 export function encodeMove(seq, dx, dy) {
   return encodeArray([C2S.MOVE, u32(seq), asF64(dx), asF64(dy)]);
@@ -149,7 +163,10 @@ function decodeUpdate(v) {
   const enters = [];
   for (const e of isArr(v[6]) ? v[6] : []) {
     need(e, 5, "enter");
-    enters.push({ id: num(e[0]), pseudonym: str(e[1]), x: num(e[2]), y: num(e[3]), role: num(e[4]) });
+    enters.push({
+      id: num(e[0]), pseudonym: str(e[1]), x: num(e[2]), y: num(e[3]), role: num(e[4]),
+      colour: look(e[5], COLOURS), shape: look(e[6], SHAPES),
+    });
   }
   const leaves = (isArr(v[7]) ? v[7] : []).map((id) => num(id));
   const events = [];

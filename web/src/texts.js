@@ -9,11 +9,13 @@ export const CHALLENGES = {
 export const challengeLabel = (c) => (CHALLENGES[c] ? CHALLENGES[c].label : "Découverte");
 export const challengeColor = (c) => (CHALLENGES[c] ? CHALLENGES[c].color : "#BBBBBB");
 
-export const ROLE_LABEL = ["visiteur", "professionnel·le", "enseignant·e"];
+/** "clique" or "touche": the same sentence on a phone uses the word for its screen. */
+export const touchScreen = () => typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches;
 
 export const T = {
   connecting: "Connexion…",
-  connected: "Connecté·e",
+  connected: "Connexion établie",
+  disconnected: "Déconnexion",
   lost: "Connexion perdue, reconnexion…",
   cannotConnect: "Connexion au serveur impossible pour le moment, nouvel essai…",
   retryIn: (s) => `Connexion perdue, nouvel essai dans ${s} s…`,
@@ -24,6 +26,8 @@ export const T = {
     "Ton réseau semble bloquer la connexion en temps réel (WebSocket). " +
     "Si tu es au collège ou au lycée, demande à ton professeur ou à l'administrateur du réseau " +
     "d'autoriser ce site, ou essaie depuis un autre réseau.",
+  outage: "La connexion au serveur est coupée : la visite est en pause.",
+  outageRetry: (s) => (s > 0 ? `Nouvel essai dans ${s} s.` : "Nouvel essai en cours…"),
   newVersion: "Une nouvelle version est disponible : recharge la page.",
   zoneError: "Impossible de charger la carte de l'usine. Vérifie ta connexion puis recharge la page.",
   outOfRange: "Approche-toi pour ouvrir ce contenu.",
@@ -31,11 +35,58 @@ export const T = {
   unknownHotspot: "Ce contenu n'est plus disponible.",
   discovered: (who, title) => `${who} a découvert « ${title} »`,
   online: (n) => (n <= 1 ? `${n} visiteur en ligne` : `${n} visiteurs en ligne`),
-  crowd: (n) => (n > 0 ? `et ${n} autre${n > 1 ? "s" : ""} autour de toi` : ""),
-  viewers: (n) => (n <= 1 ? "Tu es seul·e à regarder ce contenu." : `${n} personnes regardent ce contenu.`),
+  /** Who is near: the names of the nearest, then how many more. */
+  around: (names, more) => {
+    const s = more > 1 ? "s" : "";
+    if (!names.length) return more ? `Près de toi : ${more} visiteur${s}.` : "";
+    if (more) return `Près de toi : ${names.join(", ")} et ${more} autre${s} visiteur${s}.`;
+    const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} et ${names[names.length - 1]}` : names[0];
+    return `Près de toi : ${list}.`;
+  },
+  crowd: (n) => (n > 0 ? `Il y a foule : ${n} visiteur${n > 1 ? "s" : ""} de plus dans les environs, trop pour les montrer tous.` : ""),
+  viewers: (n) => (n <= 1 ? "Personne d'autre ne regarde ce contenu." : `${n} personnes regardent ce contenu.`),
   nearbyEmpty: "Aucun contenu à moins de 30 m. Marche vers les stands pour en trouver.",
+  seen: "déjà vu",
   meters: (m) => `${Math.round(m)} m`,
+  intro: (touch) => `Promène-toi dans une zone industrielle : le port, les usines, les centrales… ${touch ? "Touche" : "Clique sur"} les points lumineux pour découvrir des métiers, des machines et des témoignages.`,
+  controls: (touch) => (touch
+    ? "Touche le sol pour y aller, touche un point lumineux pour l'ouvrir, touche un visiteur pour voir qui c'est. Glisse un doigt pour tourner la vue, écarte deux doigts pour zoomer."
+    : "Flèches ou Z Q S D pour marcher, clic sur le sol pour y aller, clic sur un point lumineux pour l'ouvrir, clic sur un visiteur pour voir qui c'est. Maj + flèches gauche et droite (ou glisser) pour tourner la vue, + et − pour zoomer, Entrée pour ouvrir le contenu le plus proche."),
+  minimap: (touch) => `Plan de l'usine avec ta position (${touch ? "touche" : "clique"} pour y aller)`,
 };
+
+/**
+ * Where one is, as a sentence: "Tu es au stand Aéronautique", "Tu es sur la
+ * place d'accueil". place: {kind: "booth" or an area kind, name}, or null.
+ */
+export function whereText(place) {
+  if (!place || !place.name) return "Tu es dans la zone industrielle";
+  const name = place.name;
+  if (place.kind === "booth") return `Tu es au stand ${name}`;
+  const low = name.charAt(0).toLowerCase() + name.slice(1);
+  const first = name.split(/[\s']/)[0].toLowerCase();
+  if (first === "place" || first === "cour") return `Tu es sur la ${low}`;
+  if (/^[aeiouyàâéèêîôû]/i.test(name)) return `Tu es à l'${low}`;
+  if (first === "parc" || first === "quartier") return `Tu es dans le ${low}`;
+  if (["centre", "pôle", "port", "hall", "site", "village"].includes(first)) return `Tu es au ${low}`;
+  if (["centrale", "zone", "halle", "usine", "gare"].includes(first)) return `Tu es à la ${low}`;
+  return `Tu es ici : ${name}`;
+}
+
+/**
+ * A refused pseudonym explained with examples, from what the visitor typed;
+ * the server's reason when nothing here applies.
+ */
+export function pseudonymHelp(typed, reason) {
+  if (/\p{Extended_Pictographic}/u.test(typed)) {
+    return "Les emojis (comme 🦊) ne sont pas acceptés. Écris seulement des lettres, par exemple « Léo » ou « Léo Renard ».";
+  }
+  if (/[-_. ]{2,}/.test(typed)) return "Mets un seul signe entre deux mots : « Léo Renard » ou « Léo-Renard », pas « Léo--Renard ».";
+  if ((typed.match(/\d/g) || []).length > 4) return "4 chiffres au plus : « Tom 2012 » est accepté, « Tom 20122 » ne l'est pas.";
+  const odd = typed.match(/[^\p{L}\p{N}\-_. ]/u);
+  if (odd) return `Le signe « ${odd[0]} » n'est pas accepté. Écris des lettres et au plus 4 chiffres, par exemple « Lina-B » ou « Tom 42 ».`;
+  return reason || "Ce pseudonyme n'est pas accepté. Choisis-en un autre, par exemple « Léo » ou « Lina-B ».";
+}
 
 /**
  * What a close code means for the visitor, and what the page does about it.
@@ -46,7 +97,7 @@ export const T = {
 export function closeInfo(code, reason) {
   switch (code) {
     case 1000:
-      return { action: "stop", text: "Tu as été déconnecté·e." };
+      return { action: "stop", text: "La connexion a été fermée." };
     case 1009:
     case 4000:
     case 4002:

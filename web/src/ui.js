@@ -1,11 +1,49 @@
-// The page's DOM apart from the view: pseudonym screen, status line, counts,
-// notices, toasts, the hotspot panel (a modal dialog) and the list of nearby
-// hotspots. No game logic here: main.js wires it.
+// The page's DOM apart from the view: pseudonym and look screen, skip links,
+// status line, counts, notices, the outage overlay, toasts, the visitor
+// card, the hotspot panel (a modal dialog), the side panel (a bottom sheet
+// on narrow screens) and the list of nearby hotspots. No game logic here:
+// main.js wires it.
 
-import { T, challengeLabel } from "./texts.js";
+import { T, challengeLabel, touchScreen } from "./texts.js";
 import { rectCentre } from "./zone.js";
+import { COLOURS, SHAPES, colourOf, shapeOf, roleOf } from "./look.js";
 
 const $ = (id) => document.getElementById(id);
+const SVG = "http://www.w3.org/2000/svg";
+const MAX_TOASTS = 2;
+
+/** A small SVG of an avatar shape in a colour (the pickers, the card). */
+export function shapeIcon(shape, colour, size = 28) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 20 20");
+  svg.setAttribute("width", String(size));
+  svg.setAttribute("height", String(size));
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  let el;
+  switch (shape) {
+    case 1:
+      el = document.createElementNS(SVG, "rect");
+      for (const [k, v] of [["x", 3], ["y", 3], ["width", 14], ["height", 14]]) el.setAttribute(k, String(v));
+      break;
+    case 2:
+      el = document.createElementNS(SVG, "polygon");
+      el.setAttribute("points", "10,2 18,17 2,17");
+      break;
+    case 3:
+      el = document.createElementNS(SVG, "polygon");
+      el.setAttribute("points", "18,10 14,17 6,17 2,10 6,3 14,3");
+      break;
+    default:
+      el = document.createElementNS(SVG, "circle");
+      for (const [k, v] of [["cx", 10], ["cy", 10], ["r", 8]]) el.setAttribute(k, String(v));
+  }
+  el.setAttribute("fill", colourOf(colour).hex);
+  el.setAttribute("stroke", "#14213d");
+  el.setAttribute("stroke-width", "1.5");
+  svg.appendChild(el);
+  return svg;
+}
 
 export class UI {
   constructor() {
@@ -14,28 +52,99 @@ export class UI {
       visit: $("visit"), view: $("view"), status: $("status"), online: $("online"), crowd: $("crowd"),
       banner: $("version-banner"), notice: $("notice"), noticeText: $("notice-text"),
       retry: $("notice-retry"), reload: $("notice-reload"), here: $("notice-here"),
-      toasts: $("toasts"), panel: $("panel"), place: $("place"), around: $("around"),
+      outage: $("outage"), outageText: $("outage-text"), outageCount: $("outage-count"), outageRetry: $("outage-retry"),
+      card: $("card"), toasts: $("toasts"), panel: $("panel"), place: $("place"), around: $("around"),
       nearby: $("nearby"), nearbyEmpty: $("nearby-empty"), travel: $("travel"), travelForm: $("travel-form"),
+      side: $("side"), sheetToggle: $("sheet-toggle"), sheetSummary: $("sheet-summary"),
     };
-    this.nearbyItems = new Map(); // hotspot id -> {li, btn, dist}
+    this.nearbyItems = new Map(); // hotspot id -> {li, btn, distEl, dist, seenEl}
     this.nearbyOrder = "";
     this.panelHotspot = null;
     this.panelOpener = null;
+    this.cardOpener = null;
+    this.look = { colour: 0, shape: 0 };
+    this.touch = touchScreen();
     $("reload-btn").addEventListener("click", () => window.location.reload());
     this.el.reload.addEventListener("click", () => window.location.reload());
+    $("card-close").addEventListener("click", () => this.closeCard(true));
+    this.el.card.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape") {
+        ev.stopPropagation();
+        this.closeCard(true);
+      }
+    });
+    this.el.sheetToggle.addEventListener("click", () => this.setSheet(this.el.sheetToggle.getAttribute("aria-expanded") !== "true"));
+    // Skip links open the sheet before moving the focus into it.
+    for (const a of document.querySelectorAll(".skip")) {
+      a.addEventListener("click", (ev) => {
+        const target = document.querySelector(a.getAttribute("href"));
+        if (!target) return;
+        ev.preventDefault();
+        if (this.el.side.contains(target)) this.setSheet(true);
+        if (!target.hasAttribute("tabindex") && !/^(INPUT|BUTTON|SELECT|A)$/.test(target.tagName)) target.setAttribute("tabindex", "-1");
+        target.focus();
+        target.scrollIntoView?.({ block: "nearest" });
+      });
+    }
+    this._applyTouchTexts();
+  }
+
+  _applyTouchTexts() {
+    $("join-intro").textContent = T.intro(this.touch);
+    $("controls-help").textContent = T.controls(this.touch);
+    $("minimap").setAttribute("aria-label", T.minimap(this.touch));
   }
 
   // ------------------------------------------------------------ screens
 
+  _screen(name) {
+    for (const a of document.querySelectorAll(".skip")) a.hidden = a.dataset.screen !== name;
+  }
+
   showJoin(error = "", pseudonym = "") {
     this.el.visit.hidden = true;
     this.el.join.hidden = false;
+    this._screen("join");
     this.el.joinBtn.disabled = false;
     if (pseudonym) this.el.pseudo.value = pseudonym;
     this.el.joinError.textContent = error;
     this.el.pseudo.setAttribute("aria-invalid", error ? "true" : "false");
     this.el.pseudo.focus();
     if (error) this.el.pseudo.select();
+  }
+
+  /** Builds the colour and shape pickers; onChange(look) on every choice. */
+  initLook(look, onChange) {
+    this.look = { ...look };
+    const build = (host, name, items, icon) => {
+      items.forEach((it, i) => {
+        const label = document.createElement("label");
+        label.className = "pick";
+        const input = document.createElement("input");
+        input.type = "radio";
+        input.name = name;
+        input.value = String(i);
+        input.checked = this.look[name] === i;
+        input.addEventListener("change", () => {
+          this.look[name] = i;
+          this._refreshPickers();
+          onChange({ ...this.look });
+        });
+        const text = document.createElement("span");
+        text.className = "pick-name";
+        text.textContent = it.name;
+        label.append(input, icon(i), text);
+        host.appendChild(label);
+      });
+    };
+    build($("colour-picker"), "colour", COLOURS, (i) => shapeIcon(0, i, 26));
+    build($("shape-picker"), "shape", SHAPES, (i) => shapeIcon(i, this.look.colour, 26));
+  }
+
+  _refreshPickers() {
+    document.querySelectorAll("#shape-picker .pick").forEach((label, i) => {
+      label.querySelector("svg").replaceWith(shapeIcon(i, this.look.colour, 26));
+    });
   }
 
   onJoin(handler) {
@@ -50,7 +159,7 @@ export class UI {
       }
       this.el.joinError.textContent = "";
       this.el.joinBtn.disabled = true;
-      handler(p);
+      handler(p, { ...this.look });
     });
   }
 
@@ -58,7 +167,14 @@ export class UI {
     const first = this.el.visit.hidden;
     this.el.join.hidden = true;
     this.el.visit.hidden = false;
+    this._screen("visit");
     if (first) this.el.view.focus({ preventScroll: true });
+  }
+
+  /** Opens or closes the bottom sheet (narrow screens; always open otherwise). */
+  setSheet(open) {
+    this.el.sheetToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    this.el.side.classList.toggle("open", open);
   }
 
   // ------------------------------------------------------------ status
@@ -75,19 +191,13 @@ export class UI {
   }
 
   setPlace(text) {
-    const t = text || "dans l'usine";
-    if (this.el.place.textContent !== t) this.el.place.textContent = t;
+    if (this.el.place.textContent !== text) this.el.place.textContent = text;
+    const summary = `${text} (${this.nearbyItems.size} contenu${this.nearbyItems.size > 1 ? "s" : ""} proche${this.nearbyItems.size > 1 ? "s" : ""})`;
+    if (this.el.sheetSummary.textContent !== summary) this.el.sheetSummary.textContent = summary;
   }
 
-  setAround(names, crowd) {
-    let t = "";
-    if (names.length) {
-      t = `Près de toi : ${names.join(", ")}`;
-      if (crowd) t += ` ${T.crowd(crowd)}`;
-      t += ".";
-    } else if (crowd) {
-      t = `Beaucoup de monde ici : ${crowd} visiteurs autour de toi.`;
-    }
+  setAround(names, more) {
+    const t = T.around(names, more);
     if (this.el.around.textContent !== t) this.el.around.textContent = t;
   }
 
@@ -106,13 +216,73 @@ export class UI {
     }
   }
 
+  /**
+   * The outage overlay over the whole view: text, a countdown to retryAt
+   * (ms since the epoch, 0: none) and a "Réessayer" button. null hides it.
+   */
+  outage(text, retryAt = 0, onRetry = null) {
+    clearInterval(this.outageTimer);
+    const o = this.el.outage;
+    if (!text) {
+      o.hidden = true;
+      this.el.view.classList.remove("paused");
+      return;
+    }
+    const wasHidden = o.hidden;
+    o.hidden = false;
+    this.el.view.classList.add("paused");
+    this.el.outageText.textContent = text;
+    const tick = () => {
+      const s = retryAt ? Math.max(0, Math.ceil((retryAt - Date.now()) / 1000)) : 0;
+      const t = T.outageRetry(s);
+      if (this.el.outageCount.textContent !== t) this.el.outageCount.textContent = t;
+    };
+    tick();
+    this.outageTimer = setInterval(tick, 250);
+    this.el.outageRetry.onclick = onRetry;
+    if (wasHidden && this.el.view.contains(document.activeElement)) this.el.outageRetry.focus({ preventScroll: true });
+  }
+
+  get outageShown() {
+    return !this.el.outage.hidden;
+  }
+
+  /** At most two toasts at a time, and none while a content is open. */
   toast(text, ms = 4000) {
+    if (this.panelOpen) return;
     const el = document.createElement("div");
     el.className = "toast";
     el.textContent = text;
     this.el.toasts.appendChild(el);
-    while (this.el.toasts.children.length > 3) this.el.toasts.firstChild.remove();
+    while (this.el.toasts.children.length > MAX_TOASTS) this.el.toasts.firstChild.remove();
     setTimeout(() => el.remove(), ms);
+  }
+
+  // ------------------------------------------------------------ visitor card
+
+  /** Shows who a visitor is: pseudonym, role, look. Never walks, never opens a content. */
+  showCard(a) {
+    const c = this.el.card;
+    $("card-name").textContent = a.pseudonym;
+    $("card-role").textContent = roleOf(a.role).card;
+    $("card-look").textContent = `Avatar ${shapeOf(a.shape).name} ${colourOf(a.colour).name}`;
+    $("card-shape").replaceChildren(shapeIcon(a.shape, a.colour, 22));
+    c.dataset.avatar = String(a.id);
+    if (c.hidden) this.cardOpener = document.activeElement;
+    c.hidden = false;
+    $("card-close").focus({ preventScroll: true });
+  }
+
+  closeCard(restoreFocus = false) {
+    const c = this.el.card;
+    if (c.hidden) return;
+    c.hidden = true;
+    delete c.dataset.avatar;
+    if (restoreFocus) (this.cardOpener && document.contains(this.cardOpener) ? this.cardOpener : this.el.view).focus({ preventScroll: true });
+  }
+
+  get cardAvatar() {
+    return this.el.card.hidden ? 0 : Number(this.el.card.dataset.avatar || 0);
   }
 
   // ------------------------------------------------------------ hotspot panel
@@ -121,6 +291,8 @@ export class UI {
   openPanel(c, onClose) {
     const p = this.el.panel;
     if (p.open) this._closePanel(false);
+    this.closeCard(false);
+    for (const t of [...this.el.toasts.children]) t.remove();
     this.panelHotspot = c.hotspotId;
     this.panelOnClose = onClose;
     this.panelOpener = document.activeElement;
@@ -186,57 +358,68 @@ export class UI {
 
   // ------------------------------------------------------------ nearby list
 
-  /** items: [{hotspot, dist}] nearest first. onOpen(hotspot). */
-  setNearby(items, onOpen) {
-    // The order is by distance when the set changes, then kept stable so
-    // that a button does not move under the pointer or the keyboard focus.
-    const order = items.map((i) => i.hotspot.id).sort().join(",");
+  /**
+   * items: [{hotspot, dist}] nearest first; shown in that order, the nearest
+   * on top. seen: Set of hotspot ids already opened. onOpen(hotspot).
+   */
+  setNearby(items, seen, onOpen) {
     const list = this.el.nearby;
+    const keep = new Set(items.map((i) => i.hotspot.id));
+    for (const [id, it] of this.nearbyItems) {
+      if (!keep.has(id)) {
+        it.li.remove();
+        this.nearbyItems.delete(id);
+      }
+    }
+    // Distances move by fractions while walking: order by whole metres so
+    // the list does not shuffle at every step.
+    const order = items.map((i) => i.hotspot.id).join(",");
+    for (const { hotspot: h } of items) {
+      if (this.nearbyItems.has(h.id)) continue;
+      const li = document.createElement("li");
+      const btn = document.createElement("button");
+      btn.type = "button";
+      btn.dataset.hotspot = h.id;
+      const title = document.createElement("span");
+      title.className = "title";
+      title.textContent = h.title;
+      const ch = document.createElement("span");
+      ch.className = "challenge";
+      ch.textContent = challengeLabel(h.challenge);
+      const seenEl = document.createElement("span");
+      seenEl.className = "seen";
+      seenEl.textContent = ` (${T.seen})`;
+      ch.appendChild(seenEl);
+      title.appendChild(ch);
+      const dist = document.createElement("span");
+      dist.className = "dist";
+      btn.append(title, dist);
+      btn.addEventListener("click", () => onOpen(h));
+      li.appendChild(btn);
+      this.nearbyItems.set(h.id, { li, btn, distEl: dist, dist: "", seenEl });
+    }
     if (order !== this.nearbyOrder) {
       this.nearbyOrder = order;
-      const keep = new Set(items.map((i) => i.hotspot.id));
-      for (const [id, it] of this.nearbyItems) {
-        if (!keep.has(id)) {
-          it.li.remove();
-          this.nearbyItems.delete(id);
-        }
-      }
-      // Kept items stay in place (their focus too); new ones go where their
-      // distance puts them among the kept ones.
-      let prev = null;
-      for (const { hotspot: h } of items) {
-        let it = this.nearbyItems.get(h.id);
-        if (!it) {
-          const li = document.createElement("li");
-          const btn = document.createElement("button");
-          btn.type = "button";
-          btn.dataset.hotspot = h.id;
-          const title = document.createElement("span");
-          title.className = "title";
-          title.textContent = h.title;
-          const ch = document.createElement("span");
-          ch.className = "challenge";
-          ch.textContent = challengeLabel(h.challenge);
-          title.appendChild(ch);
-          const dist = document.createElement("span");
-          dist.className = "dist";
-          btn.append(title, dist);
-          btn.addEventListener("click", () => onOpen(h));
-          li.appendChild(btn);
-          it = { li, btn, distEl: dist, dist: "" };
-          this.nearbyItems.set(h.id, it);
-        }
-        if (!it.li.parentNode) list.insertBefore(it.li, prev ? prev.nextSibling : list.firstChild);
-        prev = it.li;
-      }
-      this.el.nearbyEmpty.hidden = items.length > 0;
+      const focused = document.activeElement;
+      items.forEach(({ hotspot: h }, i) => {
+        const it = this.nearbyItems.get(h.id);
+        if (list.children[i] !== it.li) list.insertBefore(it.li, list.children[i] || null);
+      });
+      // Moving a focused button can drop its focus: give it back.
+      if (focused && list.contains(focused) && document.activeElement !== focused) focused.focus({ preventScroll: true });
     }
+    this.el.nearbyEmpty.hidden = items.length > 0;
     for (const { hotspot: h, dist } of items) {
       const it = this.nearbyItems.get(h.id);
       const d = T.meters(dist);
       if (it.dist !== d) {
         it.dist = d;
         it.distEl.textContent = `à ${d}`;
+      }
+      const isSeen = seen.has(h.id);
+      if (it.seenEl.hidden === isSeen) {
+        it.seenEl.hidden = !isSeen;
+        it.li.classList.toggle("is-seen", isSeen);
       }
     }
   }
@@ -261,10 +444,10 @@ export class UI {
     for (const b of zone.booths) add(booths, `Stand ${b.name}`, b.rect);
     if (areas.children.length) sel.appendChild(areas);
     if (booths.children.length) sel.appendChild(booths);
-    this.el.travelForm.addEventListener("submit", (ev) => {
+    this.el.travelForm.onsubmit = (ev) => {
       ev.preventDefault();
       const [x, y] = sel.value.split(",").map(Number);
       if (Number.isFinite(x) && Number.isFinite(y)) onGo(x, y, sel.selectedOptions[0]?.textContent || "");
-    });
+    };
   }
 }

@@ -54,7 +54,7 @@ export class World {
     const tickMs = this.tickMs;
     applyUpdate(this.view, upd, {
       makeEntry: (e) => ({
-        id: e.id, pseudonym: e.pseudonym, role: e.role, x: e.x, y: e.y,
+        id: e.id, pseudonym: e.pseudonym, role: e.role, colour: e.colour, shape: e.shape, x: e.x, y: e.y,
         samples: [{ t: now, x: toMetres(e.x), y: toMetres(e.y) }],
         rx: toMetres(e.x), ry: toMetres(e.y), heading: 0, dist: 0,
       }),

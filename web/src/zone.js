@@ -140,11 +140,19 @@ export function hotspotsNear(z, x, y, maxDist = 30) {
   return out;
 }
 
-/** The area or booth containing (x, y), for the "you are here" text. */
+/**
+ * Where (x, y) is, for the "you are here" text: the booth containing it,
+ * else the smallest area containing it (the spawn plaza inside the factory
+ * quarter), as {kind, name}; null when nowhere named.
+ */
 export function placeAt(z, x, y) {
   const inside = (r) => x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
   const booth = z.booths.find((b) => inside(b.rect));
-  if (booth) return `Stand ${booth.name}`;
-  const area = z.areas.find((a) => a.kind !== "spawn" && inside(a.rect));
-  return area ? area.name : "";
+  if (booth) return { kind: "booth", name: booth.name };
+  let best = null;
+  for (const a of z.areas) {
+    if (!a.name || !inside(a.rect)) continue;
+    if (!best || a.rect.w * a.rect.h < best.rect.w * best.rect.h) best = a;
+  }
+  return best ? { kind: best.kind, name: best.name } : null;
 }

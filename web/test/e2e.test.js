@@ -34,7 +34,7 @@ async function done(p) {
   if (!p.page.isClosed()) {
     const st = await p.page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage) }));
     assert.equal(st.local, 0, "nothing in localStorage");
-    for (const k of st.session) assert.ok(k === "usine.pseudo" || k === "usine.token", `sessionStorage key ${k}`);
+    for (const k of st.session) assert.ok(["usine.pseudo", "usine.token", "usine.look", "usine.seen"].includes(k), `sessionStorage key ${k}`);
   }
   checked++;
   await p.ctx.close().catch(() => {});
@@ -239,6 +239,7 @@ test("the 2D view works without WebGL: walk and open a hotspot", T, async () => 
     await join(page, srv.url, pseudo("Zoé"));
     const s0 = await state(page);
     assert.equal(s0.renderer, "2d");
+    assert.equal(await page.evaluate(() => __fair.genericModels), 0, "every building has its icon in 2D");
     assert.ok(!requests.some((u) => u.includes("view3d")), "three.js is not downloaded");
     await holdKey(page, "KeyD", 800); // physical D: east
     const s1 = await waitFor(async () => {
@@ -340,8 +341,9 @@ test("blocked WebSockets are explained instead of spinning", T, async () => {
   await page.goto(srv.url);
   await page.fill("#pseudo", pseudo("Sam"));
   await page.click("#join-btn");
-  await page.waitForSelector("#notice:not([hidden])", { timeout: 20_000 });
-  assert.match(await page.textContent("#notice-text"), /Ton réseau semble bloquer la connexion en temps réel \(WebSocket\)/);
+  await page.waitForSelector("#outage:not([hidden])", { timeout: 20_000 });
+  assert.match(await page.textContent("#outage-text"), /Ton réseau semble bloquer la connexion en temps réel \(WebSocket\)/);
+  assert.equal(await page.isVisible("#outage-retry"), true, "a Réessayer button");
   await shot(page, "ws-blocked");
   await done(p);
 });

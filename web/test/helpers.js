@@ -114,6 +114,19 @@ export const shot = (page, name) => page.screenshot({ path: pjoin(resultsDir, `$
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A unique pseudonym (the server refuses one already online). */
+/**
+ * A unique pseudonym (the server refuses one already online): the base, the
+ * process id's last 3 digits, then a counter in consonants (a pseudonym has
+ * at most 4 digits, and look-alike letters fold together).
+ */
 let n = 0;
-export const pseudo = (base) => `${base}${process.pid % 1000}${++n}`;
+const LETTERS = "bcdghjkmnpqrstvwxz";
+export const pseudo = (base) => {
+  let k = ++n;
+  let s = "";
+  do {
+    s = LETTERS[k % LETTERS.length] + s;
+    k = Math.floor(k / LETTERS.length);
+  } while (k > 0);
+  return `${base}${process.pid % 1000}${s}`;
+};

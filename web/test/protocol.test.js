@@ -25,7 +25,7 @@ function normalise(v) {
 function encodeC2S(value) {
   const [type, ...a] = value;
   switch (type) {
-    case 1: return encodeHello(a[0], a[1]);
+    case 1: return encodeHello(a[0], a[1], a[2], a[3]);
     case 2: return encodeMove(a[0], a[1], a[2]);
     case 3: return encodeGoto(a[0], a[1], a[2]);
     case 4: return encodeOpenHotspot(a[0], a[1]);
@@ -70,7 +70,7 @@ for (const vec of vectors) {
     assert.equal(msg.selfX, v[3]);
     assert.equal(msg.selfY, v[4]);
     assert.equal(hex(msg.moves), v[5]);
-    assert.deepEqual(msg.enters, v[6].map(([id, pseudonym, x, y, role]) => ({ id, pseudonym, x, y, role })));
+    assert.deepEqual(msg.enters, v[6].map(([id, pseudonym, x, y, role, colour = 0, shape = 0]) => ({ id, pseudonym, x, y, role, colour, shape })));
     assert.deepEqual(msg.leaves, v[7]);
     const known = v[8].filter((e) => e[0] >= 1 && e[0] <= 5);
     assert.equal(msg.events.length, known.length, "every known event kind is decoded, unknown ones skipped");
@@ -122,7 +122,7 @@ test("trailing fields and unknown events are ignored", () => {
     [[7, "Zoé", 50, 60, 2, "future-field"]], [], [[99, "x"], [3, "h-001", 4, "extra"]], 1, 5, "extra",
   ]);
   const msg = decodeServer(bytes);
-  assert.deepEqual(msg.enters, [{ id: 7, pseudonym: "Zoé", x: 50, y: 60, role: 2 }]);
+  assert.deepEqual(msg.enters, [{ id: 7, pseudonym: "Zoé", x: 50, y: 60, role: 2, colour: 0, shape: 0 }]);
   assert.deepEqual(msg.events, [{ kind: "viewers", hotspotId: "h-001", viewers: 4 }]);
   const w = decodeServer(encode([64, "s", "t", 3, 20, "z", "b", "P", true, "more"]));
   assert.equal(w.resumed, true);
@@ -159,6 +159,23 @@ test("the page predicts at the server's max_speed", () => {
     for (let t = 51; t <= 100; t++) w.step(0.02, t * 20);
     assert.ok(Math.abs(w.self.x - x0 - (maxSpeed || 5)) < 1e-9, `path at ${maxSpeed}: ${w.self.x - x0}`);
   }
+});
+
+test("enter looks: 5-element records, out-of-range indexes and later fields", () => {
+  const bytes = encode([
+    65, 10, 2, 100, 200, new Uint8Array(0),
+    [[7, "Zoé", 50, 60, 2], [8, "Tom", 1, 2, 0, 7, 3], [9, "Inès", 1, 2, 1, 8, 4, "later"], [10, "Léo", 1, 2, 0, -1, 1.5]],
+    [], [], 0, 5,
+  ]);
+  const looks = decodeServer(bytes).enters.map((e) => [e.id, e.colour, e.shape]);
+  assert.deepEqual(looks, [[7, 0, 0], [8, 7, 3], [9, 0, 0], [10, 0, 0]]);
+});
+
+test("HELLO: the default look is the 3-element form; indexes outside the sets become 0", () => {
+  assert.equal(hex(encodeHello("Léa", "")), "9301a44cc3a961a0");
+  assert.deepEqual(decodeValue(encodeHello("Léa", "", 3, 1)), [1, "Léa", "", 3, 1]);
+  assert.deepEqual(decodeValue(encodeHello("Léa", "t", 0, 2)), [1, "Léa", "t", 0, 2]);
+  assert.deepEqual(decodeValue(encodeHello("Léa", "", 9, 4)), [1, "Léa", ""]);
 });
 
 test("integers in any msgpack encoding", () => {

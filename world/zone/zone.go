@@ -107,7 +107,7 @@ type Rect struct {
 type Building struct {
 	ID     string  `json:"id"`
 	Name   string  `json:"name"` // French label, may be empty
-	Kind   string  `json:"kind"` // factory, power_plant, tidal_plant, warehouse, info_centre, agora, port, office, silo, ...
+	Kind   string  `json:"kind"` // one of BuildingKinds; another loads but is drawn generically
 	Rect   Rect    `json:"rect"`
 	Height float64 `json:"height"` // metres
 }
@@ -146,6 +146,6 @@ type Hotspot struct {
 type Area struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
-	Kind string `json:"kind"` // port, agora, info_centre, spawn, energy, factories, ...
+	Kind string `json:"kind"` // one of AreaKinds
 	Rect Rect   `json:"rect"`
 }

@@ -350,7 +350,7 @@ func TestDefaultZone(t *testing.T) {
 	for _, b := range z.Buildings {
 		kinds[b.Kind]++
 	}
-	for _, k := range []string{"tidal_plant", "power_plant", "info_centre", "agora_stage", "factory", "warehouse", "crane", "port_office"} {
+	for _, k := range []string{"tidal_plant", "power_plant", "info_centre", "agora_stage", "factory", "warehouse", "crane", "port_office", "ship", "wind_turbine"} {
 		if kinds[k] == 0 {
 			t.Errorf("no building of kind %s", k)
 		}

@@ -1,7 +1,7 @@
 // Frame-time measurement: the page in headless Chromium (WebGL through
 // SwiftShader, or the 2D view with --2d) with about 200 avatars in view.
 //
-//   node test/perf/frametime.mjs [--bots 200] [--seconds 10] [--2d]
+//   node test/perf/frametime.mjs [--bots 200] [--seconds 10] [--quality medium] [--2d]
 //
 // Starts the server with -budget 200, builds and runs cmd/bots with that many
 // bots gathered in one group (-density n-1), lets the page follow the group by
@@ -22,6 +22,8 @@ const arg = (name, def) => {
 const N = Number(arg("bots", 200));
 const SECONDS = Number(arg("seconds", 10));
 const TWO_D = process.argv.includes("--2d");
+const QUALITY = arg("quality", "medium");
+const EXTRA = arg("extra", ""); // more address parameters, e.g. "&q-trees=0" (see src/quality.js)
 const GATHER_MS = 150_000;
 
 const hardStop = setTimeout(() => {
@@ -76,7 +78,7 @@ const browser = await launchBrowser({ webgl: !TWO_D });
 let code = 0;
 try {
   const { page } = await newPage(browser);
-  await page.goto(srv.url);
+  await page.goto(`${srv.url}/?quality=${QUALITY}${EXTRA}`);
   await page.fill("#pseudo", pseudo("Mesure"));
   await page.click("#join-btn");
   await page.waitForFunction(() => window.__fair && __fair.connected && __fair.self.known, null, { timeout: 30_000 });
@@ -109,6 +111,7 @@ try {
   const res = await page.evaluate(() => ({
     stats: __fair.frameStats(), renderer: __fair.renderer, avatars: __fair.avatars().length,
     labels: __fair.labels, crowd: __fair.crowd, online: __fair.online, scale: __fair.renderScale,
+    quality: __fair.quality, info: __fair.renderInfo ? __fair.renderInfo() : null,
   }));
   await shot(page, `perf-${res.renderer}`);
   const f = (n) => n.toFixed(1);
@@ -116,6 +119,7 @@ try {
     `(+${res.crowd} in crowd, ${res.online} online), ${res.labels} pseudonym labels`);
   console.log(`frame interval over ${SECONDS} s (${res.stats.frames} frames): median ${f(res.stats.interval.median)} ms, p95 ${f(res.stats.interval.p95)} ms`);
   console.log(`JavaScript work per frame: median ${f(res.stats.work.median)} ms, p95 ${f(res.stats.work.p95)} ms`);
+  if (res.info) console.log(`quality ${res.quality}: ${res.info.calls} draw calls, ${res.info.triangles} triangles per frame`);
   if (res.avatars < N * 0.5) {
     console.error(`only ${res.avatars} avatars were in view; bots said:\n${botLog}`);
     code = 1;
