@@ -181,14 +181,23 @@ func TestPseudonymRaceAcrossNodes(t *testing.T) {
 	})
 }
 
-// A session resumes on another node with its pseudonym, id and a recent
-// position; a resume on a third connection takes it over (4006 to the one
-// holding it, on the other node).
+// A session resumes on another node with its pseudonym, id, look and a
+// recent position; a resume on a third connection takes it over (4006 to
+// the one holding it, on the other node).
 func TestResumeAndTakeOverAcrossNodes(t *testing.T) {
 	t.Parallel()
 	eachRedis(t, func(t *testing.T, url string) {
 		nodes := fair(t, url, 2, fast)
-		a := dial(t, nodes[0], client.Options{Pseudonym: "Bérénice"})
+		a := dial(t, nodes[0], client.Options{Pseudonym: "Bérénice", Colour: 6, Shape: 2})
+		o := dial(t, nodes[1], client.Options{Pseudonym: "Observatrice"})
+		look := func(what string, id uint32) {
+			t.Helper()
+			waitFor(t, o, 5*time.Second, what, sees(id))
+			if av, _ := o.Avatar(id); av.Colour != 6 || av.Shape != 2 {
+				t.Errorf("%s: seen as %+v, want colour 6, shape 2", what, av)
+			}
+		}
+		look("a's look across nodes", a.SelfID())
 		x0, y0 := a.Self()
 		_, _ = a.Move(1, 0)
 		waitFor(t, a, 5*time.Second, "a to walk", func(c *client.Client) bool { x, y := c.Self(); return dist(x, y, x0, y0) > 5 })
@@ -198,7 +207,7 @@ func TestResumeAndTakeOverAcrossNodes(t *testing.T) {
 		w := a.Welcome()
 		_ = a.CloseReconnect()
 
-		b := dial(t, nodes[1], client.Options{ResumeToken: w.ResumeToken, Seq: a.LastSeq()})
+		b := dial(t, nodes[1], client.Options{ResumeToken: w.ResumeToken, Seq: a.LastSeq(), Colour: 1, Shape: 1})
 		bw := b.Welcome()
 		if !bw.Resumed || bw.SelfID != w.SelfID || bw.Pseudonym != w.Pseudonym {
 			t.Fatalf("resumed on the other node: %+v, want the session of %+v", bw, w)
@@ -206,6 +215,7 @@ func TestResumeAndTakeOverAcrossNodes(t *testing.T) {
 		if bx, by := b.Self(); dist(x, y, bx, by) > 0.5 {
 			t.Errorf("resumed at (%.1f, %.1f), left at (%.1f, %.1f)", bx, by, x, y)
 		}
+		look("the look after a resume on the other node (with a HELLO of another look)", b.SelfID())
 		if _, err := tryDial(nodes[0], client.Options{Pseudonym: "Berenice"}); closeCode(err) != protocol.ClosePseudoTaken {
 			t.Errorf("the resumed session's pseudonym on the first node: got %v, want 4011", err)
 		}
