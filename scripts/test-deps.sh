@@ -6,11 +6,16 @@
 # internal/redistest), and haproxy (the fault tests and `make cluster` put
 # it in front of the nodes: internal/cluster). Go and Node are expected on
 # the machine (see README.md).
+#
+# `test-deps.sh cluster` installs only what `make cluster` runs: redis-server
+# and haproxy.
 set -euo pipefail
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+if [ "${1:-}" != cluster ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+fi
 { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || need+=(redis-server)
 # Debian installs it in /usr/sbin, which a user's PATH may lack.
 { command -v haproxy || [ -x /usr/sbin/haproxy ]; } >/dev/null 2>&1 || need+=(haproxy)
