@@ -6,7 +6,7 @@
 // SIGTERM: the nodes drain first, then HAProxy and Redis stop; a second
 // Ctrl-C kills what is left at once.
 //
-//	cluster [-nodes 3] [-addr 127.0.0.1:8080] [-node ID:FLAGS]... [-- fairserver flags for every node]
+//	cluster [-nodes 3] [-addr 127.0.0.1:8080] [-base-port P] [-node ID:FLAGS]... [-- fairserver flags for every node]
 //
 // Flags after -- go to every node (e.g. -- -heartbeat-ttl 1s); -node b:-build
 // old gives node b more flags (several separated by spaces). -json prints one
@@ -100,6 +100,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, sig <-chan os
 		bin      = fs.String("fairserver", "", "the fairserver binary; empty: go build ./cmd/fairserver (the page in web/dist embedded: make web first)")
 		dir      = fs.String("dir", "", "directory for logs, sockets and Redis's data; empty: a temporary one, removed at the end")
 		inter    = fs.Duration("check-interval", 500*time.Millisecond, "HAProxy's /readyz checks of each node")
+		basePort = fs.Int("base-port", 0, "node i listens on port base+i and its admin address on base+100+i (0: free ports)")
 		noProxy  = fs.Bool("no-proxy", false, "no HAProxy: reach the nodes directly")
 		noRedis  = fs.Bool("no-redis", false, "no Redis: each node is a fair of its own (baselines)")
 		asJSON   = fs.Bool("json", false, "print one JSON line describing the cluster on stdout when it is ready")
@@ -142,7 +143,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, sig <-chan os
 		}
 	}
 	cfg.NodeIDs = ids
-	cfg.NodeArgsOf = func(i int) []string { return per[ids[i]] }
+	cfg.NodeArgsOf = func(i int) []string {
+		var a []string
+		if *basePort > 0 {
+			h := cfg.Host
+			if h == "" {
+				h = "127.0.0.1"
+			}
+			a = []string{"-addr", net.JoinHostPort(h, fmt.Sprint(*basePort+i)), "-admin-addr", net.JoinHostPort(h, fmt.Sprint(*basePort+100+i))}
+		}
+		return append(a, per[ids[i]]...)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
