@@ -2,6 +2,8 @@ package loadtest
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
 	"sync/atomic"
 	"time"
 
@@ -15,10 +17,10 @@ import (
 // that MOVE being written to the first UPDATE showing the walker somewhere
 // else. With one URL both are on one node: the same measurement without
 // the cell feed, for comparison. Pairs stay at the spawn, next to each
-// other.
+// other (the watcher walks to the walker first).
 //
-// The cycle: stop (MOVE 0,0), wait pairSettle for the stop to reach the
-// watcher, note the walker's position in the watcher's view, MOVE for
+// The cycle: stop (MOVE 0,0), wait pairSettle (and a random part of
+// pairJitter) for the stop to reach the watcher, note the walker's position in the watcher's view, MOVE for
 // pairWalk (alternately east and west, so it stays where it is), and again.
 // A MOVE not seen within pairTimeout counts as a timeout (the walker was
 // blocked, or out of the watcher's view: then it also counts as skipped).
@@ -26,6 +28,7 @@ const (
 	pairSettle  = 400 * time.Millisecond
 	pairWalk    = 150 * time.Millisecond
 	pairTimeout = time.Second
+	pairJitter  = 100 * time.Millisecond // two ticks at 20 Hz
 )
 
 // pair is one walker and its watcher. The watcher's read goroutine calls
@@ -79,14 +82,32 @@ func (p *pair) onUpdate(u *protocol.Update) {
 	}
 }
 
-// run cycles until ctx ends or a connection does.
+// run brings the watcher next to the walker, then cycles until ctx ends
+// or a connection does.
 func (p *pair) run(ctx context.Context) {
+	// The walker's position is known from its first UPDATE.
+	if p.walker.WaitFor(ctx, func(c *client.Client) bool { return c.Tick() > 0 }) != nil {
+		return
+	}
+	x, y := p.walker.Self()
+	if _, err := p.watcher.Goto(x+1, y); err != nil {
+		return
+	}
+	for range 100 { // at most 20 s: the spawn area is small
+		wx, wy := p.watcher.Self()
+		if math.Hypot(wx-x-1, wy-y) < 2 || !sleepCtx(ctx, 200*time.Millisecond, p.walker, p.watcher) {
+			break
+		}
+	}
 	dir := 1.0
 	for {
 		if _, err := p.walker.Move(0, 0); err != nil {
 			return
 		}
-		if !sleepCtx(ctx, pairSettle, p.walker, p.watcher) {
+		// A random part of a tick more: a cycle starts just after an
+		// UPDATE, and without it every MOVE would be sent at the same phase
+		// of the server's tick (the worst, just after one).
+		if !sleepCtx(ctx, pairSettle+rand.N(pairJitter), p.walker, p.watcher) {
 			return
 		}
 		if !p.seen.Load() {
