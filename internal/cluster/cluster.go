@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -35,7 +36,9 @@ type Config struct {
 	// NodeArgs are flags given to every node, NodeArgsOf(i) more flags for
 	// node i (may be nil). The harness sets -addr and -admin-addr to free
 	// loopback ports before them (they may override), and -node-id,
-	// -log-format json and -redis after them (they may not).
+	// -log-format json and -redis after them (they may not). -log-level
+	// must stay info or debug: the harness reads the nodes' "listening"
+	// lines.
 	NodeArgs   []string
 	NodeArgsOf func(i int) []string
 	// NodeEnv is added to the nodes' environment (e.g. GOMAXPROCS=1).
@@ -118,6 +121,17 @@ func (c *Cluster) defaults() error {
 	}
 	if cfg.Nodes < 0 {
 		return fmt.Errorf("cluster: %d nodes", cfg.Nodes)
+	}
+	// The harness learns the nodes' addresses from their "listening" lines,
+	// logged at info.
+	for i := range cfg.Nodes {
+		args := cfg.NodeArgs
+		if cfg.NodeArgsOf != nil {
+			args = append(append([]string(nil), args...), cfg.NodeArgsOf(i)...)
+		}
+		if lvl, ok := quietLogLevel(args); ok {
+			return fmt.Errorf("cluster: -log-level %s: the harness reads the nodes' info lines (say where they listen); keep info or debug", lvl)
+		}
 	}
 	if cfg.Host == "" {
 		cfg.Host = "127.0.0.1"
@@ -384,4 +398,26 @@ func isSignalExit(err error) bool {
 		return !ee.Exited() || ee.ExitCode() == 0 || ee.ExitCode() == 143
 	}
 	return false
+}
+
+// quietLogLevel finds a -log-level above info in a node's flags, in any of
+// the forms Go's flag package accepts (-log-level warn, --log-level=warn).
+func quietLogLevel(args []string) (string, bool) {
+	for j, a := range args {
+		name, val, eq := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name != "log-level" || !strings.HasPrefix(a, "-") {
+			continue
+		}
+		if !eq {
+			if j+1 >= len(args) {
+				continue
+			}
+			val = args[j+1]
+		}
+		var l slog.Level // as fairserver parses it: warn, ERROR, info+4…
+		if l.UnmarshalText([]byte(val)) == nil && l > slog.LevelInfo {
+			return val, true
+		}
+	}
+	return "", false
 }

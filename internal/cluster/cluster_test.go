@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -85,5 +86,26 @@ func TestClusterStartsAndStops(t *testing.T) {
 	case <-c1.Done():
 	case <-time.After(5 * time.Second):
 		t.Error("a client still connected after Stop")
+	}
+}
+
+// A node flag that would silence the "listening" lines the harness reads is
+// refused before anything starts, in every form the flag package accepts;
+// info and debug pass the check.
+func TestQuietNodesRefused(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-log-level", "warn"}, {"--log-level", "error"}, {"-log-level=WARN"}, {"--log-level=info+4"},
+	} {
+		_, err := cluster.Start(context.Background(), cluster.Config{Nodes: 1, NoProxy: true, NoRedis: true, NodeArgs: args, Dir: t.TempDir()})
+		if err == nil || !strings.Contains(err.Error(), "log-level") {
+			t.Errorf("%v: %v, want a -log-level error", args, err)
+		}
+	}
+	dir := t.TempDir()
+	_, err := cluster.Start(context.Background(), cluster.Config{Nodes: 1, NoProxy: true, NoRedis: true, Dir: dir,
+		Fairserver: filepath.Join(dir, "absent"), NodeArgsOf: func(int) []string { return []string{"-log-level=debug"} }})
+	if err == nil || strings.Contains(err.Error(), "log-level") {
+		t.Errorf("-log-level=debug: %v, want only the absent binary refused", err)
 	}
 }
