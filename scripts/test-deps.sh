@@ -8,14 +8,18 @@
 # the machine (see README.md).
 #
 # `test-deps.sh cluster` installs only what `make cluster` runs: redis-server
-# and haproxy.
+# and haproxy; `test-deps.sh figures` that and jq (make figures-nodes).
 set -euo pipefail
 
 need=()
-if [ "${1:-}" != cluster ]; then
+case "${1:-}" in
+cluster) ;;
+figures) command -v jq >/dev/null 2>&1 || need+=(jq) ;;
+*)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
-fi
+  ;;
+esac
 { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || need+=(redis-server)
 # Debian installs it in /usr/sbin, which a user's PATH may lack.
 { command -v haproxy || [ -x /usr/sbin/haproxy ]; } >/dev/null 2>&1 || need+=(haproxy)

@@ -21,7 +21,8 @@ import (
 // the module in a temporary directory.
 type Config struct {
 	// Dir holds the logs, the sockets, Redis's data and HAProxy's
-	// configuration. Empty: a new temporary directory, removed by Stop.
+	// configuration; made if missing, kept by Stop. Empty: a new temporary
+	// directory, removed by Stop.
 	Dir string
 
 	// Nodes is the number of fairserver processes; zero means 3.
@@ -157,6 +158,8 @@ func (c *Cluster) defaults() error {
 			return fmt.Errorf("cluster: %w", err)
 		}
 		cfg.Dir, c.tempDir = d, true
+	} else if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return fmt.Errorf("cluster: %w", err)
 	}
 	return nil
 }
