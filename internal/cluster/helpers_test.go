@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/usine-extraordinaire/fairworld/client"
 	"github.com/usine-extraordinaire/fairworld/internal/cluster"
 	"github.com/usine-extraordinaire/fairworld/protocol"
@@ -270,4 +272,27 @@ func walkSquares(ctx context.Context, c *client.Client, phase int) {
 		case <-t.C:
 		}
 	}
+}
+
+// storedPosition reads the position (1/16 m) of avatar id's session in
+// Redis (fields a, x and y of the fair:{tN}:s:<sid> hashes,
+// docs/ARCHITECTURE.md § Keys); ok is false without one.
+func storedPosition(ctx context.Context, rc *redis.Client, id uint32) (x, y uint16, ok bool) {
+	it := rc.Scan(ctx, 0, "fair:*:s:*", 200).Iterator()
+	for it.Next(ctx) {
+		f, err := rc.HMGet(ctx, it.Val(), "a", "x", "y").Result()
+		if err != nil || len(f) != 3 {
+			continue
+		}
+		a, _ := f[0].(string)
+		sx, _ := f[1].(string)
+		sy, _ := f[2].(string)
+		if a != strconv.FormatUint(uint64(id), 10) {
+			continue
+		}
+		px, errx := strconv.ParseUint(sx, 10, 16)
+		py, erry := strconv.ParseUint(sy, 10, 16)
+		return uint16(px), uint16(py), errx == nil && erry == nil
+	}
+	return 0, 0, false
 }

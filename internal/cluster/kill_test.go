@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -80,7 +81,26 @@ func TestNodeKilled(t *testing.T) {
 			}
 		}
 	}
-	time.Sleep(1500 * time.Millisecond) // the victims' positions reach Redis (about once a second)
+	// The walking victims' sessions in Redis hold a position they had since
+	// they were all seen (the dead node writes one about once a second).
+	seen := time.Now()
+	rc := c.Redis.Client()
+	defer rc.Close()
+	if !waitCond(slack, func() bool {
+		for _, v := range victims[:3] {
+			x, y, ok := storedPosition(ctx, rc, v.SelfID())
+			if age := v.positionAge(x, y, time.Now()); !ok || age < 0 || age > time.Since(seen) {
+				return false
+			}
+		}
+		return true
+	}) {
+		t.Fatalf("the walking victims' positions did not reach Redis within %v", slack)
+	}
+	// A crash comes at any moment between two writes of the positions (a
+	// batch about once a second): not right after one, which the wait
+	// above ends on.
+	time.Sleep(rand.N(time.Second))
 
 	dead.Kill()
 	killed := time.Now()
