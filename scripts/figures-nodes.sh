@@ -39,12 +39,15 @@ $GO build -o "$OUT/bin/fairserver" ./cmd/fairserver
 $GO build -o "$OUT/bin/cluster" ./cmd/cluster
 $GO build -o "$OUT/bin/bots" ./cmd/bots
 
-pids=()
+# At the end, only this script's children still running (jobs -p: never a
+# PID that ended and may have been reused).
 cleanup() {
-	for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+	local p
+	for p in $(jobs -p); do kill -INT "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 secs() { local d=$1; d=${d%s}; echo "$d"; }
 
@@ -61,13 +64,13 @@ run() {
 	"$OUT/bin/cluster" -nodes "$nodes" -no-proxy -json -stop-on-stdin-eof -fairserver "$OUT/bin/fairserver" \
 		-dir "$d/cluster" "$@" <"$d/stdin" >"$d/cluster.json" 2>"$d/cluster.err" &
 	local cpid=$!
-	pids+=("$cpid")
 	exec 9>"$d/stdin"
 	local i
 	for i in $(seq 1 120); do
 		[ -s "$d/cluster.json" ] && break
 		kill -0 "$cpid" 2>/dev/null || { cat "$d/cluster.err" >&2; return 1; }
-		sleep 0.5
+		sleep 0.5 &
+		wait $!
 	done
 	[ -s "$d/cluster.json" ] || { echo "figures-nodes: the cluster did not start" >&2; cat "$d/cluster.err" >&2; return 1; }
 	local urls mets redis admin
@@ -79,16 +82,15 @@ run() {
 	"$OUT/bin/bots" -url "$urls" -n 0 -pairs "$PAIRS" -prefix pair -ramp 50 -warmup "$WARMUP" -duration "$DURATION" \
 		-q -json -seed 2 >"$d/pairs.json" 2>"$d/pairs.err" &
 	local p2=$!
-	pids+=("$p2")
 	"$OUT/bin/bots" -url "$urls" -n "$N" -density 50 -ramp 150 -warmup "$WARMUP" -duration "$DURATION" -q -json -seed 1 \
 		-server-metrics "$mets" ${redis:+-redis "$redis"} >"$d/bots.json" 2>"$d/bots.err" &
 	local p1=$!
-	pids+=("$p1")
 	# The profile: in the middle of the measurement window.
 	local w d0
 	w=$(secs "$WARMUP")
 	d0=$(secs "$DURATION")
-	sleep $(((w + d0) / 2 - PROFILE / 2))
+	sleep $(((w + d0) / 2 - PROFILE / 2)) &
+	wait $! # (a wait, unlike a foreground sleep, is cut short by Ctrl-C)
 	curl -sf "http://$admin/debug/pprof/profile?seconds=$PROFILE" -o "$d/cpu-a.pprof" || echo "figures-nodes: no profile" >&2
 	wait "$p1"
 	wait "$p2"
