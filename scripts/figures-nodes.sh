@@ -10,7 +10,8 @@
 # In each: N walking bots in groups of about 50 (cmd/bots -density 50) and,
 # in a bots process of its own, PAIRS pairs (-pairs): a walker's MOVE timed
 # on a watcher of the next node (on the same node in the first run). A CPU
-# profile of node a is taken during the measurement window. The load
+# profile of node a is taken during the measurement window and, with three
+# nodes, cmd/feedlag times the feed's records on Redis meanwhile. The load
 # average is recorded before and after each configuration.
 #
 # Environment (defaults in brackets): OUT [/tmp/fairworld-figures-nodes]
@@ -38,6 +39,7 @@ echo "building into $OUT/bin"
 $GO build -o "$OUT/bin/fairserver" ./cmd/fairserver
 $GO build -o "$OUT/bin/cluster" ./cmd/cluster
 $GO build -o "$OUT/bin/bots" ./cmd/bots
+$GO build -o "$OUT/bin/feedlag" ./cmd/feedlag
 
 # At the end, only this script's children still running (jobs -p: never a
 # PID that ended and may have been reused).
@@ -91,6 +93,9 @@ run() {
 	d0=$(secs "$DURATION")
 	sleep $(((w + d0) / 2 - PROFILE / 2)) &
 	wait $! # (a wait, unlike a foreground sleep, is cut short by Ctrl-C)
+	if [ -n "$redis" ]; then # how late the feed's records reach a subscriber
+		"$OUT/bin/feedlag" -redis "$redis" -duration "${PROFILE}s" >"$d/feedlag.txt" 2>&1 &
+	fi
 	curl -sf "http://$admin/debug/pprof/profile?seconds=$PROFILE" -o "$d/cpu-a.pprof" || echo "figures-nodes: no profile" >&2
 	wait "$p1"
 	wait "$p2"
@@ -134,6 +139,7 @@ summary() {
 	 then "**not comparable**: not every bot was welcomed (failed: \($sb.failed) and \($tb.failed)): the machine was too busy" else empty end)
 '
 	echo
+	[ -s "$t/feedlag.txt" ] && echo "three nodes, cmd/feedlag: $(cat "$t/feedlag.txt")" && echo
 	local l
 	for l in "$s" "$t"; do
 		[ -s "$l/cpu-a.pprof" ] || continue
