@@ -21,7 +21,7 @@ cluster: web/dist/index.html
 	./scripts/test-deps.sh cluster
 	$(GO) run ./cmd/cluster $(ARGS)
 
-# The figures of docs/PERFORMANCE.md § Several nodes (about 7 minutes; the
+# The figures of docs/PERFORMANCE.md § Several nodes (about 6 minutes; the
 # environment variables are in the script: N, PAIRS, WARMUP, DURATION, OUT).
 figures-nodes: web/dist/index.html
 	./scripts/test-deps.sh figures
