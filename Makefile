@@ -1,17 +1,31 @@
 # L'Usine Extraordinaire — world server. See README.md.
 #   make run     build the page when needed, run the server on http://localhost:8080
 #   make test    install what the tests need, then every test (Go with -race, the page in Chromium)
+#   make cluster a fair of three nodes over Redis behind HAProxy on http://localhost:8080 (Ctrl-C stops it)
 #   make bench   the benchmarks
+#   make figures-nodes   one node, then three over Redis, under the same bots (docs/PERFORMANCE.md § Several nodes)
 #   make screenshots   refresh docs/img/ (the page at quality high, with bots)
 
 GO      ?= go
 NPM     ?= npm
 WEB_SRC := $(wildcard web/src/*) web/build.mjs web/package.json web/package-lock.json
 
-.PHONY: run web test test-go test-web deps bench fuzz check-zone screenshots clean
+.PHONY: run cluster figures-nodes web test test-go test-web deps bench fuzz check-zone screenshots clean
 
 run: web/dist/index.html
 	$(GO) run ./cmd/fairserver $(ARGS)
+
+# Redis (appendonly yes), three nodes and HAProxy; ARGS go to cmd/cluster
+# (e.g. ARGS="-nodes 2 -- -heartbeat-ttl 1s").
+cluster: web/dist/index.html
+	./scripts/test-deps.sh cluster
+	$(GO) run ./cmd/cluster $(ARGS)
+
+# The figures of docs/PERFORMANCE.md § Several nodes (about 6 minutes; the
+# environment variables are in the script: N, PAIRS, WARMUP, DURATION, OUT).
+figures-nodes: web/dist/index.html
+	./scripts/test-deps.sh figures
+	./scripts/figures-nodes.sh
 
 web: web/dist/index.html
 

@@ -5,14 +5,22 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 )
 
 // Config configures Run. Zero values are documented per field.
 type Config struct {
-	URL  string // the game endpoint, ws://host:port/ws
-	N    int    // bots that walk (or stay idle with Idle)
-	Echo int    // extra bots that send an intent about 4 times a second to measure latency
+	// URL is the game endpoint, ws://host:port/ws, or several separated by
+	// commas (the nodes of one fair): bot i connects to the (i mod n)-th,
+	// as a load balancer would spread them.
+	URL  string
+	N    int // bots that walk (or stay idle with Idle)
+	Echo int // extra bots that send an intent about 4 times a second to measure latency
+	// Pairs are extra pairs of bots measuring the echo of one bot's intent
+	// on another (see pair): walker on one URL, watcher on the next: across
+	// nodes with several URLs, on one node with one.
+	Pairs int
 
 	Ramp     float64       // new connections per second; zero means 100. Keep under the server's admission rate.
 	Duration time.Duration // the whole run, ramp included; zero means 60 s
@@ -33,30 +41,45 @@ type Config struct {
 	// ~28k ephemeral ports per source/destination pair). Empty means the
 	// system's choice.
 	LocalAddrs []string
-	// ServerMetrics is the server's /metrics URL (its admin address). When
-	// set, the summary relates the moves received to the server's CPU
-	// seconds and reports its memory per connection. Empty: not read.
+	// ServerMetrics is the server's /metrics URL (its admin address), or
+	// several separated by commas (every node of a fair: their figures are
+	// summed). When set, the summary relates the moves received to the
+	// servers' CPU seconds, reports their memory per connection and, with
+	// several nodes, the cell feed's messages per node and tick. Empty: not
+	// read.
 	ServerMetrics string
-	Prefix        string // pseudonym prefix, letters or digits; zero means "bot". One per process.
-	Seed          uint64 // random seed; zero means a random one
+	// Redis is the fair's Redis (a URL as fairserver's -redis takes for
+	// one server: redis://host:port, unix:///path.sock). When set, the
+	// summary reports its commands, bytes and CPU per second from INFO,
+	// and the CPU of the whole cluster (nodes and Redis) per avatar update.
+	// Empty: not read.
+	Redis  string
+	Prefix string // pseudonym prefix, letters or digits; zero means "bot". One per process.
+	Seed   uint64 // random seed; zero means a random one
 
 	DialTimeout time.Duration // per connection attempt; zero means 15 s
 	MaxDialing  int           // handshakes in flight at once; zero means 256
 
 	Live   io.Writer    // receives one line per second; nil for none
 	Logger *slog.Logger // nil discards
+
+	urls, serverMetrics []string // URL and ServerMetrics split
 }
 
 func (c *Config) withDefaults() (Config, error) {
 	o := *c
-	if o.URL == "" {
+	o.urls = splitList(o.URL)
+	if len(o.urls) == 0 {
 		return o, fmt.Errorf("loadtest: no URL")
 	}
-	if _, err := ZoneURL(o.URL); err != nil {
-		return o, err
+	for _, u := range o.urls {
+		if _, err := ZoneURL(u); err != nil {
+			return o, err
+		}
 	}
-	if o.N < 0 || o.Echo < 0 || o.N+o.Echo == 0 {
-		return o, fmt.Errorf("loadtest: want at least one bot (n=%d, echo=%d)", o.N, o.Echo)
+	o.serverMetrics = splitList(o.ServerMetrics)
+	if o.N < 0 || o.Echo < 0 || o.Pairs < 0 || o.N+o.Echo+o.Pairs == 0 {
+		return o, fmt.Errorf("loadtest: want at least one bot (n=%d, echo=%d, pairs=%d)", o.N, o.Echo, o.Pairs)
 	}
 	if o.Ramp < 0 || o.Density < 0 || o.ViewRadius < 0 || o.Duration < 0 || o.Warmup < 0 {
 		return o, fmt.Errorf("loadtest: negative ramp, density, view radius, duration or warmup")
@@ -94,4 +117,15 @@ func (c *Config) withDefaults() (Config, error) {
 		o.Live = io.Discard
 	}
 	return o, nil
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -22,4 +22,11 @@
 // The bots' own CPU load inflates the latencies they measure: for clean
 // latency figures, run a separate small process with only -echo bots
 // alongside the one that makes the load.
+//
+// Several nodes of one fair: Config.URL lists them (bots spread over them
+// in turn), Config.ServerMetrics lists their /metrics (summed), and
+// Config.Redis adds Redis's own figures and the whole cluster's CPU per
+// avatar update. Config.Pairs times the echo of one bot's intent on
+// another bot connected to the next node: the cross-node path (the cell
+// feed through Redis) against the same pair on one node.
 package loadtest

@@ -31,15 +31,15 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	total := cfg.N + cfg.Echo
-	sum := &Summary{URL: cfg.URL, Bots: total, Echo: cfg.Echo, Density: cfg.Density}
+	total := cfg.N + cfg.Echo + 2*cfg.Pairs
+	sum := &Summary{URL: cfg.URL, Bots: total, Echo: cfg.Echo, Pairs: cfg.Pairs, Density: cfg.Density}
 
 	var z *zone.Zone
 	var plan *Plan
 	if !cfg.Idle {
-		zu, _ := ZoneURL(cfg.URL)
+		zu, _ := ZoneURL(cfg.urls[0])
 		zctx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
-		z, err = FetchZone(zctx, hcs[0], zu)
+		z, err = FetchZone(zctx, hcs[0], zu) // the first URL's (every node of a fair has the same zone)
 		cancel()
 		switch {
 		case err != nil && cfg.Density > 0:
@@ -63,12 +63,24 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	defer stop()
 	col := newCollector()
 	r := &runner{cfg: cfg, col: col, hcs: hcs, z: z, plan: plan, seed: seed}
+	for range cfg.Pairs {
+		r.pairs = append(r.pairs, &pair{col: col})
+	}
 
+	rdb, err := redisClient(cfg.Redis)
+	if err != nil {
+		return nil, err
+	}
+	if rdb != nil {
+		defer rdb.Close()
+	}
 	// The sampler prints the live line and keeps the samples the summary needs.
 	rampDone := make(chan struct{})
 	samplerDone := make(chan *sampler, 1)
 	scrape := func() serverStats {
-		return scrapeServer(context.WithoutCancel(ctx), http.DefaultClient, cfg.ServerMetrics)
+		st := scrapeServers(context.WithoutCancel(ctx), http.DefaultClient, cfg.serverMetrics)
+		st.redis = scrapeRedis(context.WithoutCancel(ctx), rdb)
+		return st
 	}
 	base := scrape() // before the first connection: the server's idle footprint
 	go func() { samplerDone <- runSampler(runCtx, start, cfg.Warmup, total, col, cfg.Live, rampDone, scrape) }()
@@ -89,8 +101,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	sum.Failed, sum.Ended = col.failed, col.ended
 	col.mu.Unlock()
 	smp.summarise(sum)
-	sum.serverFigures(base, smp.srvA, smp.srvB)
+	sum.serverFigures(base, smp.srvA, smp.srvB, float64(col.tickHz.Load()))
 	sum.events(col)
+	sum.PairTimeouts, sum.PairSkipped = col.pairTimeouts.Load(), col.pairSkipped.Load()
 	return sum, nil
 }
 
@@ -102,9 +115,33 @@ type runner struct {
 	plan *Plan
 	seed uint64
 
+	pairs []*pair // Config.Pairs; each pair's clients are set under mu
+
 	bots sync.WaitGroup // bot goroutines
 	mu   sync.Mutex
 	live []*client.Client // guarded by mu
+}
+
+// urlOf is the game endpoint of bot i: the URLs in turn; a pair's walker
+// on one and its watcher on the next.
+func (r *runner) urlOf(i int) string {
+	urls := r.cfg.urls
+	if k, watcher, ok := r.pairOf(i); ok {
+		if watcher {
+			return urls[(k+1)%len(urls)]
+		}
+		return urls[k%len(urls)]
+	}
+	return urls[i%len(urls)]
+}
+
+// pairOf says whether bot i is in pair k, as its watcher or its walker.
+func (r *runner) pairOf(i int) (k int, watcher, ok bool) {
+	j := i - r.cfg.N - r.cfg.Echo
+	if j < 0 {
+		return 0, false, false
+	}
+	return j / 2, j%2 == 1, true
 }
 
 // ramp starts the connections at cfg.Ramp per second, at most MaxDialing in
@@ -137,6 +174,7 @@ func (r *runner) ramp(ctx context.Context, total int) {
 // protocol asks) and starts its goroutine.
 func (r *runner) start(ctx context.Context, i int) {
 	rng := rand.New(rand.NewPCG(r.seed, uint64(i)))
+	k, watcher, isPair := r.pairOf(i)
 	opts := client.Options{
 		Pseudonym:   Pseudonym(r.cfg.Prefix, i),
 		HTTPClient:  r.hcs[i%len(r.hcs)],
@@ -145,12 +183,18 @@ func (r *runner) start(ctx context.Context, i int) {
 		OnEcho:      r.col.onEcho,
 		Logger:      r.cfg.Logger,
 	}
+	if isPair {
+		opts.OnEcho = nil // a pair's MOVEs are timed on the watcher, not as echoes
+		if watcher {
+			opts.OnUpdate = r.pairs[k].onUpdate
+		}
+	}
 	var c *client.Client
 	for attempt := 0; ; attempt++ {
 		r.col.attempts.Add(1)
 		dctx, cancel := context.WithTimeout(ctx, r.cfg.DialTimeout)
 		var err error
-		c, err = client.Dial(dctx, r.cfg.URL, opts)
+		c, err = client.Dial(dctx, r.urlOf(i), opts)
 		cancel()
 		if err == nil {
 			break
@@ -175,7 +219,30 @@ func (r *runner) start(ctx context.Context, i int) {
 	r.col.connectedBot(c)
 	r.mu.Lock()
 	r.live = append(r.live, c)
+	var both *pair
+	if isPair {
+		p := r.pairs[k]
+		if watcher {
+			p.watcher = c
+		} else {
+			p.walker = c
+			p.id.Store(c.SelfID())
+		}
+		if p.walker != nil && p.watcher != nil {
+			both = p
+		}
+	}
 	r.mu.Unlock()
+	if isPair {
+		r.bots.Go(func() {
+			if both != nil {
+				both.run(ctx) // on the goroutine of the second of the two
+			}
+			<-c.Done()
+			r.col.botEnded(c.Err())
+		})
+		return
+	}
 
 	b := &bot{c: c, rng: rng, z: r.z, echo: i >= r.cfg.N}
 	if r.plan != nil && !b.echo {

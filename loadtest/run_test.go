@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/usine-extraordinaire/fairworld/internal/redistest"
 	"github.com/usine-extraordinaire/fairworld/server"
 	"github.com/usine-extraordinaire/fairworld/server/servertest"
 )
@@ -161,5 +162,48 @@ func TestZoneURL(t *testing.T) {
 	}
 	if _, err := ZoneURL("ftp://x/ws"); err == nil {
 		t.Error("ftp accepted")
+	}
+}
+
+// Pairs on one node and across two nodes over a real redis-server: every
+// pair measures its echo; with several URLs and metrics URLs the summary
+// has the nodes' feed and Redis's figures.
+func TestRunPairsAcrossNodes(t *testing.T) {
+	t.Parallel()
+	one := servertest.Start(t, nil)
+	sum, err := Run(t.Context(), Config{URL: one.URL, Pairs: 2, Duration: 4 * time.Second, Prefix: "solo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Welcomed != 4 || sum.PairSamples == 0 || sum.PairP99ms <= 0 {
+		t.Fatalf("one node: %+v", sum)
+	}
+
+	rs := redistest.Start(t)
+	var nodes []*servertest.Instance
+	for _, id := range []string{"pa", "pb"} {
+		nodes = append(nodes, servertest.Start(t, servertest.Redis(t, rs.URL(), id, "lt", 600*time.Millisecond)))
+	}
+	for _, n := range nodes { // ready: the first heartbeat is done
+		waitForMetrics(t, n, "the first heartbeat", func(m map[string]float64) bool { return m["fair_presence_ready"] == 1 })
+	}
+	var text bytes.Buffer
+	sum, err = Run(t.Context(), Config{
+		URL: nodes[0].URL + "," + nodes[1].URL, N: 4, Pairs: 2, Duration: 5 * time.Second, Prefix: "duo",
+		ServerMetrics: nodes[0].Admin + "/metrics," + nodes[1].Admin + "/metrics", Redis: rs.URL(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum.WriteText(&text)
+	t.Log("\n" + text.String())
+	if sum.Welcomed != 8 || len(sum.Failed) != 0 || sum.PairSamples == 0 || sum.Nodes != 2 {
+		t.Fatalf("two nodes: %+v", sum)
+	}
+	if sum.FeedPublishedPerNodeTick <= 0 || sum.FeedReceivedPerNodeTick <= 0 || sum.RedisCommandsPerSec <= 0 || sum.ClusterCPU <= sum.ServerCPU {
+		t.Errorf("no feed or Redis figures: %+v", sum)
+	}
+	for _, n := range nodes { // the bots spread over the URLs
+		waitForMetrics(t, n, "4 connection attempts", func(m map[string]float64) bool { return m["fair_gateway_connection_attempts_total"] == 4 })
 	}
 }

@@ -14,11 +14,33 @@ import (
 // (the admin address), to relate what the bots receive to what the server
 // spends: CPU seconds and resident memory of the server process.
 type serverStats struct {
-	at    time.Time
-	cpu   float64 // process_cpu_seconds_total
-	rss   float64 // process_resident_memory_bytes
-	conns float64 // fair_gateway_connections
-	ok    bool
+	at       time.Time
+	cpu      float64 // process_cpu_seconds_total
+	rss      float64 // process_resident_memory_bytes
+	conns    float64 // fair_gateway_connections
+	feedPub  float64 // fair_feed_published_messages_total
+	feedRecv float64 // fair_feed_received_messages_total
+	nodes    int     // servers read (all of them, or ok is false)
+	ok       bool
+
+	redis redisStats
+}
+
+// scrapeServers reads every server's metrics and sums them; ok only if
+// every one answered.
+func scrapeServers(ctx context.Context, hc *http.Client, urls []string) serverStats {
+	sum := serverStats{at: time.Now(), ok: len(urls) > 0}
+	for _, u := range urls {
+		st := scrapeServer(ctx, hc, u)
+		sum.ok = sum.ok && st.ok
+		sum.cpu += st.cpu
+		sum.rss += st.rss
+		sum.conns += st.conns
+		sum.feedPub += st.feedPub
+		sum.feedRecv += st.feedRecv
+		sum.nodes++
+	}
+	return sum
 }
 
 // scrapeServer reads the server's metrics; a failure leaves ok false (the
@@ -58,6 +80,10 @@ func scrapeServer(ctx context.Context, hc *http.Client, url string) serverStats 
 			dst = &st.rss
 		case "fair_gateway_connections":
 			dst = &st.conns
+		case "fair_feed_published_messages_total":
+			dst = &st.feedPub
+		case "fair_feed_received_messages_total":
+			dst = &st.feedRecv
 		default:
 			continue
 		}
@@ -67,19 +93,24 @@ func scrapeServer(ctx context.Context, hc *http.Client, url string) serverStats 
 		}
 	}
 	st.ok = found >= 2
+	st.nodes = 1
 	return st
 }
 
 // serverFigures fills the summary's server fields from scrapes taken before
 // the first connection (base), at the start of the window (a) and at its end (b).
-func (s *Summary) serverFigures(base, a, b serverStats) {
-	if !a.ok || !b.ok {
-		return
-	}
+// tickHz is the servers' tick rate (for the per-tick feed figures; zero
+// leaves them out).
+func (s *Summary) serverFigures(base, a, b serverStats, tickHz float64) {
 	wall := b.at.Sub(a.at).Seconds()
 	if wall <= 0 {
 		return
 	}
+	s.redisFigures(a.redis, b.redis, wall)
+	if !a.ok || !b.ok {
+		return
+	}
+	s.Nodes = b.nodes
 	s.ServerCPU = (b.cpu - a.cpu) / wall
 	if s.ServerCPU > 0 {
 		s.MovesPerServerCPU = s.MovesPerSec / s.ServerCPU
@@ -88,5 +119,20 @@ func (s *Summary) serverFigures(base, a, b serverStats) {
 	if base.ok && b.conns > 0 {
 		s.ServerRSSPerConn = (b.rss - base.rss) / b.conns
 	}
-	s.ServerNote = fmt.Sprintf("server: %.2f CPU s/s over the window, RSS %.0f MiB with %.0f connections", s.ServerCPU, b.rss/(1<<20), b.conns)
+	what := "server"
+	if b.nodes > 1 {
+		what = fmt.Sprintf("%d servers", b.nodes)
+	}
+	s.ServerNote = fmt.Sprintf("%s: %.2f CPU s/s over the window, RSS %.0f MiB with %.0f connections", what, s.ServerCPU, b.rss/(1<<20), b.conns)
+	if tickHz > 0 && b.nodes > 0 {
+		ticks := wall * tickHz * float64(b.nodes)
+		s.FeedPublishedPerNodeTick = (b.feedPub - a.feedPub) / ticks
+		s.FeedReceivedPerNodeTick = (b.feedRecv - a.feedRecv) / ticks
+	}
+	if s.RedisCommandsPerSec > 0 || b.redis.ok {
+		s.ClusterCPU = s.ServerCPU + s.RedisCPU
+		if s.ClusterCPU > 0 {
+			s.MovesPerClusterCPU = s.MovesPerSec / s.ClusterCPU
+		}
+	}
 }

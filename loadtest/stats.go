@@ -15,7 +15,11 @@ import (
 
 // collector gathers what every bot sees. Safe for concurrent use.
 type collector struct {
-	latency Histogram
+	latency     Histogram
+	pairLatency Histogram // pairs: a walker's MOVE to its watcher's UPDATE
+
+	pairSkipped, pairTimeouts atomic.Uint64
+	tickHz                    atomic.Uint32 // the server's, from the first WELCOME
 
 	attempts  atomic.Int64
 	welcomed  atomic.Int64 // handshakes that succeeded
@@ -37,6 +41,7 @@ func newCollector() *collector {
 }
 
 func (c *collector) connectedBot(cl *client.Client) {
+	c.tickHz.CompareAndSwap(0, cl.Welcome().TickHz)
 	c.welcomed.Add(1)
 	n := c.connected.Add(1)
 	for {
@@ -117,11 +122,11 @@ type sample struct {
 	msgs, bytes, updates uint64
 	moves, enters, sent  uint64
 	eventsDropped        uint64
-	latency              HistSnapshot
+	latency, pairLatency HistSnapshot
 }
 
 func (c *collector) sample(now time.Time) sample {
-	s := sample{at: now, connected: c.connected.Load(), latency: c.latency.Snapshot()}
+	s := sample{at: now, connected: c.connected.Load(), latency: c.latency.Snapshot(), pairLatency: c.pairLatency.Snapshot()}
 	c.mu.Lock()
 	clients := c.clients
 	c.mu.Unlock()

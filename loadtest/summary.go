@@ -20,6 +20,7 @@ type Summary struct {
 	URL       string         `json:"url"`
 	Bots      int            `json:"bots"` // N + Echo
 	Echo      int            `json:"echo_bots"`
+	Pairs     int            `json:"pairs,omitempty"`
 	Density   int            `json:"density,omitempty"`
 	Plan      string         `json:"plan,omitempty"`
 	Elapsed   float64        `json:"elapsed_s"`
@@ -47,6 +48,15 @@ type Summary struct {
 	EchoP99ms   float64 `json:"echo_p99_ms"`
 	EchoMaxms   float64 `json:"echo_max_ms"`
 
+	// Pairs (Config.Pairs): from a walker's MOVE to the first UPDATE of its
+	// watcher (on the next URL) showing it elsewhere.
+	PairSamples  uint64  `json:"pair_samples,omitempty"`
+	PairP50ms    float64 `json:"pair_p50_ms,omitempty"`
+	PairP99ms    float64 `json:"pair_p99_ms,omitempty"`
+	PairMaxms    float64 `json:"pair_max_ms,omitempty"`
+	PairTimeouts uint64  `json:"pair_timeouts,omitempty"` // MOVEs not seen within a second
+	PairSkipped  uint64  `json:"pair_skipped,omitempty"`  // cycles with the walker out of the watcher's view
+
 	Events        map[string]uint64 `json:"events"` // events received by kind, and ERROR events by code
 	EventsDropped uint64            `json:"events_dropped"`
 
@@ -56,6 +66,22 @@ type Summary struct {
 	ServerRSS         float64 `json:"server_rss_bytes,omitempty"`          // at the end of the window
 	ServerRSSPerConn  float64 `json:"server_rss_per_conn_bytes,omitempty"` // (RSS at the end - RSS before the first connection) / connections
 	ServerNote        string  `json:"server,omitempty"`
+	Nodes             int     `json:"nodes,omitempty"` // servers whose metrics were read
+
+	// With several nodes: the cell feed's messages per node and tick (all
+	// nodes' counters summed, divided by the nodes and the ticks).
+	FeedPublishedPerNodeTick float64 `json:"feed_published_per_node_tick,omitempty"`
+	FeedReceivedPerNodeTick  float64 `json:"feed_received_per_node_tick,omitempty"`
+
+	// From Redis's INFO (Config.Redis), over the same window.
+	RedisCPU            float64 `json:"redis_cpu_s_per_s,omitempty"`
+	RedisCommandsPerSec float64 `json:"redis_commands_per_s,omitempty"`
+	RedisInBytesPerSec  float64 `json:"redis_in_bytes_per_s,omitempty"`
+	RedisOutBytesPerSec float64 `json:"redis_out_bytes_per_s,omitempty"`
+	// ClusterCPU is the nodes' CPU and Redis's; MovesPerClusterCPU the
+	// avatar updates received per CPU second of the whole cluster.
+	ClusterCPU         float64 `json:"cluster_cpu_s_per_s,omitempty"`
+	MovesPerClusterCPU float64 `json:"moves_per_cluster_cpu_s,omitempty"`
 }
 
 // rates fills the rate fields from two samples.
@@ -82,6 +108,12 @@ func (s *Summary) rates(a, b *sample, clientSeconds, visibleMean, crowdMean floa
 	s.EchoP99ms = ms(lat.Quantile(0.99))
 	s.EchoMaxms = ms(lat.Quantile(1))
 	s.EventsDropped = b.eventsDropped
+	pl := b.pairLatency.Sub(&a.pairLatency)
+	if pl.N == 0 {
+		pl = b.pairLatency
+	}
+	s.PairSamples = pl.N
+	s.PairP50ms, s.PairP99ms, s.PairMaxms = ms(pl.Quantile(0.50)), ms(pl.Quantile(0.99)), ms(pl.Quantile(1))
 }
 
 func (s *Summary) events(c *collector) {
@@ -122,6 +154,10 @@ func (s *Summary) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "  visible avatars: %.1f mean (+%.1f as crowd); moves %.0f/s in total, %.1f/s per client; enters %.2f/s per client\n",
 		s.VisibleMean, s.CrowdMean, s.MovesPerSec, s.MovesPerClientSec, s.EntersPerClientSec)
 	fmt.Fprintf(w, "  input-to-echo: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)\n", s.EchoP50ms, s.EchoP99ms, s.EchoMaxms, s.EchoSamples)
+	if s.Pairs > 0 {
+		fmt.Fprintf(w, "  pairs (a walker's MOVE seen by its watcher): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples, %d timeouts, %d skipped)\n",
+			s.PairP50ms, s.PairP99ms, s.PairMaxms, s.PairSamples, s.PairTimeouts, s.PairSkipped)
+	}
 	ev := make(map[string]int, len(s.Events))
 	for k, v := range s.Events {
 		ev[k] = int(v)
@@ -130,6 +166,13 @@ func (s *Summary) WriteText(w io.Writer) {
 	if s.ServerNote != "" {
 		fmt.Fprintf(w, "  %s: %.0f moves received per server CPU second; %.1f KiB RSS per connection\n",
 			s.ServerNote, s.MovesPerServerCPU, s.ServerRSSPerConn/1024)
+	}
+	if s.FeedPublishedPerNodeTick > 0 || s.FeedReceivedPerNodeTick > 0 {
+		fmt.Fprintf(w, "  cell feed: %.1f messages published and %.1f received per node and tick\n", s.FeedPublishedPerNodeTick, s.FeedReceivedPerNodeTick)
+	}
+	if s.RedisCommandsPerSec > 0 {
+		fmt.Fprintf(w, "  redis: %.0f commands/s, %.0f kB/s in, %.0f kB/s out, %.3f CPU s/s; cluster (nodes + redis) %.2f CPU s/s: %.0f moves received per cluster CPU second\n",
+			s.RedisCommandsPerSec, s.RedisInBytesPerSec/1000, s.RedisOutBytesPerSec/1000, s.RedisCPU, s.ClusterCPU, s.MovesPerClusterCPU)
 	}
 }
 

@@ -3,13 +3,26 @@
 # page's end-to-end tests drive it through playwright-core; npm cannot
 # download browsers here), a font for its screenshots, and redis-server and
 # redis-cli (the feed's tests start their own servers and Redis Clusters:
-# internal/redistest). Go and Node are expected on the machine (see README.md).
+# internal/redistest), and haproxy (the fault tests and `make cluster` put
+# it in front of the nodes: internal/cluster). Go and Node are expected on
+# the machine (see README.md).
+#
+# `test-deps.sh cluster` installs only what `make cluster` runs: redis-server
+# and haproxy; `test-deps.sh figures` that and jq (make figures-nodes).
 set -euo pipefail
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+case "${1:-}" in
+cluster) ;;
+figures) command -v jq >/dev/null 2>&1 || need+=(jq) ;;
+*)
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+  ;;
+esac
 { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || need+=(redis-server)
+# Debian installs it in /usr/sbin, which a user's PATH may lack.
+{ command -v haproxy || [ -x /usr/sbin/haproxy ]; } >/dev/null 2>&1 || need+=(haproxy)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-deps: installing ${need[*]}"

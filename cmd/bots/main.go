@@ -16,6 +16,13 @@
 //
 // For latency figures not inflated by the bots' own CPU use, run a second,
 // small process with only echo bots: bots -n 0 -echo 5 -prefix echo.
+//
+// Several nodes: -url takes every node's endpoint, comma-separated (bots
+// spread over them in turn, as a load balancer would), -server-metrics
+// every node's /metrics, -redis the fair's Redis; -pairs N adds pairs of
+// bots timing a walker's MOVE as its watcher on the next node sees it:
+//
+//	bots -url ws://127.0.0.1:8081/ws,ws://127.0.0.1:8082/ws -n 0 -pairs 20 -prefix pair
 package main
 
 import (
@@ -56,12 +63,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		quiet   bool
 		verbose bool
 	)
-	fs.StringVar(&cfg.URL, "url", "ws://127.0.0.1:8080/ws", "the server's game endpoint")
+	fs.StringVar(&cfg.URL, "url", "ws://127.0.0.1:8080/ws", "the server's game endpoint, or several comma-separated (the nodes of a fair: bots spread over them in turn)")
 	fs.IntVar(&cfg.N, "n", 100, "bots that walk (or stay idle with -idle)")
 	fs.IntVar(&cfg.Echo, "echo", 0, "extra bots measuring input-to-echo latency with an intent every ~250 ms")
+	fs.IntVar(&cfg.Pairs, "pairs", 0, "extra pairs of bots measuring a walker's MOVE seen by a watcher on the next -url (across nodes with several)")
+	fs.StringVar(&cfg.Redis, "redis", "", "the fair's Redis (redis://host:port or unix:///path.sock): adds its commands, bytes and CPU, and the whole cluster's CPU, to the summary")
 	fs.Float64Var(&cfg.Ramp, "ramp", 100, "new connections per second (keep under the server's admission rate)")
 	fs.DurationVar(&cfg.Duration, "duration", 60e9, "the whole run, ramp included")
-	fs.StringVar(&cfg.ServerMetrics, "server-metrics", "", "the server's /metrics URL (admin address, e.g. http://127.0.0.1:9090/metrics): adds its CPU and memory to the summary")
+	fs.StringVar(&cfg.ServerMetrics, "server-metrics", "", "the server's /metrics URL (admin address, e.g. http://127.0.0.1:9090/metrics), or every node's comma-separated: adds their CPU and memory (and the cell feed's messages) to the summary")
 	fs.DurationVar(&cfg.Warmup, "warmup", 0, "leave the first part of the run out of the summary's rates (with -density, ~90s: the walk to the boxes)")
 	fs.IntVar(&cfg.Density, "density", 0, "place bots in groups so that each sees about this many others (0: roam)")
 	fs.Float64Var(&cfg.ViewRadius, "view-radius", 40, "the server's view radius in metres (for -density)")
@@ -90,8 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !quiet {
 		cfg.Live = stderr
 	}
-	if limit, ok := openFileLimit(); ok && uint64(cfg.N+cfg.Echo)+64 > limit {
-		cfg.Logger.Warn("more bots than open files allowed: expect too_many_files failures", "bots", cfg.N+cfg.Echo, "limit", limit)
+	if limit, ok := openFileLimit(); ok && uint64(cfg.N+cfg.Echo+2*cfg.Pairs)+64 > limit {
+		cfg.Logger.Warn("more bots than open files allowed: expect too_many_files failures", "bots", cfg.N+cfg.Echo+2*cfg.Pairs, "limit", limit)
 	}
 
 	sum, err := loadtest.Run(ctx, cfg)

@@ -22,6 +22,8 @@ const AROUND_RANGE = 25;
 const OUTAGE_GRACE_MS = 800; // a blip that resumes at once shows no overlay
 const STORE_LOOK = "usine.look";
 const STORE_SEEN = "usine.seen";
+// The pair of builds the page last asked to reload for (see askReload).
+const STORE_RELOAD = "usine.reload";
 const MAX_SEEN = 400;
 
 function webglAvailable() {
@@ -249,8 +251,24 @@ class App {
     this.ui.outage(null);
   }
 
+  /**
+   * Whether to ask for a reload: the server is of another build. Once per
+   * pair of builds per tab: during a rolling upgrade behind round robin,
+   * the page reloaded for the new build may come from an old node, or its
+   * next WebSocket land on one; asking again would loop. Two consecutive
+   * builds interoperate, so the page works on either.
+   */
+  askReload(serverBuild) {
+    if (!serverBuild || serverBuild === BUILD) return false;
+    const pair = [BUILD, serverBuild].sort().join(" ");
+    if (store.get(STORE_RELOAD, "") === pair && !this.askedReload) return false;
+    store.set(STORE_RELOAD, pair);
+    this.askedReload = true; // this page keeps asking for that pair
+    return true;
+  }
+
   async onWelcome(w) {
-    this.ui.showVersionBanner(!!w.build && w.build !== BUILD);
+    this.ui.showVersionBanner(this.askReload(w.build));
     this.world.welcome(w);
     this.pendingOpen = null;
     if (w.zoneId && this.zone && w.zoneId !== this.zone.id) {

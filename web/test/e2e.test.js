@@ -34,7 +34,7 @@ async function done(p) {
   if (!p.page.isClosed()) {
     const st = await p.page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage) }));
     assert.equal(st.local, 0, "nothing in localStorage");
-    for (const k of st.session) assert.ok(["usine.pseudo", "usine.token", "usine.look", "usine.seen"].includes(k), `sessionStorage key ${k}`);
+    for (const k of st.session) assert.ok(["usine.pseudo", "usine.token", "usine.look", "usine.seen", "usine.reload"].includes(k), `sessionStorage key ${k}`);
   }
   checked++;
   await p.ctx.close().catch(() => {});

@@ -77,6 +77,85 @@ export async function startServer(extraArgs = [], { timeoutMs = 30_000 } = {}) {
   return { url, port: Number(new URL(url).port), proc, logs, stop };
 }
 
+let builtCluster = null;
+
+/**
+ * Starts a fair of several nodes through cmd/cluster (internal/cluster):
+ * a redis-server, `nodes` fairserver processes (the binary of
+ * buildServer) and HAProxy on a free loopback port. extraArgs go to
+ * cmd/cluster (e.g. ["-node", "b:-build other", "--", "-heartbeat-ttl",
+ * "1s"]). Returns {url, nodes: [{id, metrics, ...}], proc, logs, stop()}.
+ */
+export async function startCluster(nodes = 2, extraArgs = [], { timeoutMs = 90_000 } = {}) {
+  const fairserver = buildServer();
+  if (!builtCluster) {
+    const dir = mkdtempSync(pjoin(tmpdir(), "faircluster-"));
+    builtCluster = pjoin(dir, "cluster");
+    execFileSync("go", ["build", "-o", builtCluster, "./cmd/cluster"], { cwd: repoDir, stdio: "inherit", timeout: 300_000 });
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const args = ["-nodes", String(nodes), "-addr", "127.0.0.1:0", "-json", "-stop-on-stdin-eof", "-fairserver", fairserver, ...extraArgs];
+  // stdin is a pipe: should this process die, cmd/cluster sees it close and stops everything.
+  const proc = spawn(builtCluster, args, { cwd: repoDir, stdio: ["pipe", "pipe", "pipe"] });
+  const logs = [];
+  proc.stderr.on("data", (chunk) => {
+    for (const l of String(chunk).split("\n")) if (l) logs.push(l);
+    if (logs.length > 2000) logs.splice(0, logs.length - 2000);
+  });
+  const desc = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`cluster did not start:\n${logs.join("\n")}`)), timeoutMs);
+    proc.stdout.on("data", (chunk) => {
+      out += chunk;
+      const i = out.indexOf("\n");
+      if (i >= 0) {
+        clearTimeout(timer);
+        resolve(JSON.parse(out.slice(0, i)));
+      }
+    });
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`cluster exited with ${code}:\n${logs.join("\n")}`));
+    });
+  });
+  const stop = async () => {
+    if (proc.exitCode !== null) return;
+    proc.kill("SIGTERM");
+    await Promise.race([
+      new Promise((r) => proc.once("exit", r)),
+      new Promise((r) => setTimeout(r, 30_000)).then(() => proc.kill("SIGKILL")),
+    ]);
+  };
+  return { ...desc, url: desc.url.replace(/\/$/, ""), proc, logs, stop };
+}
+
+/** The sum of a metric's samples on a node's /metrics. */
+export async function nodeMetric(node, name) {
+  const text = await (await fetch(node.metrics)).text();
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(name + " ") || line.startsWith(name + "{")) sum += Number(line.split(" ").pop());
+  }
+  return sum;
+}
+
+/**
+ * Records which node HAProxy sent each of the page's WebSockets to (the
+ * X-Fair-Node header of the handshake's response, read through the
+ * DevTools protocol: a page cannot see it). Returns the list, filled as
+ * connections open.
+ */
+export async function recordNodes(page) {
+  const nodes = [];
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  cdp.on("Network.webSocketHandshakeResponseReceived", (e) => {
+    const h = e.response.headers || {};
+    nodes.push(h["X-Fair-Node"] || h["x-fair-node"] || "");
+  });
+  return nodes;
+}
+
 /** Launches headless Chromium; its default GPU flags give WebGL2 through SwiftShader. */
 export async function launchBrowser({ webgl = true } = {}) {
   const args = [
