@@ -34,6 +34,10 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 		bg.Go(func() { s.sync.Run(s.hubCtx) })
 	}
 	bg.Go(func() { s.late.run(s.hubCtx) })
+	bg.Go(func() { s.readers.run(s.ctx) })
+	for range s.writers.n {
+		bg.Go(func() { s.writers.run(s.ctx, s.env) })
+	}
 	bg.Go(func() { s.keepalive(s.ctx) })
 	bg.Go(func() { s.watchdog(s.ctx) })
 
