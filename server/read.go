@@ -329,7 +329,7 @@ func (c *conn) errorCmd(code protocol.ErrorCode, ref uint32, msg string) command
 func readNow(bufs *bufPool, rc syscall.RawConn, b []byte) (int, error) {
 	op := bufs.getRawOp()
 	op.b = b
-	if err := rc.Read(op.read); err != nil {
+	if err := rc.Control(op.read); err != nil {
 		op.b = nil
 		bufs.putRawOp(op)
 		return 0, err // closed

@@ -260,30 +260,35 @@ func (c *conn) writeFailed() {
 
 // rawOp is a read or a write of a socket through its RawConn that never
 // waits: its functions are made once, so that a system call allocates
-// nothing.
+// nothing. It goes through RawConn.Control, which only holds a reference on
+// the descriptor (a concurrent Close waits for it, and a closed socket
+// refuses it): the read or write lock and the poller's state are for
+// operations that wait, and one reader and one writer at most run at a
+// time (read.go, serve). Measured in docs/PERFORMANCE.md, "CPU per
+// visitor".
 type rawOp struct {
 	b       []byte
 	n       int
 	err     error
-	read    func(fd uintptr) bool
-	writeFn func(fd uintptr) bool
+	read    func(fd uintptr)
+	writeFn func(fd uintptr)
 }
 
 func newRawOp() *rawOp {
 	op := &rawOp{}
-	op.read = func(fd uintptr) bool {
+	op.read = func(fd uintptr) {
 		for {
 			op.n, op.err = unix.Read(int(fd), op.b)
 			if op.err != unix.EINTR {
-				return true
+				return
 			}
 		}
 	}
-	op.writeFn = func(fd uintptr) bool {
+	op.writeFn = func(fd uintptr) {
 		for {
 			op.n, op.err = unix.Write(int(fd), op.b)
 			if op.err != unix.EINTR {
-				return true
+				return
 			}
 		}
 	}
@@ -293,7 +298,7 @@ func newRawOp() *rawOp {
 // write writes b without waiting; it returns how much the socket took.
 func (op *rawOp) write(rc syscall.RawConn, b []byte) (int, error) {
 	op.b = b
-	if err := rc.Write(op.writeFn); err != nil {
+	if err := rc.Control(op.writeFn); err != nil {
 		op.b = nil
 		return 0, err // closed
 	}
