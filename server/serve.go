@@ -72,7 +72,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 		s.log.Error("listener failed", "err", err)
 	}
 	s.drain(pub, dmx)
-	s.cancel() // keepalive, watchdog and the read loops end
+	s.cancel() // keepalive, watchdog, the readers and the writers end
 	s.stopHub()
 	bg.Wait()
 	stopStore() // after the hub: its last detaches are written
