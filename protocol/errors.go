@@ -43,6 +43,7 @@ const (
 	CloseNormal         CloseCode = 1000
 	CloseGoingAway      CloseCode = 1001
 	CloseProtocolError  CloseCode = 1002 // a frame RFC 6455 forbids (an unmasked client frame, reserved bits)
+	CloseInvalidPayload CloseCode = 1007 // a close frame whose reason is not UTF-8
 	CloseTooBig         CloseCode = 1009 // message over MaxClientMessage bytes
 	CloseInternal       CloseCode = 1011
 	CloseServiceRestart CloseCode = 1012 // server restarting: reconnect with jitter and resume
@@ -72,6 +73,7 @@ var closeCodeNames = map[CloseCode]string{
 	CloseNormal:             "normal",
 	CloseGoingAway:          "going_away",
 	CloseProtocolError:      "protocol_error",
+	CloseInvalidPayload:     "invalid_payload",
 	CloseTooBig:             "too_big",
 	CloseInternal:           "internal",
 	CloseServiceRestart:     "service_restart",

@@ -13,8 +13,9 @@
 //
 // config.go (Config and its defaults), server.go (New), serve.go (Serve
 // and the shutdown), gateway.go (upgrade, admission, HELLO, presence,
-// join), readloop.go (one connection's reads), conn.go and outbox.go (one
-// connection's writes), hub.go (the world's goroutine and its clock),
+// join), conn.go (a connection's state), read.go (reading: pollers,
+// frames, intents), write.go and outbox.go (writing: the writers' pool),
+// close.go (the close handshake), hub.go (the world's goroutine and its clock),
 // commands.go (one command type per kind of input), sessions.go (this
 // node's attachments: join, leave, take-over, position writes), paths.go
 // (GOTO path finding), keepalive.go, watchdog.go, inputrate.go,
@@ -25,7 +26,7 @@
 //
 // The world produces one update per client per tick (World.Updates, the
 // hub pushes it into the connection's outbox). Events that are not the
-// world's (the path of a GOTO, an error the read loop found, and later
+// world's (the path of a GOTO, an error the reader found, and later
 // chat, class groups, progress: packages of their own) go through
 // Server.Deliver or a hub command to conn.deliver: they are held in the
 // outbox and ride on the next update, so a client still gets at most one
@@ -47,10 +48,16 @@
 //   - the lateness sampler (lateness.run); ends with the hub context;
 //   - keepalive and the watchdog; end with the connections' context;
 //   - the demux accept loop, the public http.Server and the admin one;
-//   - per connection: a goroutine for the upgrade and the handshake, then
-//     one reader (readLoop); a writer only while output is pending
-//     (writeLoop); a goroutine for its close handshake, bounded by 5 s;
-//     a ping goroutine while a keepalive ping is in flight.
+//   - the readers: one netpoll.Poller per core (read.go), which read
+//     every connection whose socket has bytes; and the writers: one per
+//     core (write.go), which write every connection with output pending;
+//     both end with the connections' context;
+//   - per connection, none while it is idle: a goroutine for the upgrade,
+//     one for the handshake (from its HELLO until the join), one while the
+//     hub's inbox is full or the client keeps its socket full (then the
+//     reading goes back to the poller), one while a write waits for a full
+//     socket (bounded by the watchdog's WriteTimeout and the close's 5 s);
+//     the close's timer.
 //
 // # Shutdown order
 //

@@ -33,7 +33,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		r.Host = h // the Origin check compares the page's host with this
 	}
 	c := newConn(s.env)
-	err := c.accept(w, r, &websocket.AcceptOptions{
+	proto, err := c.accept(w, r, &websocket.AcceptOptions{
 		// Our version first; otherwise echo what the client offered so the
 		// upgrade completes and the refusal can be a close code.
 		Subprotocols:   append([]string{protocol.Subprotocol}, subprotocols(r)...),
@@ -43,31 +43,32 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.metrics.connAttempts.WithLabelValues("upgrade_failed").Inc()
 		return // Accept has written the HTTP error
 	}
-	c.ws.SetReadLimit(protocol.MaxClientMessage)
 	s.conns.add(c)
-
-	switch {
-	case c.ws.Subprotocol() != protocol.Subprotocol:
-		s.refuse(c, "bad_version", protocol.CloseBadVersion, "unsupported protocol version; reload the page")
+	// The HELLO timer closes with 4000 itself; it runs from the upgrade.
+	c.helloTimer = s.late.afterAwake(s.cfg.HelloTimeout, func() {
+		s.metrics.connAttempts.WithLabelValues("no_hello").Inc()
+		c.close(protocol.CloseBadHandshake, "no HELLO in time")
+	})
+	if err := s.readers.add(c); err != nil {
+		s.log.Error("connection not read", "err", err)
+		c.helloTimer.Stop()
+		_ = c.raw.SetLinger(0)
+		c.finish()
 		return
+	}
+	switch {
+	case proto != protocol.Subprotocol:
+		s.refuse(c, "bad_version", protocol.CloseBadVersion, "unsupported protocol version; reload the page")
 	case s.conns.len() > int64(s.cfg.MaxConns):
 		s.metrics.admission.WithLabelValues("server_full").Inc()
 		s.refuse(c, "server_full", protocol.CloseServerFull, "server full")
-		return
 	case s.overloaded(time.Now()):
 		s.metrics.admission.WithLabelValues("overloaded").Inc()
 		s.refuse(c, "overloaded", protocol.CloseServerFull, "server busy")
-		return
 	}
-	if !s.handshake(c) {
-		c.close(protocol.CloseGoingAway, "") // a no-op after the handshake's own close
-		<-c.closed()
-		s.conns.remove(c)
-		return
-	}
-	// The read loop runs on a fresh goroutine: this one's stack grew in the
-	// upgrade and the pseudonym check, and an idle connection would keep it.
-	go c.readLoop()
+	// From here the poller reads the connection: its HELLO starts the
+	// handshake (Server.hello), on a goroutine of its own. This goroutine,
+	// whose stack grew in the upgrade, ends.
 }
 
 func subprotocols(r *http.Request) []string {
@@ -84,9 +85,8 @@ func subprotocols(r *http.Request) []string {
 
 func (s *Server) refuse(c *conn, result string, code protocol.CloseCode, reason string) {
 	s.metrics.connAttempts.WithLabelValues(result).Inc()
+	c.helloTimer.Stop()
 	c.close(code, reason)
-	<-c.closed()
-	s.conns.remove(c)
 }
 
 // overloaded reports whether new connections are refused (4003) because
@@ -103,28 +103,28 @@ const overloadWindow = 5 * time.Second
 // unavailableReason is the French reason of close 4014, shown to the visitor.
 const unavailableReason = "Le salon est momentanément indisponible : nouvel essai dans quelques secondes."
 
-// handshake reads HELLO (within HelloTimeout), applies the join or resume
-// rate, checks the pseudonym, creates or resumes the session in presence
-// and joins the hub (all within JoinTimeout). It reports whether the
-// session started; when not, the connection is being closed with the
-// refusal's code. The HELLO timeout runs on the awake clock: the server's
-// own delays do not count against the client.
-func (s *Server) handshake(c *conn) bool {
-	buf := make([]byte, protocol.MaxClientMessage+1)
-	// The timer closes with 4000 itself: a context ending during a read
-	// would make the library drop the TCP connection without a close frame.
-	noHello := s.late.afterAwake(s.cfg.HelloTimeout, func() {
-		s.metrics.connAttempts.WithLabelValues("no_hello").Inc()
-		c.close(protocol.CloseBadHandshake, "no HELLO in time")
-	})
-	b, err := c.read(s.ctx, buf)
-	if !noHello.Stop() {
-		return false // timed out: closing with 4000
+// hello runs a connection's handshake from its first message, on a
+// goroutine of its own that holds the connection's reading, then goes on
+// reading it.
+func (s *Server) hello(c *conn, msg []byte) {
+	if s.handshake(c, msg) {
+		c.phase, c.confirm = phaseJoined, c.resumed
+	} else {
+		c.close(protocol.CloseGoingAway, "") // a no-op after the handshake's own close
 	}
-	if err != nil {
-		s.metrics.connAttempts.WithLabelValues("read_failed").Inc()
-		c.closeForReadError(err, protocol.CloseBadHandshake, "no HELLO")
-		return false
+	c.release() // the connection may depart from here
+	c.readOwn()
+}
+
+// handshake checks the HELLO, applies the join or resume rate, checks the
+// pseudonym, creates or resumes the session in presence and joins the hub
+// (all within JoinTimeout). It reports whether the session started; when
+// not, the connection is being closed with the refusal's code. The HELLO
+// had to come within HelloTimeout of the upgrade, on the awake clock: the
+// server's own delays do not count against the client.
+func (s *Server) handshake(c *conn, b []byte) bool {
+	if !c.helloTimer.Stop() {
+		return false // timed out: closing with 4000
 	}
 	var m protocol.ClientMessage
 	if err := protocol.DecodeClient(b, &m); err != nil || m.Type != protocol.TypeHello {
@@ -150,6 +150,7 @@ func (s *Server) handshake(c *conn) bool {
 	jctx, cancel := context.WithTimeout(s.ctx, s.cfg.JoinTimeout)
 	defer cancel()
 	var sess presence.Session
+	var err error
 	if token == "" {
 		name, role := testRole(s.cfg.TestRoles, m.Hello.Pseudonym)
 		display, key, err := s.pseudo.Check(name)

@@ -91,6 +91,16 @@ func (h *hub) send(ctx context.Context, cmd command) bool {
 	}
 }
 
+// trySend delivers a command if the inbox has room, without waiting.
+func (h *hub) trySend(cmd command) bool {
+	select {
+	case h.inbox <- cmd:
+		return true
+	default:
+		return false
+	}
+}
+
 // The hub's clock (docs/PROTOCOL.md §4, "When the server is late"). Tick t
 // is the period [t, t+1) × 1/TickRate s of unix time: the same numbering on
 // every node (UPDATE's tick is t mod 2^32, feed records carry it too).

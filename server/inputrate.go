@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"time"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
@@ -27,20 +26,21 @@ const (
 )
 
 // allow applies the input rate to one frame read from c. Called by the
-// reader only. report says whether a drop is reported to the client.
-func (c *conn) allow(ctx context.Context, report bool) bool {
+// reader only. report says whether a drop is reported to the client; the
+// report, when there is one, is a command for the hub.
+func (c *conn) allow(report bool) (bool, command) {
 	s := c.env
 	if lt := s.late.total(); lt > c.lateSeen {
 		c.credit = min(c.credit+s.inputRate*(lt-c.lateSeen).Seconds(), s.inputRate*maxLateCredit.Seconds())
 		c.lateSeen = lt
 	}
 	if c.limiter.Allow() {
-		return true
+		return true, nil
 	}
 	if c.credit >= 1 {
 		c.credit--
 		s.metrics.lateCredit.Inc()
-		return true
+		return true, nil
 	}
 	s.metrics.drops.WithLabelValues("rate_limited").Inc()
 	now := time.Now()
@@ -48,12 +48,13 @@ func (c *conn) allow(ctx context.Context, report bool) bool {
 		c.floodAt, c.flood, c.floodReported = now, 0, false
 	}
 	c.flood++
+	var rep command
 	if report && !c.floodReported {
 		c.floodReported = true
-		c.reportError(ctx, protocol.ErrRateLimited, 0, "too many messages; some were dropped")
+		rep = c.errorCmd(protocol.ErrRateLimited, 0, "too many messages; some were dropped")
 	}
 	if c.flood > s.floodDrops() {
 		c.close(protocol.CloseFlood, "too many messages")
 	}
-	return false
+	return false, rep
 }

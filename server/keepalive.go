@@ -5,16 +5,18 @@ import (
 	"time"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/server/internal/wsframe"
 )
 
 // keepalive pings connections from which nothing was read for PingInterval
 // and closes those silent for PingInterval+PingTimeout, all in awake time.
-// Any byte read counts (liveConn), and a connection whose socket holds bytes
-// not yet read is not silent: the server is behind, not the client.
+// Any byte read counts (read.go), and a connection whose socket holds bytes
+// not yet read is not silent: the server is behind, not the client. A
+// ping is a control frame queued like any output: no goroutine waits for
+// its pong.
 func (s *Server) keepalive(ctx context.Context) {
 	t := time.NewTicker(max(min(s.cfg.PingInterval, s.cfg.PingTimeout)/2, 10*time.Millisecond))
 	defer t.Stop()
-	sem := make(chan struct{}, 256) // pings in flight
 	for {
 		select {
 		case <-ctx.Done():
@@ -23,7 +25,8 @@ func (s *Server) keepalive(ctx context.Context) {
 		}
 		now := s.late.judge(time.Now())
 		for _, c := range s.conns.snapshot() {
-			silent := now - time.Duration(c.lastRead.Load())
+			last := c.lastRead.Load()
+			silent := now - time.Duration(last)
 			if silent < s.cfg.PingInterval || c.isClosing() {
 				continue
 			}
@@ -34,24 +37,11 @@ func (s *Server) keepalive(ctx context.Context) {
 				}
 				continue
 			}
-			if !c.pinging.CompareAndSwap(false, true) {
-				continue
+			// One ping per silence: none since the last byte read.
+			if at := c.pingAt.Load(); at == 0 || at < last {
+				c.pingAt.Store(max(int64(now), 1))
+				c.control(wsframe.OpPing, nil)
 			}
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			go func() {
-				defer func() { <-sem; c.pinging.Store(false) }()
-				pctx, cancel := context.WithTimeout(ctx, s.cfg.PingTimeout)
-				defer cancel()
-				// The answer is any byte read (liveConn): Ping's own wait
-				// for the pong only feeds the metric.
-				if err := c.ws.Ping(pctx); err == nil {
-					s.metrics.pings.WithLabelValues("ok").Inc()
-				}
-			}()
 		}
 	}
 }

@@ -22,12 +22,15 @@ type metrics struct {
 	msgsOut      prometheus.Counter
 	bytesOut     prometheus.Counter
 	drops        *prometheus.CounterVec // by reason
-	avatars      prometheus.Gauge
-	pings        *prometheus.CounterVec // by result
-	controlIn    prometheus.Counter
-	lateCredit   prometheus.Counter
-	ticksMerged  prometheus.Counter
-	ticksSkipped prometheus.Counter
+	// positionsReplaced is drops{reason="position_replaced"}, counted per
+	// push: resolved once rather than by label at every tick.
+	positionsReplaced prometheus.Counter
+	avatars           prometheus.Gauge
+	pings             *prometheus.CounterVec // by result
+	controlIn         prometheus.Counter
+	lateCredit        prometheus.Counter
+	ticksMerged       prometheus.Counter
+	ticksSkipped      prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -63,6 +66,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		ticksSkipped: counter("world", "ticks_skipped_total",
 			"Ticks never simulated: wall-clock time owed beyond the 5 s the hub catches up after a stall."),
 	}
+	m.positionsReplaced = m.drops.WithLabelValues("position_replaced")
 	for _, c := range []prometheus.Collector{m.connections, m.connAttempts, m.admission, m.closes, m.slowCloses, m.tickDuration,
 		m.pathDuration, m.inputs, m.msgsIn, m.bytesIn, m.msgsOut, m.bytesOut, m.drops, m.avatars, m.pings,
 		m.controlIn, m.lateCredit, m.ticksMerged, m.ticksSkipped} {

@@ -18,8 +18,14 @@ import (
 // Events also come outside the world's updates (conn.deliver): they are
 // held until the next update is pushed, or released at the end of the hub's
 // round, so that the writer never takes them alone between two ticks.
+//
+// An empty outbox holds no buffer: the slices of a pending update are
+// borrowed from the server's pool when the first record comes and go back
+// to it once the writer has encoded them, so an idle connection keeps
+// nothing of its busiest moment.
 type outbox struct {
 	welcome []byte // encoded WELCOME, written before anything else
+	ctl     []byte // control frames (pongs, a ping), written first
 	has     bool   // an update is pending
 	u       protocol.Update
 	held    []protocol.Event   // delivered outside the world, for the next update
@@ -41,21 +47,33 @@ func (o *outbox) hold(e protocol.Event) (first bool) {
 
 // release makes the held events part of the pending update; it reports
 // whether there were any.
-func (o *outbox) release() bool {
+func (o *outbox) release(bufs *bufPool) bool {
 	if len(o.held) == 0 {
 		return false
 	}
+	o.borrow(bufs)
 	o.u.Events = append(o.u.Events, o.held...)
 	clear(o.held)
 	o.held = o.held[:0]
+	if cap(o.held) > 8 {
+		o.held = nil
+	}
 	o.has = true
 	return true
 }
 
+// borrow gives the pending update pooled slices when it has none.
+func (o *outbox) borrow(bufs *bufPool) {
+	if o.u.Moves == nil {
+		bufs.getUpdate(&o.u)
+	}
+}
+
 // push merges one tick's update for this connection. It copies everything it
 // keeps: u belongs to the world and is reused after the call.
-func (o *outbox) push(u *protocol.Update) (replaced int) {
+func (o *outbox) push(u *protocol.Update, bufs *bufPool) (replaced int) {
 	p := &o.u
+	o.borrow(bufs)
 	p.Tick, p.Ack, p.SelfX, p.SelfY, p.Crowd, p.Online = u.Tick, u.Ack, u.SelfX, u.SelfY, u.Crowd, u.Online
 	// An enter or a leave makes any older pending move of that avatar stale:
 	// the encoder applies moves after enters.
@@ -74,7 +92,7 @@ func (o *outbox) push(u *protocol.Update) (replaced int) {
 		o.dropMove(e.ID)
 		p.Enters = append(p.Enters, e)
 	}
-	o.release()
+	o.release(bufs)
 	p.Events = append(p.Events, u.Events...)
 	if len(u.Moves) > 0 {
 		if !slices.IsSortedFunc(u.Moves, protocol.CompareMoves) {
@@ -125,8 +143,9 @@ func (o *outbox) dropMove(id uint32) {
 	}
 }
 
-// take moves the pending update into dst (whose slices are recycled as the
-// outbox's next buffers) and reports whether there was one.
+// take moves the pending update into dst, slices included (the writer
+// gives them back to the pool once encoded), and reports whether there was
+// one.
 func (o *outbox) take(dst *protocol.Update) bool {
 	if !o.has {
 		return false
@@ -135,27 +154,15 @@ func (o *outbox) take(dst *protocol.Update) bool {
 	// latest tick, ack and own position.
 	*dst, o.u = o.u, protocol.Update{
 		Tick: o.u.Tick, Ack: o.u.Ack, SelfX: o.u.SelfX, SelfY: o.u.SelfY, Crowd: o.u.Crowd, Online: o.u.Online,
-		Moves:  dst.Moves[:0],
-		Enters: recycle(dst.Enters, 16),
-		Leaves: recycle(dst.Leaves, 64),
-		Events: recycle(clearEvents(dst.Events), 8),
 	}
-	o.has = false
+	o.has, o.spare = false, nil
 	return true
 }
 
-// recycle keeps a buffer for the next tick unless a burst (a join's 64
-// enters, a crowd of events) made it large: an idle connection must not keep
-// the capacity of its busiest moment. Moves are steady and always kept.
-func recycle[T any](s []T, keep int) []T {
-	if cap(s) > keep {
-		return nil
+// drop gives back what a closed connection's outbox still holds.
+func (o *outbox) drop(bufs *bufPool) {
+	if o.u.Moves != nil {
+		bufs.putUpdate(&o.u)
 	}
-	return s[:0]
-}
-
-// clearEvents empties an event slice, dropping references to strings and paths.
-func clearEvents(e []protocol.Event) []protocol.Event {
-	clear(e)
-	return e[:0]
+	*o = outbox{}
 }

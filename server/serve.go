@@ -34,6 +34,10 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 		bg.Go(func() { s.sync.Run(s.hubCtx) })
 	}
 	bg.Go(func() { s.late.run(s.hubCtx) })
+	bg.Go(func() { s.readers.run(s.ctx) })
+	for range s.writers.n {
+		bg.Go(func() { s.writers.run(s.ctx, s.env) })
+	}
 	bg.Go(func() { s.keepalive(s.ctx) })
 	bg.Go(func() { s.watchdog(s.ctx) })
 
@@ -68,7 +72,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 		s.log.Error("listener failed", "err", err)
 	}
 	s.drain(pub, dmx)
-	s.cancel() // keepalive, watchdog and the read loops end
+	s.cancel() // keepalive, watchdog, the readers and the writers end
 	s.stopHub()
 	bg.Wait()
 	stopStore() // after the hub: its last detaches are written

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,8 @@ type Server struct {
 	resumes *rate.Limiter
 	late    *lateness
 	conns   *registry
+	readers *readers // the pollers that read the connections
+	writers *writers
 	env     *connEnv
 	zoneJS  []byte
 	zoneGz  []byte // zoneJS gzipped
@@ -113,8 +116,13 @@ func New(cfg Config) (*Server, error) {
 			radius: cfg.World.Radius,
 		},
 	})
+	if s.readers, err = newReaders(runtime.GOMAXPROCS(0)); err != nil {
+		return nil, fmt.Errorf("server: pollers: %w", err)
+	}
+	s.writers = newWriters(runtime.GOMAXPROCS(0))
 	s.env = &connEnv{
-		log: log, metrics: m, late: s.late, hub: s.hub, conns: s.conns, ctx: s.ctx, hubCtx: s.hubCtx,
+		log: log, metrics: m, late: s.late, hub: s.hub, conns: s.conns, writers: s.writers, hello: s.hello,
+		ctx: s.ctx, hubCtx: s.hubCtx,
 		inputRate: cfg.InputRate, inputBurst: cfg.InputBurst, maxPending: cfg.MaxPendingEvents,
 		zoneW: cfg.Zone.Width, zoneH: cfg.Zone.Height,
 	}

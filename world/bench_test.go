@@ -164,3 +164,27 @@ func BenchmarkStepAgora(b *testing.B) {
 		benchTick(b, w, walkersIn(w, 5000, 1, agora, 0.2))
 	})
 }
+
+// BenchmarkStepStanding: 15,000 visitors standing still, all at the
+// default zone's spawn plaza (a crowd of 15,000 around every viewer) or
+// spread over the zone. What a standing crowd costs per tick; the
+// server's idle cost per 1,000 visitors (docs/PERFORMANCE.md) is this plus
+// its connections' keepalive.
+func BenchmarkStepStanding(b *testing.B) {
+	z, err := zone.Default()
+	if err != nil {
+		b.Skip(err)
+	}
+	for _, where := range []string{"plaza-15k", "spread-15k"} {
+		b.Run(where, func(b *testing.B) {
+			w := newWorld(b, z, Config{})
+			r := z.Spawn
+			if where == "spread-15k" {
+				r = zone.Rect{W: z.Width, H: z.Height}
+			}
+			sim := walkersIn(w, 15000, 1, r, 0)
+			sim.ids = sim.ids[:1] // turn changes nothing: a zero intent
+			benchTick(b, w, sim)
+		})
+	}
+}

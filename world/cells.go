@@ -80,18 +80,33 @@ func (c *cells) grow(n int) {
 	}
 }
 
-// rebuild sorts the live avatars by cell (and dense cells by sub-cell).
-// O(avatars + cells); allocation-free once the buffers have grown.
+// rebuild sorts the live avatars by cell (and dense cells by sub-cell),
+// and touches the cells where something changed (change.go). O(avatars +
+// cells); allocation-free once the buffers have grown. When nothing moved,
+// entered, left or changed its tag since the last rebuild, the layout is
+// still right and nothing is done.
 func (w *World) rebuild() {
+	if !w.ch.any {
+		return
+	}
+	w.ch.any, w.ch.relaid = false, true
 	c := &w.cells
 	clear(c.cstart)
 	mask := c.F - 1
+	changed := w.ch.changed
 	for s := range w.hot {
 		if w.hot[s].gen == 0 {
 			continue
 		}
 		gx, gy := c.fine(w.pos[s].X, w.pos[s].Y)
 		ci := int32((gy>>c.fb)*c.cols + gx>>c.fb)
+		if changed[s] {
+			changed[s] = false
+			w.touch(ci)
+			if old := c.cellOf[s]; old != ci {
+				w.touch(old) // crossed: its viewers there too
+			}
+		}
 		c.cellOf[s] = ci
 		c.subOf[s] = uint8((gy&mask)<<c.fb | gx&mask)
 		c.cstart[ci+1]++

@@ -17,12 +17,24 @@ type Config struct {
 	Seed       int64   // spawn randomness
 
 	// Refresh is how many ticks apart a viewer's visible set is recomputed
-	// (staggered by avatar id); moves of the current set are still sent every
-	// tick. Zero means TickRate/2 (10 at 20 Hz, so 500 ms), at least 1.
+	// (staggered by avatar id), when something moved, entered or left near
+	// it since its last recomputation (a crowd standing still costs none);
+	// moves of the current set are still sent as Near and FarEvery say.
+	// Zero means TickRate/2 (10 at 20 Hz, so 500 ms), at least 1.
 	// Newcomers are computed at once, and quiet areas see each other at once
 	// (see the package doc), so the period mostly delays who is shown in a
 	// crowd and enters at the edge of the view radius.
 	Refresh int
+
+	// Near is the radius, m, within which the avatars a viewer sees are sent
+	// every tick they move; those farther away are sent at most every
+	// FarEvery ticks (staggered over the viewers, so the load is even).
+	// Zero means 20; at least ViewRadius sends everyone every tick.
+	Near float64
+	// FarEvery is how many ticks apart the moves of avatars beyond Near are
+	// sent to a viewer; zero means 4 (5 Hz at 20 Hz); 1 sends them every
+	// tick.
+	FarEvery int
 
 	// ChannelCells is the side of a feed channel, in cells: the zone is cut
 	// into squares of ChannelCells x ChannelCells cells, each a channel of
@@ -54,6 +66,7 @@ const (
 	minCell    = 1.0    // m
 	maxRefresh = 1000   // ticks
 	maxChannel = 64     // cells per feed channel side
+	maxFar     = 100    // ticks
 )
 
 // withDefaults fills the zero fields and validates the result.
@@ -82,6 +95,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ChannelCells == 0 {
 		c.ChannelCells = 4
 	}
+	if c.Near == 0 {
+		c.Near = 20
+	}
+	if c.FarEvery == 0 {
+		c.FarEvery = 4
+	}
 	switch {
 	case c.TickRate < MinTickRate || c.TickRate > MaxTickRate:
 		return c, fmt.Errorf("world: TickRate %d out of [%d, %d]", c.TickRate, MinTickRate, MaxTickRate)
@@ -99,6 +118,10 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("world: Refresh %d out of [1, %d]", c.Refresh, maxRefresh)
 	case c.ChannelCells < 1 || c.ChannelCells > maxChannel:
 		return c, fmt.Errorf("world: ChannelCells %d out of [1, %d]", c.ChannelCells, maxChannel)
+	case !inRange(c.Near, 0, maxView) || c.Near == 0:
+		return c, fmt.Errorf("world: Near %v out of (0, %v] m", c.Near, maxView)
+	case c.FarEvery < 1 || c.FarEvery > maxFar:
+		return c, fmt.Errorf("world: FarEvery %d out of [1, %d]", c.FarEvery, maxFar)
 	}
 	return c, nil
 }

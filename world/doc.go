@@ -32,7 +32,14 @@
 // viewer, and hands fn one protocol.Update per avatar that has anything
 // new. Positions are compared quantised, so sub-quantum jitter sends
 // nothing, and a skipped Update loses nothing: the next one carries the
-// latest positions.
+// latest positions. What is due follows the message budget (updates.go):
+// avatars within Near every tick they move, those beyond on the viewer's
+// far ticks (one in FarEvery), a change of the counts alone once a second.
+//
+// Standing visitors cost almost nothing (change.go): each Step touches
+// the cells where something moved, entered or left; a viewer with no
+// touched cell within reach is neither recomputed nor scanned, and when
+// nothing changed anywhere the cell layout is not rebuilt.
 //
 // # Cells and interest
 //
@@ -51,8 +58,9 @@
 // leaves therefore happen once per crossing.
 //
 // Visible sets are recomputed every Refresh ticks (10 at 20 Hz), staggered
-// by avatar id so each tick does 1/Refresh of the work, and at once at the
-// first Step after a Join. Moves of the current set are sent every tick.
+// by avatar id so each tick does 1/Refresh of the work, when something
+// changed within reach, and at once at the first Step after a Join. Moves
+// of the current set are sent as the message budget says.
 // When a newcomer starts seeing an avatar that has room in its own budget
 // and no crowd, that avatar starts seeing the newcomer in the same tick, so
 // in quiet areas someone who joins is seen at once.
@@ -68,10 +76,12 @@
 // # Memory layout
 //
 // Avatars live in slots: parallel slices indexed by slot, a free list, and
-// an id-to-slot map used only at the API's edges. What every scan reads
+// an id-to-slot map used only at the API's edges. Local avatars take the
+// first slots at each renumbering, so that only they (the viewers) have a
+// region in the block of visible sets. What every scan reads
 // per visible avatar (position, quantised position, generation, priority
 // tag) is one 20-byte record. Every 128 ticks the slots are renumbered in
-// cell order, so that the per-tick passes, which walk viewers in slot
+// cell order (when the layout changed), so that the per-tick passes, which walk viewers in slot
 // order, find a viewer's visible avatars in cache after its neighbour's.
 //
 // Each viewer's visible set is a slice sorted by avatar id, in its slot's

@@ -110,11 +110,13 @@ func prioritised(vg, t uint32) bool {
 }
 
 // recomputeInterest recomputes the visible sets that are due this tick:
-// every Refresh ticks for each avatar, staggered by id, and at once for
-// those that just joined.
+// every Refresh ticks for each avatar, staggered by id, when something
+// changed within reach of it since its last recomputation (change.go), and
+// at once for those that just joined.
 func (w *World) recomputeInterest() {
 	p := uint32(w.cfg.Refresh)
 	phase := w.tick % p
+	near, cellOf, steps, always := w.ch.near, w.cells.cellOf, w.ch.steps, w.ch.always
 	// Slots are numbered in cell order (renumber), so consecutive viewers
 	// are neighbours and share most of their candidates, then in cache.
 	for s := range int32(len(w.av)) {
@@ -125,8 +127,9 @@ func (w *World) recomputeInterest() {
 		if a.remote {
 			continue // never a viewer
 		}
-		if forced := a.refresh; forced || a.id%p == phase {
+		if forced := a.refresh; forced || a.id%p == phase && (always || near[cellOf[s]] > a.recompAt) {
 			a.refresh = false
+			a.recompAt = steps
 			w.recompute(s, forced)
 		}
 	}
@@ -290,14 +293,19 @@ sparse:
 			continue
 		default:
 			e.gen |= leavingBit
+			a.visDirty = true
 		}
 		vis[k] = e
 		k++
 	}
 	vis = vis[:k]
 	if len(ent) > 0 {
+		a.visDirty = true
 		slices.SortFunc(ent, func(x, y visEntry) int { return cmp.Compare(x.id, y.id) })
-		vis = w.mergeVis(vis, ent)
+		var dropped bool
+		if vis, dropped = w.mergeVis(vis, ent); dropped {
+			a.recompAt = 0 // due again at its next stagger tick, changes or not
+		}
 		if forced {
 			w.reciprocate(s, ent)
 		}
@@ -309,8 +317,8 @@ sparse:
 // mergeVis merges the sorted entries ent into the sorted vis. An enter
 // whose id is already there (a tombstone: the same id left and came back
 // in a new slot) is dropped: it enters at the next recomputation, never in
-// the same Update as its Leave.
-func (w *World) mergeVis(vis, ent []visEntry) []visEntry {
+// the same Update as its Leave. dropped says whether one was.
+func (w *World) mergeVis(vis, ent []visEntry) (_ []visEntry, dropped bool) {
 	buf := w.scr.merge[:0]
 	i, j := 0, 0
 	for i < len(vis) || j < len(ent) {
@@ -320,6 +328,7 @@ func (w *World) mergeVis(vis, ent []visEntry) []visEntry {
 			i++
 		case i < len(vis) && vis[i].id == ent[j].id:
 			j++
+			dropped = true
 		default:
 			buf = append(buf, ent[j])
 			j++
@@ -328,7 +337,7 @@ func (w *World) mergeVis(vis, ent []visEntry) []visEntry {
 	w.scr.merge = buf
 	vis = w.fit(vis, len(buf))
 	copy(vis, buf)
-	return vis
+	return vis, dropped
 }
 
 // fit returns vis with length n, moved when too small to a spare array of
@@ -378,6 +387,7 @@ func (w *World) reciprocate(s int32, ent []visEntry) {
 		b.vis = w.fit(b.vis, n+1)
 		copy(b.vis[i+1:], b.vis[i:n])
 		b.vis[i] = visEntry{id: self, slot: s, gen: gen}
+		b.visDirty = true
 	}
 }
 

@@ -40,9 +40,13 @@ func (w *World) MoveRemote(id ID, at nav.Point) {
 		return
 	}
 	at = w.clampMap(at)
+	if w.pos[s] == at {
+		return // full records repeat positions: nothing changed
+	}
 	w.pos[s] = at
 	h := &w.hot[s]
 	h.x, h.y, h.q = float32(at.X), float32(at.Y), quant(at)
+	w.moved(s)
 }
 
 // SetRemoteIdentity changes a remote avatar's identity. A new group only
@@ -61,6 +65,7 @@ func (w *World) SetRemoteIdentity(id ID, who Identity) {
 	if same := (Identity{who.Name, who.Role, a.who.Group, who.Colour, who.Shape}); same == a.who {
 		a.who.Group = who.Group // only the group changed
 		w.hot[s].tag = makeTag(who.Role, who.Group)
+		w.moved(s)
 		return
 	}
 	at := w.pos[s]

@@ -11,6 +11,8 @@ const renumberEvery = 128
 type renumbering struct {
 	newOf []int32
 	oldOf []int32
+	nloc  int // local avatars: slots 0..nloc-1
+	cell  []int32
 	done  []bool
 	tmp   []visEntry // one slot's region of the visible-set block
 	av    []avatar
@@ -18,8 +20,12 @@ type renumbering struct {
 	pos   []nav.Point
 }
 
-// renumber gives the live avatars slots 0..n-1 in the order of the cell
-// layout just rebuilt, and the free slots the numbers after them.
+// renumber gives the live local avatars slots 0..L-1 in the order of the
+// cell layout, the remote ones the next slots in the same order, and the
+// free slots the numbers after them. Local first: only viewers have a
+// visible set, so the block of sets (visBlock) needs regions for slots
+// 0..L-1 only, and a node holding many other nodes' avatars around its
+// viewers does not pay a region for each.
 //
 // Every per-tick pass (integrate, recompute, Updates) walks slots in order
 // and reads the slots of each viewer's visible avatars. With slots in
@@ -32,10 +38,18 @@ func (w *World) renumber() {
 	r := &w.ren
 	n := len(w.av)
 	r.newOf = resize(r.newOf, n)
-	for i, s := range c.lslot {
-		r.newOf[s] = int32(i)
+	next := int32(0)
+	for _, remote := range [2]bool{false, true} {
+		for _, s := range c.lslot {
+			if w.av[s].remote == remote {
+				r.newOf[s] = next
+				next++
+			}
+		}
+		if !remote {
+			r.nloc = int(next)
+		}
 	}
-	next := int32(len(c.lslot))
 	for s := range n {
 		if w.hot[s].gen == 0 {
 			r.newOf[s] = next
@@ -63,8 +77,16 @@ func (w *World) renumber() {
 		a := &w.av[s]
 		w.byID[a.id] = int32(s)
 		w.ids[s] = a.id
-		c.lslot[s] = int32(s)
 	}
+	for j, s := range c.lslot {
+		c.lslot[j] = r.newOf[s]
+	}
+	// cellOf is by slot: the next rebuild compares against it.
+	r.cell = resize(r.cell, n)
+	for d, s := range r.oldOf {
+		r.cell[d] = c.cellOf[s]
+	}
+	c.cellOf, r.cell = r.cell, c.cellOf
 	w.repackVis()
 	clear(w.scr.stamp)
 	w.scr.base = 1
@@ -103,13 +125,13 @@ func (w *World) repackVis() {
 	vb := &w.visb
 	r := &w.ren
 	n := len(w.av)
-	if n > vb.slots {
+	if r.nloc > vb.slots {
 		if vb.per == 0 {
 			b := w.cfg.Budget
 			vb.per = (b + b/4 + 3) &^ 3
 		}
 		old := *vb
-		vb.slots = n + n/8
+		vb.slots = r.nloc + r.nloc/8
 		vb.blk = make([]visEntry, vb.slots*vb.per)
 		for d := range n {
 			w.placeVis(d, w.av[d].vis, old.inRegion(w.av[d].vis, int(r.oldOf[d])))
@@ -151,6 +173,13 @@ func (w *World) placeVis(d int, vis []visEntry, in bool) {
 	vb := &w.visb
 	newOf := w.ren.newOf
 	a := &w.av[d]
+	if a.remote || d >= vb.slots { // not a viewer (or a free slot beyond the regions): no set
+		if !in && cap(vis) > vb.per {
+			vb.spare = append(vb.spare, vis[:0])
+		}
+		a.vis = nil
+		return
+	}
 	if len(vis) > vb.per { // stays in its own array
 		for i := range vis {
 			vis[i].slot = newOf[vis[i].slot]

@@ -18,6 +18,7 @@ const maxDt = time.Second
 // viewer counts that changed. It does not allocate in steady state.
 func (w *World) Step(dt time.Duration) {
 	w.tick++
+	w.ch.steps++
 	dt = min(max(dt, 0), maxDt)
 	step := w.cfg.MaxSpeed * dt.Seconds()
 	for s := range w.hot {
@@ -26,9 +27,11 @@ func (w *World) Step(dt time.Duration) {
 		}
 	}
 	w.rebuild()
-	if w.tick%renumberEvery == 0 {
+	if w.tick%renumberEvery == 0 && w.ch.relaid {
 		w.renumber()
+		w.ch.relaid = false
 	}
+	w.spread()
 	w.recomputeInterest()
 	w.flushHotspots()
 }
@@ -48,7 +51,11 @@ func (w *World) integrate(s int32, step float64) {
 	default:
 		return
 	}
+	if p == w.pos[s] {
+		return // against a wall
+	}
 	w.pos[s] = p
+	w.moved(s)
 	h := &w.hot[s]
 	h.x, h.y, h.q = float32(p.X), float32(p.Y), quant(p)
 	if len(a.open) > 0 {

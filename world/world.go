@@ -69,6 +69,7 @@ type World struct {
 	free3   []bool // per nav tile: it and its 8 neighbours are walkable
 
 	cells cells
+	ch    changes // what moved where, for change-driven interest (change.go)
 	scr   scratch
 	ren   renumbering
 	visb  visBlock // the avatars' visible sets (av[s].vis), in slot order
@@ -79,6 +80,7 @@ type World struct {
 	ex exporter // the feed channels and what Export owes them
 
 	u     protocol.Update
+	updAt uint64 // the step of the previous Updates
 	stats Stats
 }
 
@@ -128,10 +130,14 @@ type avatar struct {
 	open []int32 // open hotspots (indexes into World.hs)
 
 	// Interest. vis is sorted by id.
-	vis     []visEntry
-	events  []protocol.Event
-	crowd   uint32
-	refresh bool // recompute at the next Step regardless of the stagger
+	vis      []visEntry
+	events   []protocol.Event
+	crowd    uint32
+	refresh  bool   // recompute at the next Step regardless of the stagger
+	recompAt uint64 // step of the last recomputation (change.go)
+	scanAt   uint64 // step of the last scan of vis by Updates
+	visDirty bool   // vis gained enters or tombstones since the last scan
+	farLag   bool   // moves of avatars beyond Near were held back at the last scan
 
 	// Last values sent to the client.
 	fresh      bool // nothing sent yet
@@ -202,6 +208,7 @@ func New(z *zone.Zone, g *nav.Grid, cfg Config) (*World, error) {
 	wd.cells.init(w, h, cfg)
 	wd.scr.init(cfg)
 	wd.initOffsets()
+	wd.initChanges()
 	wd.ex.init(wd)
 	return wd, nil
 }
@@ -295,18 +302,25 @@ func (w *World) add(id ID, who Identity, at nav.Point, remote bool) int32 {
 		w.ids = append(w.ids, 0)
 		w.scr.grow(len(w.av))
 		w.cells.grow(len(w.av))
-		if int(s) < w.visb.slots {
-			w.av[s].vis = w.visb.region(int(s))
-		}
+		w.ch.grow(len(w.av))
 	}
 	w.genSeq = (w.genSeq + 1) & genMask
 	if w.genSeq == 0 {
 		w.genSeq = 1
 	}
 	a := &w.av[s]
+	// Only viewers (local avatars) have a visible set: its slot's region of
+	// the block when there is one (renumber numbers the local avatars first).
+	vis := a.vis[:0]
+	switch {
+	case remote:
+		vis = nil
+	case vis == nil && int(s) < w.visb.slots:
+		vis = w.visb.region(int(s))
+	}
 	*a = avatar{
 		id: id, who: who, remote: remote, expCh: -1,
-		path: a.path[:0], open: a.open[:0], vis: a.vis[:0], events: a.events[:0],
+		path: a.path[:0], open: a.open[:0], vis: vis, events: a.events[:0],
 		refresh: !remote, fresh: true,
 	}
 	w.pos[s] = at
@@ -317,6 +331,7 @@ func (w *World) add(id ID, who Identity, at nav.Point, remote bool) int32 {
 	if remote {
 		w.nremote++
 	}
+	w.moved(s)
 	return s
 }
 
@@ -329,6 +344,7 @@ func (w *World) SetGroup(id ID, group uint32) {
 		w.hot[s].tag = makeTag(a.who.Role, group)
 		a.refresh = true
 		a.expIdent = true
+		w.moved(s) // its viewers' priorities change
 	}
 }
 
@@ -373,6 +389,8 @@ func (w *World) remove(s int32) {
 	}
 	clear(a.events) // drop references to strings
 	delete(w.byID, a.id)
+	w.touch(w.cells.cellOf[s]) // its viewers send its Leave
+	w.ch.any = true
 	*a = avatar{path: a.path[:0], open: a.open[:0], vis: a.vis[:0], events: a.events[:0]}
 	w.hot[s] = hotRec{}
 	w.free = append(w.free, s)

@@ -374,11 +374,14 @@ func TestEventsAndErrors(t *testing.T) {
 // random walks and checks every update against a mirror of each client.
 func TestRandomWalkKeepsClientsConsistent(t *testing.T) {
 	t.Parallel()
-	for _, cfg := range []Config{{}, {Budget: 8, Refresh: 3}, {Budget: 5, ViewRadius: 20, CellSize: 8}} {
+	for _, cfg := range []Config{{}, {Budget: 8, Refresh: 3}, {Budget: 5, ViewRadius: 20, CellSize: 8}, {FarEvery: 1}, {Near: 8, FarEvery: 7}} {
 		z := openZone(160, 120, func(c, r int) bool { return c%20 == 10 && r%15 < 10 })
 		w := newWorld(t, z, cfg)
 		rng := rand.New(rand.NewPCG(3, 4))
 		clients := map[ID]*client{}
+		// The quantised positions of the last FarEvery ticks, newest first:
+		// what a client may hold of an avatar beyond Near.
+		recent := map[ID][]uint32{}
 		next := ID(1)
 		for tick := range 600 {
 			if len(clients) < 150 && rng.IntN(2) == 0 || len(clients) < 20 {
@@ -403,6 +406,11 @@ func TestRandomWalkKeepsClientsConsistent(t *testing.T) {
 				}
 			}
 			up := step(w)
+			for id := range clients {
+				p, _ := w.Position(id)
+				q := uint32(protocol.Quantise(p.X))<<16 | uint32(protocol.Quantise(p.Y))
+				recent[id] = append([]uint32{q}, recent[id][:min(len(recent[id]), w.cfg.FarEvery-1)]...)
+			}
 			for id, u := range up {
 				c, ok := clients[id]
 				if !ok {
@@ -424,8 +432,9 @@ func TestRandomWalkKeepsClientsConsistent(t *testing.T) {
 					if !ok {
 						t.Fatalf("tick %d: %d still knows %d who left", tick, id, o)
 					}
-					if e.X != protocol.Quantise(p.X) || e.Y != protocol.Quantise(p.Y) {
-						t.Fatalf("%d has a stale position of %d", id, o)
+					d := math.Hypot(float64(float32(p.X))-float64(float32(me.X)), float64(float32(p.Y))-float64(float32(me.Y)))
+					if q := uint32(e.X)<<16 | uint32(e.Y); d <= w.cfg.Near && q != recent[o][0] || !slices.Contains(recent[o], q) {
+						t.Fatalf("tick %d: %d has a stale position of %d (%.1f m away)", tick, id, o, d)
 					}
 					slack := float64(w.cfg.Refresh)*2*w.cfg.MaxSpeed*tickDt.Seconds() + float64(w.scr.margin)
 					if d := math.Hypot(p.X-me.X, p.Y-me.Y); d > w.cfg.ViewRadius+slack {

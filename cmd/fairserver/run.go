@@ -45,6 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		cellSize   = fl.Float64("cell-size", 16, "spatial cell size, m")
 		viewRadius = fl.Float64("view-radius", 40, "area-of-interest radius, m")
 		budget     = fl.Int("budget", 64, "avatars sent one by one to each client (nearest first); the rest as a count")
+		near       = fl.Float64("near", 20, "avatars within this many metres of a client are sent every tick they move, those beyond every -far-every ticks")
+		farEvery   = fl.Int("far-every", 4, "ticks between two moves of an avatar beyond -near (1: every tick)")
 		maxConns   = fl.Int("max-conns", 0, "admission limit; 0 derives it from the open-file limit")
 		joinRate   = fl.Float64("join-rate", 200, "new connections admitted per second, all clients together")
 		joinBurst  = fl.Int("join-burst", 0, "burst above -join-rate; 0 means 2 s worth")
@@ -181,6 +183,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	cfg.World.CellSize = *cellSize
 	cfg.World.ViewRadius = *viewRadius
 	cfg.World.Budget = *budget
+	cfg.World.Near = *near
+	cfg.World.FarEvery = *farEvery
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)

@@ -9,6 +9,8 @@ const SNAP_DIST = 3; // metres: errors above this snap, below are smoothed
 const CORR_RATE = 6; // 1/s: how fast small errors are absorbed
 const HISTORY_MS = 1500;
 const MAX_SAMPLES = 12;
+const MAX_STEP_TICKS = 6; // a longer gap between two moves of an avatar is a pause
+const DELAY_SLEW = 0.2; // ms of drawing delay gained or lost per ms: time runs at 0.8-1.2x meanwhile
 
 export class World {
   constructor(zone) {
@@ -57,13 +59,19 @@ export class World {
         id: e.id, pseudonym: e.pseudonym, role: e.role, colour: e.colour, shape: e.shape, x: e.x, y: e.y,
         samples: [{ t: now, x: toMetres(e.x), y: toMetres(e.y) }],
         rx: toMetres(e.x), ry: toMetres(e.y), heading: 0, dist: 0,
+        step: tickMs, delay: this.interpDelay, // ms: its interval between moves, how far back it is drawn
       }),
       onMove: (id, a) => {
         const s = a.samples;
         const last = s[s.length - 1];
-        // After a pause, start the motion one tick ago from where it stood,
-        // so the avatar walks the step instead of sliding over a long span.
-        if (last && now - last.t > 1.5 * tickMs) s.push({ t: now - tickMs, x: last.x, y: last.y });
+        // The server sends a far avatar's moves every few ticks (the message
+        // budget, docs/PROTOCOL.md §4): a gap up to MAX_STEP_TICKS is its
+        // regular interval, learnt per avatar. After a longer pause, start
+        // the motion one interval ago from where it stood, so the avatar
+        // walks the step instead of sliding over a long span.
+        const gap = last ? now - last.t : tickMs;
+        if (gap > MAX_STEP_TICKS * tickMs) s.push({ t: now - a.step, x: last.x, y: last.y });
+        else a.step += (Math.max(gap, tickMs) - a.step) * 0.3;
         s.push({ t: now, x: toMetres(a.x), y: toMetres(a.y) });
         if (s.length > MAX_SAMPLES) s.splice(0, s.length - MAX_SAMPLES);
       },
@@ -235,8 +243,15 @@ export class World {
 
   /** Computes every other avatar's render position (rx, ry) for time now. */
   interpolate(now = performance.now()) {
-    const t = now - this.interpDelay;
+    const dt = Math.min(Math.max(now - (this.lastInterpAt ?? now), 0), 100);
+    this.lastInterpAt = now;
     for (const a of this.view.values()) {
+      // Each avatar is drawn one of its own intervals (plus a tick of
+      // jitter) in the past, so that there is always a next position to
+      // walk towards; the delay changes gradually when the interval does.
+      const want = Math.max(this.interpDelay, a.step + this.tickMs);
+      a.delay += Math.max(-DELAY_SLEW * dt, Math.min(DELAY_SLEW * dt, want - a.delay));
+      const t = now - a.delay;
       const s = a.samples;
       let x, y;
       if (t <= s[0].t) {

@@ -222,3 +222,39 @@ test("close 4014: a French notice and a retry in 5-15 s", async () => {
   assert.equal(info.max, 15);
   assert.match(info.text, /indisponible/);
 });
+
+test("remote avatars walk smoothly at the message budget's rates (every tick near, every 4th far)", () => {
+  for (const [every, jitter] of [[1, 8], [4, 20]]) {
+    const w = new World(null);
+    w.welcome(decodeServer(encode([64, "s", "t", 3, 20, "z", "b", "P", false, 4])));
+    const upd = (tick, moves, enters) => decodeServer(encode([65, tick, 0, 1600, 1600, moves, enters, [], [], 0, 2]));
+    w.update(upd(1, new Uint8Array(0), [[7, "Zoé", 1600 + 30 * 16, 1600, 0]]), 0);
+    // 4 m/s along x: 13/16 m per 4 ticks, 3.25/16 m per tick (sent as 3 or 4).
+    let sent = 0;
+    const rng = (k) => ((k * 7919) % 101) / 100; // deterministic jitter in [0, 1)
+    let next = 50 * every;
+    const xs = [];
+    for (let f = 1; f * 16.7 < 6000; f++) {
+      const now = f * 16.7;
+      while (now >= next) {
+        const target = Math.round((next / 1000) * 4 * 16);
+        const step = target - sent;
+        sent = target;
+        w.update(upd(1 + next / 50, new Uint8Array([7, step * 2, 0])), next + rng(next) * jitter);
+        next += 50 * every;
+      }
+      w.interpolate(now);
+      if (now > 1500) xs.push(w.view.get(7).rx);
+    }
+    const perFrame = (4 * 16.7) / 1000;
+    let stalls = 0;
+    for (let i = 1; i < xs.length; i++) {
+      const d = xs[i] - xs[i - 1];
+      assert.ok(d >= -1e-9, `every ${every}: backwards by ${d} at frame ${i}`);
+      assert.ok(d < 2.5 * perFrame, `every ${every}: a jump of ${d} m in one frame`);
+      if (d < 0.2 * perFrame) stalls++;
+    }
+    assert.ok(stalls < xs.length / 50, `every ${every}: ${stalls} stalled frames of ${xs.length}`);
+    assert.ok(w.view.get(7).delay <= Math.max(w.interpDelay, 50 * every + 50 + jitter), `every ${every}: drawn ${w.view.get(7).delay} ms back`);
+  }
+});
