@@ -18,7 +18,10 @@ import (
 // they were there.
 type Summary struct {
 	URL       string         `json:"url"`
-	Bots      int            `json:"bots"` // N + Echo
+	Bots      int            `json:"bots"`  // every kind
+	Kinds     map[string]int `json:"kinds"` // bots by behaviour (walk, echo, pair, stand, group, agora, idle, probe)
+	AgoraNote string         `json:"agora_note,omitempty"`
+	Probe     *ProbeSummary  `json:"probe,omitempty"`
 	Echo      int            `json:"echo_bots"`
 	Pairs     int            `json:"pairs,omitempty"`
 	Density   int            `json:"density,omitempty"`
@@ -142,7 +145,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // WriteText prints the summary for people.
 func (s *Summary) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "summary: %s, %d bots (%d echo) over %.0fs, rates over the last %.0fs\n", s.URL, s.Bots, s.Echo, s.Elapsed, s.Window)
+	fmt.Fprintf(w, "summary: %s, %d bots (%s) over %.0fs, rates over the last %.0fs\n", s.URL, s.Bots, countList(s.Kinds), s.Elapsed, s.Window)
 	if s.Plan != "" {
 		fmt.Fprintf(w, "  density %d: %s\n", s.Density, s.Plan)
 	}
@@ -157,6 +160,10 @@ func (s *Summary) WriteText(w io.Writer) {
 	if s.Pairs > 0 {
 		fmt.Fprintf(w, "  pairs (a walker's MOVE seen by its watcher): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples, %d timeouts, %d skipped)\n",
 			s.PairP50ms, s.PairP99ms, s.PairMaxms, s.PairSamples, s.PairTimeouts, s.PairSkipped)
+	}
+	if p := s.Probe; p != nil {
+		fmt.Fprintf(w, "  probes (%d): %d positions checked (%d skipped), %d mismatched (worst lag %d ticks); %d duplicate enters, %d spurious leaves, %d missing enters, %d missing leaves\n",
+			p.Probes, p.Checks, p.Skipped, p.BadPos, p.WorstLag, p.DupEnters, p.BadLeaves, p.Missing, p.Stale)
 	}
 	ev := make(map[string]int, len(s.Events))
 	for k, v := range s.Events {

@@ -1,0 +1,85 @@
+package loadtest
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/usine-extraordinaire/fairworld/server/servertest"
+	"github.com/usine-extraordinaire/fairworld/world/zone"
+)
+
+// The whole mix against the real server: every kind connects, the probes
+// check positions of the walkers near them and find nothing wrong.
+func TestRunFairMix(t *testing.T) {
+	t.Parallel()
+	in := servertest.Start(t, nil)
+	sum, err := Run(t.Context(), Config{
+		URL: in.URL, N: 12, Echo: 2, Stand: 10, Group: 10, GroupSize: 5, Agora: 10, IdleTabs: 4, Probes: 3,
+		Ramp: 400, Duration: 8 * time.Second, Prefix: "mix", Seed: 3,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	sum.WriteText(&text)
+	t.Log("\n" + text.String())
+	if sum.Bots != 51 || sum.Welcomed != 51 || len(sum.Failed) != 0 || len(sum.Ended) != 0 {
+		t.Fatalf("connections: %+v", sum)
+	}
+	if sum.Kinds["group"] != 10 || sum.Kinds["probe"] != 3 || sum.Kinds["agora"] != 10 {
+		t.Errorf("kinds %v", sum.Kinds)
+	}
+	p := sum.Probe
+	if p == nil || p.Checks == 0 {
+		t.Fatalf("the probes checked nothing: %+v", p)
+	}
+	if p.Errors() != 0 {
+		t.Errorf("the probes found errors: %+v", *p)
+	}
+}
+
+func TestAgoraRect(t *testing.T) {
+	t.Parallel()
+	z := defaultZone(t)
+	r, ok := agoraRect(z)
+	if !ok || r == nil || r.W*r.H <= 0 {
+		t.Fatalf("default zone: agora %v %v", r, ok)
+	}
+	plain := &zone.Zone{Areas: []zone.Area{
+		{Kind: zone.AreaSpawn, Rect: zone.Rect{W: 100, H: 100}},
+		{Kind: "port", Rect: zone.Rect{W: 10, H: 10}},
+		{Kind: "energy", Rect: zone.Rect{X: 5, W: 20, H: 10}},
+	}}
+	if r, ok := agoraRect(plain); ok || r == nil || r.X != 5 {
+		t.Fatalf("no agora: %v %v, want the largest area but the spawn", r, ok)
+	}
+	if r, _ := agoraRect(&zone.Zone{}); r != nil {
+		t.Fatal("no area: want nil")
+	}
+}
+
+func TestTrackMatch(t *testing.T) {
+	t.Parallel()
+	var tr track
+	for tick := uint32(100); tick < 110; tick++ {
+		tr.hist[tick%histLen] = histEntry{tick: tick, x: uint16(tick * 4), y: 50}
+		tr.last = tick
+	}
+	if ok, known := tr.match(105, 105, 420, 50, probeTolerance); !ok || !known {
+		t.Error("exact tick: no match")
+	}
+	if ok, _ := tr.match(106, 108, 420, 50, probeTolerance); ok {
+		t.Error("a position two ticks older than the window matched")
+	}
+	if ok, _ := tr.match(103, 106, 420, 50, probeTolerance); !ok {
+		t.Error("within the window: no match")
+	}
+	if _, known := tr.match(110, 112, 440, 50, probeTolerance); known {
+		t.Error("a tick past the history is known")
+	}
+	// A walker that stood still has no entry in the window: its last one holds.
+	if ok, _ := tr.match(109, 109, 436, 50, probeTolerance); !ok {
+		t.Error("last entry")
+	}
+}
