@@ -2,6 +2,8 @@
 #   make run     build the page when needed, run the server on http://localhost:8080
 #   make test    install what the tests need, then every test (Go with -race, the page in Chromium)
 #   make cluster a fair of three nodes over Redis behind HAProxy on http://localhost:8080 (Ctrl-C stops it)
+#   make loadtest-quick   3,000 bots over 3 nodes, under a minute of load: pass/fail on correctness (part of make test)
+#   make loadtest-100k    100,000 connections held 5 minutes over 6 nodes (about 10 minutes; loads the whole machine)
 #   make bench   the benchmarks
 #   make screenshots   refresh docs/img/ (the page at quality high, with bots)
 
@@ -9,7 +11,7 @@ GO      ?= go
 NPM     ?= npm
 WEB_SRC := $(wildcard web/src/*) web/build.mjs web/package.json web/package-lock.json
 
-.PHONY: run cluster web test test-go test-web deps bench fuzz check-zone screenshots clean
+.PHONY: run cluster web test test-go test-web deps bench fuzz check-zone screenshots clean loadtest-quick loadtest-100k
 
 run: web/dist/index.html
 	$(GO) run ./cmd/fairserver $(ARGS)
@@ -35,6 +37,26 @@ test: deps web
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 	cd web && $(NPM) test
+	$(MAKE) loadtest-quick
+
+# The whole chain under load with built binaries, without -race (cmd/loadfair):
+# a correctness smoke test (every bot welcomed, no unexpected disconnect, the
+# probes find nothing wrong), not a speed test. LOADTEST_OUT keeps the report.
+LOADTEST_OUT ?= $(shell mktemp -d /tmp/loadtest-quick.XXXXXX)
+loadtest-quick: web/dist/index.html
+	./scripts/test-deps.sh cluster
+	$(GO) build -o bin/loadfair ./cmd/loadfair
+	$(GO) build -o bin/fairserver ./cmd/fairserver
+	$(GO) build -o bin/bots ./cmd/bots
+	timeout 170 ./bin/loadfair -preset quick -fairserver bin/fairserver -bots bin/bots -out $(LOADTEST_OUT)
+
+# 100,000 connections (docs/PERFORMANCE.md); report and plots in docs/load/100k.
+loadtest-100k: web/dist/index.html
+	./scripts/test-deps.sh cluster
+	$(GO) build -o bin/loadfair ./cmd/loadfair
+	$(GO) build -o bin/fairserver ./cmd/fairserver
+	$(GO) build -o bin/bots ./cmd/bots
+	./bin/loadfair -preset 100k -fairserver bin/fairserver -bots bin/bots -out docs/load/100k
 
 test-go:
 	$(GO) test -race -count=1 ./...

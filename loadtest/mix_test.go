@@ -2,9 +2,12 @@ package loadtest
 
 import (
 	"bytes"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/usine-extraordinaire/fairworld/internal/redistest"
 	"github.com/usine-extraordinaire/fairworld/server/servertest"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
@@ -81,5 +84,56 @@ func TestTrackMatch(t *testing.T) {
 	// A walker that stood still has no entry in the window: its last one holds.
 	if ok, _ := tr.match(109, 109, 436, 50, probeTolerance); !ok {
 		t.Error("last entry")
+	}
+}
+
+// Probes across two nodes over a real redis-server.
+func TestProbesAcrossNodes(t *testing.T) {
+	t.Parallel()
+	rs := redistest.Start(t)
+	var urls []string
+	for _, id := range []string{"qa", "qb"} {
+		n := servertest.Start(t, servertest.Redis(t, rs.URL(), id, "pq", 600*time.Millisecond))
+		waitForMetrics(t, n, "the first heartbeat", func(m map[string]float64) bool { return m["fair_presence_ready"] == 1 })
+		urls = append(urls, n.URL)
+	}
+	sum, err := Run(t.Context(), Config{
+		URL: strings.Join(urls, ","), N: 6, Echo: 4, Probes: 4, Ramp: 200, Duration: 8 * time.Second, Prefix: "cross", Seed: 5,
+		Logger: slog.New(slog.NewTextHandler(tlog{t}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	sum.WriteText(&text)
+	t.Log("\n" + text.String())
+	if sum.Welcomed != 14 || sum.Probe == nil || sum.Probe.Checks == 0 {
+		t.Fatalf("%+v", sum)
+	}
+	if sum.Probe.BadPos+sum.Probe.DupEnters+sum.Probe.BadLeaves > 0 {
+		t.Errorf("the probes found errors: %+v", *sum.Probe)
+	}
+}
+
+type tlog struct{ t *testing.T }
+
+func (l tlog) Write(b []byte) (int, error) { l.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+
+// Between two records (UPDATEs the walker never got), a position is right
+// when the avatar's speed allows it from both.
+func TestTrackMatchGap(t *testing.T) {
+	t.Parallel()
+	tr := track{step: 0.25}
+	tr.hist[100%histLen] = histEntry{tick: 100, x: 160, y: 160} // (10, 10) m
+	tr.hist[104%histLen] = histEntry{tick: 104, x: 176, y: 160} // (11, 10) m
+	tr.last = 104
+	if ok, _ := tr.match(102, 102, 168, 160, probeTolerance); !ok { // (10.5, 10)
+		t.Error("halfway between the records: no match")
+	}
+	if ok, _ := tr.match(101, 101, 176, 160, probeTolerance); ok { // (11, 10) a tick after (10, 10): too fast
+		t.Error("a position farther than the speed allows matched")
+	}
+	if ok, _ := tr.match(102, 102, 168, 240, probeTolerance); ok { // 5 m off
+		t.Error("a position off the way matched")
 	}
 }

@@ -2,6 +2,8 @@ package loadtest
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -19,13 +21,16 @@ import (
 // position at some tick in [T-k, T], k being the send interval for that
 // distance (1 within Config.NearRadius, Config.FarEvery beyond) plus one
 // tick when the walker is on another node (the cell feed); the tolerance
-// is probeTolerance (quantisation). It also checks that enters and leaves
+// is probeTolerance (quantisation). A position exactly one tick older than
+// that is counted apart (LateOneTick: the machine was late), not as an
+// error, and so are older ones (Late, a node starved of CPU); a position
+// the walker never had is wrong (an error). It also checks that enters and leaves
 // come exactly once (no enter of an avatar in view, no leave of one not
 // in view), that a tracked walker well inside the view radius is in view
 // (when the probe's crowd count is zero: nobody is summarised), and that
 // one well outside is not.
 const (
-	histLen        = 128 // ticks of a track's history (6.4 s at 20 Hz)
+	histLen        = 256 // ticks of a track's history (12.8 s at 20 Hz)
 	probeTolerance = 0.2 // metres: 3 quanta
 	probeDelay     = 500 * time.Millisecond
 	probeEvery     = 250 * time.Millisecond
@@ -40,12 +45,14 @@ const (
 // track is a walker's own positions by tick. record runs on the walker's
 // read goroutine; the probes read it.
 type track struct {
-	node int // index of the walker's URL
+	node int     // index of the walker's URL
 	c    *client.Client
+	step float64 // the farthest an avatar goes in a tick, metres (set before the first record)
 
 	mu   sync.Mutex
 	hist [histLen]histEntry // guarded by mu; by tick modulo histLen
 	last uint32             // guarded by mu; newest tick recorded
+	gaps uint64             // guarded by mu; matches between two records
 }
 
 type histEntry struct {
@@ -60,38 +67,54 @@ func (t *track) record(u *protocol.Update) {
 	t.mu.Unlock()
 }
 
-// match reports whether the walker was within tol metres of (x, y) at a
-// tick in [from, to]: at a tick recorded in (from, to], or where the
-// newest entry at or before from put it (a walker that did not move gets
-// no UPDATE of its own).
-// known is false while the history does not reach to yet.
+// match reports whether the walker can have been within tol metres of
+// (x, y) at a tick in [from, to]. At a recorded tick, the record says
+// where it was; between two records (ticks whose UPDATE the walker never
+// got: merged, or replaced by a newer one while its socket was full), it
+// was within step metres a tick of both. known is false while the history
+// does not reach to yet.
 func (t *track) match(from, to uint32, x, y uint16, tol float64) (ok, known bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.last < to {
 		return false, false
 	}
-	if to-from >= histLen/2 {
-		from = to - histLen/2
+	if to-from >= histLen-1 {
+		from = to - (histLen - 2)
 	}
-	near := func(e histEntry) bool {
-		return math.Hypot(float64(e.x)-float64(x), float64(e.y)-float64(y))/protocol.QuantaPerMetre <= tol
+	dist := func(e histEntry) float64 {
+		return math.Hypot(float64(e.x)-float64(x), float64(e.y)-float64(y)) / protocol.QuantaPerMetre
 	}
-	var before histEntry // the newest entry at or before from
-	for i := range t.hist {
-		e := t.hist[i]
-		if e.tick == 0 || e.tick > to || to-e.tick >= histLen {
-			continue
+	for tick := from; tick <= to; tick++ {
+		var before, after histEntry // the newest record at or before tick, the oldest after it
+		for i := range t.hist {
+			e := t.hist[i]
+			if e.tick == 0 || t.last-e.tick >= histLen {
+				continue
+			}
+			if e.tick <= tick && e.tick > before.tick {
+				before = e
+			}
+			if e.tick > tick && (after.tick == 0 || e.tick < after.tick) {
+				after = e
+			}
 		}
-		if e.tick > from {
-			if near(e) {
+		switch {
+		case before.tick == 0:
+		case before.tick == tick || after.tick == 0:
+			// Recorded, or held since (a walker standing still gets no UPDATE).
+			if dist(before) <= tol {
 				return true, true
 			}
-		} else if e.tick > before.tick {
-			before = e
+		case dist(before) <= tol+t.step*float64(tick-before.tick) && dist(after) <= tol+t.step*float64(after.tick-tick):
+			if after.tick-before.tick > 1 && dist(before) > tol {
+				// A position the records do not show; inside what the speed allows.
+				t.gaps++
+			}
+			return true, true
 		}
 	}
-	return before.tick != 0 && near(before), true
+	return false, true
 }
 
 // latest is the newest recorded position (metres) and its tick.
@@ -105,6 +128,7 @@ func (t *track) latest() (x, y float64, tick uint32) {
 // probeStats are the probes' findings, summed over the process.
 type probeStats struct {
 	checks, skipped, badPos   atomic.Uint64
+	late1, late               atomic.Uint64
 	dupEnters, badLeaves      atomic.Uint64
 	missing, stale, worstLagT atomic.Uint64
 }
@@ -130,6 +154,7 @@ type probe struct {
 type check struct {
 	id   uint32
 	tick uint32
+	upTo uint32 // the wall clock's tick when the UPDATE was read (a late node's tick is older)
 	x, y uint16
 	dist float64 // from the probe, metres
 	at   time.Time
@@ -145,6 +170,12 @@ func newProbe(r *runner, node int, st *probeStats) *probe {
 func (p *probe) onUpdate(u *protocol.Update) {
 	p.r.col.onUpdate(u)
 	now := time.Now()
+	// A node late on the wall clock shows remote avatars where their
+	// (on-time) node last published them: up to the wall clock's tick.
+	upTo := u.Tick
+	if hz := p.r.col.tickHz.Load(); hz > 0 {
+		upTo = max(upTo, uint32(now.UnixMilli()*int64(hz)/1000))
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.tick = u.Tick
@@ -161,16 +192,16 @@ func (p *probe) onUpdate(u *protocol.Update) {
 			p.st.dupEnters.Add(1)
 		}
 		p.view[e.ID] = true
-		p.queue(e.ID, u.Tick, e.X, e.Y, now)
+		p.queue(e.ID, u.Tick, upTo, e.X, e.Y, now)
 	}
 	for i := range u.Moves {
 		m := &u.Moves[i]
-		p.queue(m.ID, u.Tick, m.X, m.Y, now)
+		p.queue(m.ID, u.Tick, upTo, m.X, m.Y, now)
 	}
 }
 
 // queue notes a check of a tracked avatar (under mu).
-func (p *probe) queue(id, tick uint32, x, y uint16, now time.Time) {
+func (p *probe) queue(id, tick, upTo uint32, x, y uint16, now time.Time) {
 	if p.r.trackOf(id) == nil {
 		return
 	}
@@ -179,7 +210,7 @@ func (p *probe) queue(id, tick uint32, x, y uint16, now time.Time) {
 		return
 	}
 	d := math.Hypot(float64(x)/protocol.QuantaPerMetre-p.selfX, float64(y)/protocol.QuantaPerMetre-p.selfY)
-	p.pending = append(p.pending, check{id: id, tick: tick, x: x, y: y, dist: d, at: now})
+	p.pending = append(p.pending, check{id: id, tick: tick, upTo: upTo, x: x, y: y, dist: d, at: now})
 }
 
 // run keeps the probe near its walker and evaluates the checks, until ctx
@@ -244,7 +275,7 @@ func (p *probe) evaluate(now time.Time) {
 		if tr.node != p.node {
 			k++
 		}
-		ok, known := tr.match(c.tick-min(c.tick, k), c.tick, c.x, c.y, probeTolerance)
+		ok, known := tr.match(c.tick-min(c.tick, k), c.upTo, c.x, c.y, probeTolerance)
 		switch {
 		case !known:
 			p.st.skipped.Add(1) // the walker's history never reached that tick (it ended)
@@ -252,16 +283,31 @@ func (p *probe) evaluate(now time.Time) {
 			p.st.checks.Add(1)
 		default:
 			p.st.checks.Add(1)
-			p.st.badPos.Add(1)
-			// How stale was it? For the report: the smallest lag that matches.
-			for lag := k + 1; lag < histLen/2; lag++ {
-				if ok, _ := tr.match(c.tick-min(c.tick, lag), c.tick, c.x, c.y, probeTolerance); ok {
-					for {
-						w := p.st.worstLagT.Load()
-						if uint64(lag) <= w || p.st.worstLagT.CompareAndSwap(w, uint64(lag)) {
-							break
-						}
-					}
+			// How stale was it? The smallest lag that matches, for the report.
+			lag := k + 1
+			for ; lag < histLen-1; lag++ {
+				if ok, _ := tr.match(c.tick-min(c.tick, lag), c.upTo, c.x, c.y, probeTolerance); ok {
+					break
+				}
+			}
+			switch {
+			case lag == k+1:
+				p.st.late1.Add(1) // one tick late: a node's tick (or its feed message) was late
+			case lag < histLen-1:
+				p.st.late.Add(1) // stale: where the walker was, longer ago than allowed
+			default:
+				p.st.badPos.Add(1) // nowhere the walker was in its whole history
+				lag = 0
+				if p.r.cfg.Logger.Enabled(context.Background(), slog.LevelDebug) {
+					wx, wy, wt := tr.latest()
+					p.r.cfg.Logger.Debug("probe: a wrong position", "avatar", c.id, "tick", c.tick, "x", float64(c.x)/protocol.QuantaPerMetre,
+						"y", float64(c.y)/protocol.QuantaPerMetre, "dist", c.dist, "cross_node", tr.node != p.node,
+						"walker_x", wx, "walker_y", wy, "walker_tick", wt, "history", tr.around(c.tick))
+				}
+			}
+			for {
+				w := p.st.worstLagT.Load()
+				if uint64(lag) <= w || p.st.worstLagT.CompareAndSwap(w, uint64(lag)) {
 					break
 				}
 			}
@@ -307,11 +353,20 @@ func (p *probe) presence() {
 // ProbeSummary is what the probes found.
 type ProbeSummary struct {
 	Probes  int    `json:"probes"`
-	Checks  uint64 `json:"position_checks"`   // positions of tracked walkers checked
-	Skipped uint64 `json:"position_skipped"`  // not checkable (the walker ended, or too many queued)
-	BadPos  uint64 `json:"position_mismatch"` // not where the walker was within the allowed ticks
-	// WorstLag is the largest lag, in ticks, of a mismatched position that
-	// matched at a longer lag (0: none found).
+	Checks  uint64 `json:"position_checks"`  // positions of tracked walkers checked
+	Skipped uint64 `json:"position_skipped"` // not checkable (the walker ended, or too many queued)
+	// LateOneTick are positions one tick older than allowed: a node's
+	// tick, or the cell feed's message, was late (a loaded machine); they
+	// are reported, not counted as errors.
+	LateOneTick uint64 `json:"position_late_one_tick"`
+	// Late are positions where the walker was, but more than one tick
+	// older than allowed: a node starved of CPU (its ticks late), a
+	// performance finding reported apart from errors.
+	Late uint64 `json:"position_late"`
+	// BadPos are positions the walker never had in its history (12.8 s):
+	// wrong, an error.
+	BadPos uint64 `json:"position_wrong"`
+	// WorstLag is the largest lag, in ticks, of a late position.
 	WorstLag  uint64 `json:"worst_lag_ticks"`
 	DupEnters uint64 `json:"duplicate_enters"` // an enter of an avatar already in view
 	BadLeaves uint64 `json:"spurious_leaves"`  // a leave of an avatar not in view
@@ -326,8 +381,22 @@ func (s *ProbeSummary) Errors() uint64 {
 
 func (st *probeStats) summary(probes int) ProbeSummary {
 	return ProbeSummary{
-		Probes: probes, Checks: st.checks.Load(), Skipped: st.skipped.Load(), BadPos: st.badPos.Load(),
+		Probes: probes, Checks: st.checks.Load(), Skipped: st.skipped.Load(), BadPos: st.badPos.Load(), LateOneTick: st.late1.Load(), Late: st.late.Load(),
 		WorstLag: st.worstLagT.Load(), DupEnters: st.dupEnters.Load(), BadLeaves: st.badLeaves.Load(),
 		Missing: st.missing.Load(), Stale: st.stale.Load(),
 	}
+}
+
+// around formats the history near tick, for a debug log.
+func (t *track) around(tick uint32) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := ""
+	for d := uint32(0); d < 8 && d <= tick; d++ {
+		e := t.hist[(tick-d)%histLen]
+		if e.tick == tick-d {
+			out += fmt.Sprintf(" %d:(%.2f,%.2f)", e.tick, float64(e.x)/protocol.QuantaPerMetre, float64(e.y)/protocol.QuantaPerMetre)
+		}
+	}
+	return out
 }

@@ -121,6 +121,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	sum.ConnAtEnd = smp.last.connected
 	sum.Retries = col.retries.Load()
 	col.mu.Lock()
+	sum.RetriedBy = maps.Clone(col.retriedBy)
+	col.mu.Unlock()
+	col.mu.Lock()
 	sum.Failed, sum.Ended = col.failed, col.ended
 	col.mu.Unlock()
 	smp.summarise(sum)
@@ -241,8 +244,23 @@ func (r *runner) ramp(ctx context.Context, total int) {
 	}
 }
 
-// start connects bot i (retrying a few times on too_many_joins, as the
-// protocol asks) and starts its goroutine.
+// retryAfter is when the protocol (docs/PROTOCOL.md §6) says to try again
+// after a refusal: 4004 after 2-10 s, 4003 after 10-30 s, 4014 after 5-15 s;
+// no retry for the others.
+func retryAfter(code protocol.CloseCode) (lo, hi time.Duration, ok bool) {
+	switch code {
+	case protocol.CloseTooManyJoins:
+		return 2 * time.Second, 10 * time.Second, true
+	case protocol.CloseServerFull:
+		return 10 * time.Second, 30 * time.Second, true
+	case protocol.CloseServiceUnavailable:
+		return 5 * time.Second, 15 * time.Second, true
+	}
+	return 0, 0, false
+}
+
+// start connects bot i (retrying refusals as the protocol asks, up to
+// Config.Retries times) and starts its goroutine.
 func (r *runner) start(ctx context.Context, i int) {
 	rng := rand.New(rand.NewPCG(r.seed, uint64(i)))
 	k, watcher, isPair := r.pairOf(i)
@@ -284,13 +302,14 @@ func (r *runner) start(ctx context.Context, i int) {
 		if ctx.Err() != nil {
 			return // the run ended during the attempt: not a failure of the server
 		}
-		if client.CodeOf(err) != protocol.CloseTooManyJoins || attempt == r.cfg.Retries {
+		lo, hi, retry := retryAfter(client.CodeOf(err))
+		if !retry || attempt == r.cfg.Retries {
 			r.col.dialFailed(err)
 			r.cfg.Logger.Debug("connection failed", "bot", opts.Pseudonym, "err", err)
 			return
 		}
-		r.col.retries.Add(1)
-		t := time.NewTimer(2*time.Second + time.Duration(rng.Int64N(int64(8*time.Second))))
+		r.col.retried(err)
+		t := time.NewTimer(lo + time.Duration(rng.Int64N(int64(hi-lo))))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -300,7 +319,10 @@ func (r *runner) start(ctx context.Context, i int) {
 	}
 	r.col.connectedBot(c)
 	if tr != nil {
+		tr.mu.Lock()
 		tr.c = c
+		tr.step = c.MaxSpeed() / float64(max(c.Welcome().TickHz, 1))
+		tr.mu.Unlock()
 		r.tmu.Lock()
 		r.tracks[c.SelfID()] = tr
 		r.tmu.Unlock()
