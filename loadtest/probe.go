@@ -45,7 +45,7 @@ const (
 // track is a walker's own positions by tick. record runs on the walker's
 // read goroutine; the probes read it.
 type track struct {
-	node int     // index of the walker's URL
+	node int // index of the walker's URL
 	c    *client.Client
 	step float64 // the farthest an avatar goes in a tick, metres (set before the first record)
 

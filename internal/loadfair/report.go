@@ -58,13 +58,13 @@ type Report struct {
 	PerNode []NodeReport `json:"per_node"`
 	Redis   RedisReport  `json:"redis"`
 
-	EchoP50ms float64                `json:"echo_p50_ms"` // the walking probes (the probes' process)
-	EchoP99ms float64                `json:"echo_p99_ms"`
-	EchoN     uint64                 `json:"echo_samples"`
-	Probe     loadtest.ProbeSummary  `json:"probe"`
-	Summaries []*loadtest.Summary    `json:"process_summaries"`
-	Series    []Point                `json:"series"`
-	Verdicts  []Verdict              `json:"targets"`
+	EchoP50ms float64               `json:"echo_p50_ms"` // the walking probes (the probes' process)
+	EchoP99ms float64               `json:"echo_p99_ms"`
+	EchoN     uint64                `json:"echo_samples"`
+	Probe     loadtest.ProbeSummary `json:"probe"`
+	Summaries []*loadtest.Summary   `json:"process_summaries"`
+	Series    []Point               `json:"series"`
+	Verdicts  []Verdict             `json:"targets"`
 }
 
 // NodeReport is one node over the window.
