@@ -3,6 +3,7 @@
 #   make test    install what the tests need, then every test (Go with -race, the page in Chromium)
 #   make cluster a fair of three nodes over Redis behind HAProxy on http://localhost:8080 (Ctrl-C stops it)
 #   make loadtest-quick   3,000 bots over 3 nodes, under a minute of load: pass/fail on correctness (part of make test)
+#   make loadtest-monday  30,000 joins in 5 minutes through the fair-wide join rate, then a burst of 5,000
 #   make loadtest-100k    100,000 connections held 5 minutes over 6 nodes (about 10 minutes; loads the whole machine)
 #   make bench   the benchmarks
 #   make screenshots   refresh docs/img/ (the page at quality high, with bots)
@@ -11,7 +12,7 @@ GO      ?= go
 NPM     ?= npm
 WEB_SRC := $(wildcard web/src/*) web/build.mjs web/package.json web/package-lock.json
 
-.PHONY: run cluster web test test-go test-web deps bench fuzz check-zone screenshots clean loadtest-quick loadtest-100k
+.PHONY: run cluster web test test-go test-web deps bench fuzz check-zone screenshots clean loadtest-quick loadtest-monday loadtest-100k
 
 run: web/dist/index.html
 	$(GO) run ./cmd/fairserver $(ARGS)
@@ -49,6 +50,14 @@ loadtest-quick: web/dist/index.html
 	$(GO) build -o bin/fairserver ./cmd/fairserver
 	$(GO) build -o bin/bots ./cmd/bots
 	timeout 170 ./bin/loadfair -preset quick -fairserver bin/fairserver -bots bin/bots -out $(LOADTEST_OUT)
+
+# Monday morning (docs/PERFORMANCE.md): 30,000 joins in 5 minutes, then 5,000 in 10 s.
+loadtest-monday: web/dist/index.html
+	./scripts/test-deps.sh cluster
+	$(GO) build -o bin/loadfair ./cmd/loadfair
+	$(GO) build -o bin/fairserver ./cmd/fairserver
+	$(GO) build -o bin/bots ./cmd/bots
+	./bin/loadfair -preset monday -fairserver bin/fairserver -bots bin/bots -out docs/load/monday
 
 # 100,000 connections (docs/PERFORMANCE.md); report and plots in docs/load/100k.
 loadtest-100k: web/dist/index.html

@@ -8,6 +8,7 @@
 //
 //	loadfair -preset quick                 # 3,000 bots over 3 nodes, under a minute of load (make loadtest-quick)
 //	loadfair -preset 100k -out docs/load   # 100,000 connections held 5 minutes over 6 nodes (make loadtest-100k)
+//	loadfair -preset monday                # 30,000 joins in 5 minutes, then a burst of 5,000 in 10 s (make loadtest-monday)
 //	loadfair -nodes 2 -walk 200 -stand 800 -hold 1m
 //
 // Flags given after -preset override it. The nodes listen directly (no
@@ -58,6 +59,16 @@ func presets() map[string]loadfair.Config {
 			Mix:      loadfair.Mix{Walk: 300, Stand: 1500, Group: 300, GroupSize: 30, Agora: 600, Idle: 280, Echo: 10, Probes: 10},
 			NodeArgs: []string{"-join-rate", "400"},
 		},
+		// Monday morning: 30,000 joins in 5 minutes through the fair-wide
+		// join rate (150 a second, 300 saved up, whatever the number of
+		// nodes), then 5,000 more within 10 s: refused beyond the rate with
+		// 4004 and retried with jitter.
+		"monday": {
+			Name: "monday", Nodes: 6, Ramp: 100, Hold: 60 * time.Second, Retries: 10,
+			Mix:      loadfair.Mix{Walk: 2_960, Stand: 27_000, Echo: 20, Probes: 20},
+			Burst:    loadfair.Burst{N: 5_000, At: 310 * time.Second, Within: 10 * time.Second},
+			NodeArgs: []string{"-join-rate", "150", "-join-burst", "300"},
+		},
 		// 100,000 connections: 10 % walking (groups included), 2,000 at the
 		// agora, the rest standing at hotspots and booths.
 		"100k": {
@@ -73,7 +84,7 @@ func presets() map[string]loadfair.Config {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, error) {
 	fs := flag.NewFlagSet("loadfair", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	preset := fs.String("preset", "", "a named run: quick or 100k (other flags override it)")
+	preset := fs.String("preset", "", "a named run: quick, monday or 100k (other flags override it)")
 	// Parse -preset first, then the rest over it.
 	for i, a := range args {
 		if (a == "-preset" || a == "--preset") && i+1 < len(args) {
@@ -86,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, er
 	if *preset != "" {
 		p, ok := presets()[*preset]
 		if !ok {
-			return false, fmt.Errorf("no preset %q (quick, 100k)", *preset)
+			return false, fmt.Errorf("no preset %q (quick, monday, 100k)", *preset)
 		}
 		cfg = p
 	}
@@ -108,6 +119,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, er
 	fs.DurationVar(&cfg.Hold, "hold", cfg.Hold, "how long the load is held after the ramp (0: 30s)")
 	fs.IntVar(&cfg.Retries, "retries", cfg.Retries, "a bot's attempts after a 4004, 2-10 s apart (0: 2)")
 	fs.StringVar(&nodeArgs, "node-args", nodeArgs, "fairserver flags for every node, separated by spaces")
+	fs.IntVar(&cfg.Burst.N, "burst", cfg.Burst.N, "a burst of this many more visitors (Monday morning)")
+	fs.DurationVar(&cfg.Burst.At, "burst-at", cfg.Burst.At, "when the burst starts, after the first bot")
+	fs.DurationVar(&cfg.Burst.Within, "burst-within", cfg.Burst.Within, "the burst's visitors all try within this long (0: 10s)")
 	fs.Float64Var(&cfg.Targets.MaxTickOverShare, "max-tick-over", cfg.Targets.MaxTickOverShare, "target: on every node at most this share of ticks above 25.6 ms (0: not judged)")
 	fs.Float64Var(&cfg.Targets.MaxEchoP99ms, "max-echo-p99", cfg.Targets.MaxEchoP99ms, "target: the walking probes' echo p99 in ms (0: not judged)")
 	fs.StringVar(&cfg.Fairserver, "fairserver", "", "the fairserver binary (empty: built)")
@@ -133,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, er
 		}
 		cfg.Dir = d
 	}
-	fmt.Fprintf(stderr, "loadfair: %s: %d bots over %d nodes; logs in %s\n", cfg.Name, cfg.Mix.Total(), max(cfg.Nodes, 1), cfg.Dir)
+	fmt.Fprintf(stderr, "loadfair: %s: %d bots (and a burst of %d) over %d nodes; logs in %s\n", cfg.Name, cfg.Mix.Total(), cfg.Burst.N, max(cfg.Nodes, 1), cfg.Dir)
 	t0 := time.Now()
 	rep, err := loadfair.Run(ctx, cfg)
 	if err != nil {

@@ -32,6 +32,9 @@ type Mix struct {
 // Total is the number of bots.
 func (m Mix) Total() int { return m.Walk + m.Stand + m.Group + m.Agora + m.Idle + m.Echo + m.Probes }
 
+// bots is every bot of the run, the burst's included.
+func (c *Config) bots() int { return c.Mix.Total() + c.Burst.N }
+
 // Config says what Run runs. Zero values are documented per field.
 type Config struct {
 	Name  string // the run's name in the report; zero means "fair"
@@ -55,6 +58,12 @@ type Config struct {
 	// (go build, cached).
 	Fairserver, Bots string
 
+	// Burst, when N > 0, adds a load process of N standing visitors that
+	// starts At after the first one and connects them all within Within
+	// (Monday morning: more than the fair's join rate at once; the excess
+	// is refused with 4004 and retried with jitter).
+	Burst Burst
+
 	// Targets are judged in the report (zero fields are not judged).
 	Targets Targets
 
@@ -65,6 +74,13 @@ type Config struct {
 
 	Live   io.Writer    // a progress line a second; nil for none
 	Logger *slog.Logger // nil discards
+}
+
+// Burst is a wave of new visitors at once.
+type Burst struct {
+	N      int
+	At     time.Duration // after the start
+	Within time.Duration // zero means 10 s
 }
 
 // Targets are the figures a run must reach; a zero field is not judged.
@@ -163,16 +179,29 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		urls = append(urls, n.WSURL())
 		metrics = append(metrics, n.MetricsURL())
 	}
+	if cfg.Burst.N > 0 && cfg.Burst.Within == 0 {
+		cfg.Burst.Within = 10 * time.Second
+	}
 	procs := plan(&cfg, load)
 	rampTime := time.Duration(float64(cfg.Mix.Total()) / cfg.Ramp * float64(time.Second))
-	dur := rampTime + cfg.Hold
+	dur := max(rampTime, cfg.Burst.At) + cfg.Hold
+	if cfg.Burst.N > 0 {
+		procs = append(procs, &proc{name: "burst", addrs: []string{"127.0.0.250", "127.0.0.251"}, dir: cfg.Dir, bots: cfg.Burst.N,
+			delay: cfg.Burst.At, args: []string{"-n", "0", "-stand", strconv.Itoa(cfg.Burst.N),
+				"-ramp", fmt.Sprintf("%.2f", float64(cfg.Burst.N)/cfg.Burst.Within.Seconds()), "-retries", "30"}})
+	}
 	base := make([]scrape, len(c.Nodes))
 	for i, u := range metrics {
 		base[i] = scrapeNode(ctx, u)
 	}
 	rep.Redis.before = redisInfo(ctx, c.Redis)
 	start := time.Now()
+	var delayed []*proc
 	for _, p := range procs {
+		if p.delay > 0 {
+			delayed = append(delayed, p)
+			continue
+		}
 		if err := p.start(ctx, &cfg, strings.Join(urls, ","), dur); err != nil {
 			for _, q := range procs {
 				q.kill()
@@ -180,6 +209,27 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 		log.Info("load process started", "name", p.name, "pid", p.pid(), "bots", p.bots)
+	}
+	for _, p := range delayed {
+		p.done = make(chan struct{}) // waited for from now on
+		started := make(chan struct{})
+		p.started = started
+		go func() {
+			defer close(started)
+			select {
+			case <-time.After(time.Until(start.Add(p.delay))):
+			case <-ctx.Done():
+				close(p.done)
+				return
+			}
+			if err := p.start(ctx, &cfg, strings.Join(urls, ","), dur-p.delay); err != nil {
+				log.Error("load process did not start", "name", p.name, "err", err)
+				p.err = err
+				close(p.done)
+				return
+			}
+			log.Info("load process started", "name", p.name, "pid", p.cmd.Process.Pid, "bots", p.bots)
+		}()
 	}
 	readyDone := make(chan struct{})
 	go func() {
@@ -223,6 +273,9 @@ type proc struct {
 	echo  bool // the probes' process
 	addrs []string
 	dir   string
+
+	delay   time.Duration // started this long after the others (a burst)
+	started chan struct{} // closed once a delayed process was started (or not)
 
 	cmd      *exec.Cmd
 	done     chan struct{}
@@ -322,7 +375,10 @@ func (p *proc) start(ctx context.Context, cfg *Config, urls string, dur time.Dur
 		logf.Close()
 		return fmt.Errorf("loadfair: starting %s: %w", p.name, err)
 	}
-	p.cmd, p.done = cmd, make(chan struct{})
+	p.cmd = cmd
+	if p.done == nil {
+		p.done = make(chan struct{})
+	}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -356,6 +412,9 @@ func (p *proc) start(ctx context.Context, cfg *Config, urls string, dur time.Dur
 }
 
 func (p *proc) pid() int {
+	if p.started != nil {
+		<-p.started
+	}
 	if p.cmd == nil || p.cmd.Process == nil {
 		return 0
 	}
@@ -382,6 +441,13 @@ func (p *proc) wait(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	case <-ctx.Done():
 	}
+	if p.started != nil {
+		<-p.started
+	}
+	if p.cmd == nil {
+		<-p.done
+		return
+	}
 	_ = p.cmd.Process.Signal(os.Interrupt)
 	select {
 	case <-p.done:
@@ -391,7 +457,7 @@ func (p *proc) wait(ctx context.Context, d time.Duration) {
 }
 
 func (p *proc) kill() {
-	if p.done == nil {
+	if p.done == nil || p.cmd == nil {
 		return
 	}
 	select {

@@ -58,6 +58,11 @@ type Report struct {
 	PerNode []NodeReport `json:"per_node"`
 	Redis   RedisReport  `json:"redis"`
 
+	// Monday morning (Config.Burst): the burst's bots, the 4004 refusals
+	// they retried, when the last was welcomed, and the ticks of every
+	// node before and during it.
+	Burst *BurstReport `json:"burst,omitempty"`
+
 	EchoP50ms float64               `json:"echo_p50_ms"` // the walking probes (the probes' process)
 	EchoP99ms float64               `json:"echo_p99_ms"`
 	EchoN     uint64                `json:"echo_samples"`
@@ -93,6 +98,61 @@ type RedisReport struct {
 	before, after redisStats
 }
 
+// BurstReport is Monday morning's burst.
+type BurstReport struct {
+	N              int     `json:"n"`
+	At             float64 `json:"at_s"`
+	Within         float64 `json:"within_s"`
+	Welcomed       int64   `json:"welcomed"`
+	Refused4004    int     `json:"refused_4004_retried"`
+	AllWelcomedAt  float64 `json:"all_welcomed_at_s"` // seconds after the burst's start; 0 if never
+	TickP99Before  float64 `json:"tick_p99_before_ms"`
+	TickP99During  float64 `json:"tick_p99_during_ms"`
+	TickOverBefore float64 `json:"tick_over_before"` // share of the windows' worst-node p99 above 25.6 ms
+	TickOverDuring float64 `json:"tick_over_during"`
+}
+
+func (r *Report) burst(cfg *Config) {
+	b := &BurstReport{N: cfg.Burst.N, At: cfg.Burst.At.Seconds(), Within: cfg.Burst.Within.Seconds()}
+	for _, s := range r.Summaries {
+		if s.Kinds["stand"] == cfg.Burst.N && s.Bots == cfg.Burst.N { // the burst's process
+			b.Welcomed = s.Welcomed
+			b.Refused4004 = s.RetriedBy["too_many_joins"]
+		}
+	}
+	var nb, nd, ob, od float64
+	for _, p := range r.Series {
+		worst := 0.0
+		for _, v := range p.TickP99ms {
+			worst = max(worst, v)
+		}
+		switch {
+		case p.T >= b.At-60 && p.T < b.At:
+			b.TickP99Before += worst
+			nb++
+			if worst > TickBound*1000 {
+				ob++
+			}
+		case p.T >= b.At && p.T < b.At+b.Within+30:
+			b.TickP99During += worst
+			nd++
+			if worst > TickBound*1000 {
+				od++
+			}
+		}
+		if p.BurstConnected >= int64(cfg.Burst.N) && b.AllWelcomedAt == 0 && p.T >= b.At {
+			b.AllWelcomedAt = p.T - b.At
+		}
+	}
+	if nb > 0 {
+		b.TickP99Before, b.TickOverBefore = b.TickP99Before/nb, ob/nb
+	}
+	if nd > 0 {
+		b.TickP99During, b.TickOverDuring = b.TickP99During/nd, od/nd
+	}
+	r.Burst = b
+}
+
 // Verdict is one target.
 type Verdict struct {
 	Name  string  `json:"name"`
@@ -111,6 +171,8 @@ type Point struct {
 	RSS       []float64 `json:"rss_bytes"`   // per node
 	EchoP50   float64   `json:"echo_p50_ms"`
 	EchoP99   float64   `json:"echo_p99_ms"`
+	// BurstConnected are the burst's bots connected (Config.Burst).
+	BurstConnected int64 `json:"burst_connected,omitempty"`
 }
 
 func newReport(cfg *Config, c *cluster.Cluster) *Report {
@@ -207,8 +269,11 @@ func (r *Report) finish(cfg *Config, s *sampler, stopErr error) {
 	}
 
 	// Correctness.
-	if r.Welcomed != int64(r.Bots) || r.Bots != cfg.Mix.Total() {
-		r.Failures = append(r.Failures, fmt.Sprintf("%d of %d bots welcomed (failed: %s)", r.Welcomed, cfg.Mix.Total(), countList(r.Failed)))
+	if r.Welcomed != int64(r.Bots) || r.Bots != cfg.bots() {
+		r.Failures = append(r.Failures, fmt.Sprintf("%d of %d bots welcomed (failed: %s)", r.Welcomed, cfg.bots(), countList(r.Failed)))
+	}
+	if cfg.Burst.N > 0 {
+		r.burst(cfg)
 	}
 	if len(r.Unexpected) > 0 {
 		r.Failures = append(r.Failures, "unexpected disconnects: "+countList(r.Unexpected))
@@ -267,6 +332,10 @@ func (r *Report) WriteText(w io.Writer) {
 	p := r.Probe
 	fmt.Fprintf(w, "  probes (%d): %d positions checked (%d skipped), %d one tick late (%.3f%%), %d later (%.3f%%, worst lag %d ticks), %d wrong; %d duplicate enters, %d spurious leaves, %d missing enters, %d missing leaves\n",
 		p.Probes, p.Checks, p.Skipped, p.LateOneTick, 100*float64(p.LateOneTick)/max(1, float64(p.Checks)), p.Late, 100*float64(p.Late)/max(1, float64(p.Checks)), p.WorstLag, p.BadPos, p.DupEnters, p.BadLeaves, p.Missing, p.Stale)
+	if b := r.Burst; b != nil {
+		fmt.Fprintf(w, "  burst: %d visitors at %.0f s within %.0f s: %d welcomed (all %.0f s after the start), %d refusals 4004 retried; worst node's tick p99 %.1f ms before, %.1f ms during (windows above 25.6 ms: %.0f%% before, %.0f%% during)\n",
+			b.N, b.At, b.Within, b.Welcomed, b.AllWelcomedAt, b.Refused4004, b.TickP99Before, b.TickP99During, b.TickOverBefore*100, b.TickOverDuring*100)
+	}
 	for _, v := range r.Verdicts {
 		ok := "ok"
 		if !v.OK {

@@ -117,6 +117,9 @@ func (s *sampler) point() {
 		if p.echo {
 			pt.EchoP50, pt.EchoP99 = l.EchoP50, l.EchoP99
 		}
+		if p.name == "burst" {
+			pt.BurstConnected = l.Connected
+		}
 	}
 	s.rep.Series = append(s.rep.Series, pt)
 	fmt.Fprintf(s.live, "%4.0fs bots %d/%d (welcomed %d, failed %d, dropped %d) | nodes %.0f conns | out %.0fk msg/s in %.1fk | tick p99 %s ms | echo p50 %.0f p99 %.0f ms | RSS %.0f MB\n",
