@@ -40,8 +40,9 @@ type Config struct {
 	// 20 m and 4.
 	NearRadius float64
 	FarEvery   int
-	// Retries is how many times a bot refused with too_many_joins (4004)
-	// tries again, after 2 to 10 s (random); zero means 2.
+	// Retries is how many times a refused bot tries again, as the
+	// protocol says (4004 after 2-10 s, 4003 after 10-30 s, 4014 after
+	// 5-15 s); zero means 2, negative never.
 	Retries int
 
 	Ramp     float64       // new connections per second; zero means 100. Keep under the server's admission rate.
@@ -113,8 +114,8 @@ func (c *Config) withDefaults() (Config, error) {
 	if total == 0 {
 		return o, fmt.Errorf("loadtest: want at least one bot")
 	}
-	if o.GroupSize < 0 || o.NearRadius < 0 || o.FarEvery < 0 || o.Retries < 0 {
-		return o, fmt.Errorf("loadtest: negative group size, near radius, far-every or retries")
+	if o.GroupSize < 0 || o.NearRadius < 0 || o.FarEvery < 0 {
+		return o, fmt.Errorf("loadtest: negative group size, near radius or far-every")
 	}
 	if o.GroupSize == 0 {
 		o.GroupSize = 30
@@ -125,8 +126,11 @@ func (c *Config) withDefaults() (Config, error) {
 	if o.FarEvery == 0 {
 		o.FarEvery = 4
 	}
-	if o.Retries == 0 {
+	switch {
+	case o.Retries == 0:
 		o.Retries = 2
+	case o.Retries < 0:
+		o.Retries = 0
 	}
 	if o.Ramp < 0 || o.Density < 0 || o.ViewRadius < 0 || o.Duration < 0 || o.Warmup < 0 {
 		return o, fmt.Errorf("loadtest: negative ramp, density, view radius, duration or warmup")

@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.Probes, "probes", 0, "extra bots checking what they receive against the walkers of this process near them (positions, enters and leaves)")
 	fs.Float64Var(&cfg.NearRadius, "near", 20, "for -probes: avatars within this many metres are sent every tick")
 	fs.IntVar(&cfg.FarEvery, "far-every", 4, "for -probes: avatars beyond -near are sent at least every this many ticks")
-	fs.IntVar(&cfg.Retries, "retries", 2, "attempts again after a too_many_joins (4004) refusal, 2-10 s apart (random)")
+	fs.IntVar(&cfg.Retries, "retries", 2, "attempts again after a refusal, as the protocol says (4004: 2-10 s, 4003: 10-30 s, 4014: 5-15 s); negative: none")
 	fs.BoolVar(&liveJSON, "live-json", false, "the live lines on stderr as JSON objects (loadtest.LiveSample), for an orchestrator")
 	fs.StringVar(&cfg.Redis, "redis", "", "the fair's Redis (redis://host:port or unix:///path.sock): adds its commands, bytes and CPU, and the whole cluster's CPU, to the summary")
 	fs.Float64Var(&cfg.Ramp, "ramp", 100, "new connections per second (keep under the server's admission rate)")

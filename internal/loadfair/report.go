@@ -333,8 +333,12 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "  probes (%d): %d positions checked (%d skipped), %d one tick late (%.3f%%), %d later (%.3f%%, worst lag %d ticks), %d wrong; %d duplicate enters, %d spurious leaves, %d missing enters, %d missing leaves\n",
 		p.Probes, p.Checks, p.Skipped, p.LateOneTick, 100*float64(p.LateOneTick)/max(1, float64(p.Checks)), p.Late, 100*float64(p.Late)/max(1, float64(p.Checks)), p.WorstLag, p.BadPos, p.DupEnters, p.BadLeaves, p.Missing, p.Stale)
 	if b := r.Burst; b != nil {
-		fmt.Fprintf(w, "  burst: %d visitors at %.0f s within %.0f s: %d welcomed (all %.0f s after the start), %d refusals 4004 retried; worst node's tick p99 %.1f ms before, %.1f ms during (windows above 25.6 ms: %.0f%% before, %.0f%% during)\n",
-			b.N, b.At, b.Within, b.Welcomed, b.AllWelcomedAt, b.Refused4004, b.TickP99Before, b.TickP99During, b.TickOverBefore*100, b.TickOverDuring*100)
+		all := "never all"
+		if b.AllWelcomedAt > 0 {
+			all = fmt.Sprintf("all %.0f s after its start", b.AllWelcomedAt)
+		}
+		fmt.Fprintf(w, "  burst: %d visitors at %.0f s within %.0f s: %d welcomed (%s), %d refusals 4004 retried; worst node's tick p99 %.1f ms before, %.1f ms during (windows above 25.6 ms: %.0f%% before, %.0f%% during)\n",
+			b.N, b.At, b.Within, b.Welcomed, all, b.Refused4004, b.TickP99Before, b.TickP99During, b.TickOverBefore*100, b.TickOverDuring*100)
 	}
 	for _, v := range r.Verdicts {
 		ok := "ok"
