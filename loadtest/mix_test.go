@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/usine-extraordinaire/fairworld/internal/redistest"
+	"github.com/usine-extraordinaire/fairworld/protocol"
 	"github.com/usine-extraordinaire/fairworld/server/servertest"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
@@ -135,5 +136,28 @@ func TestTrackMatchGap(t *testing.T) {
 	}
 	if ok, _ := tr.match(102, 102, 168, 240, probeTolerance); ok { // 5 m off
 		t.Error("a position off the way matched")
+	}
+}
+
+// A probe fed UPDATEs by hand: a right position passes, a wrong one, a
+// second enter and a leave of an avatar not in view are found.
+func TestProbeFindsErrors(t *testing.T) {
+	t.Parallel()
+	r := &runner{cfg: Config{ViewRadius: 40, NearRadius: 20, FarEvery: 4, urls: []string{"ws://x/ws"}, Logger: slog.New(slog.DiscardHandler)},
+		col: newCollector(), tracks: map[uint32]*track{}}
+	tr := &track{step: 0.25}
+	for tick := uint32(1000); tick <= 1010; tick++ {
+		tr.record(&protocol.Update{Tick: tick, SelfX: uint16(160 + tick - 1000), SelfY: 160})
+	}
+	r.tracks[7] = tr
+	p := newProbe(r, 0, &r.probeStats)
+	p.onUpdate(&protocol.Update{Tick: 1005, SelfX: 200, SelfY: 160, Enters: []protocol.Enter{{ID: 7, X: 165, Y: 160}}})
+	p.onUpdate(&protocol.Update{Tick: 1006, SelfX: 200, SelfY: 160, Enters: []protocol.Enter{{ID: 7, X: 166, Y: 160}}, Leaves: []uint32{9}})
+	p.onUpdate(&protocol.Update{Tick: 1007, SelfX: 200, SelfY: 160, Moves: []protocol.MoveRec{{ID: 7, X: 900, Y: 900}}})
+	p.evaluate(time.Now().Add(time.Second))
+	got := r.probeStats.summary(1)
+	want := ProbeSummary{Probes: 1, Checks: 3, BadPos: 1, DupEnters: 1, BadLeaves: 1}
+	if got != want {
+		t.Fatalf("probe found %+v, want %+v", got, want)
 	}
 }
