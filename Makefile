@@ -2,6 +2,9 @@
 #   make run     build the page when needed, run the server on http://localhost:8080
 #   make test    install what the tests need, then every test (Go with -race, the page in Chromium)
 #   make cluster a fair of three nodes over Redis behind HAProxy on http://localhost:8080 (Ctrl-C stops it)
+#   make loadtest-quick   3,000 bots over 3 nodes, under a minute of load: pass/fail on correctness (part of make test)
+#   make loadtest-monday  30,000 joins in 5 minutes through the fair-wide join rate, then a burst of 5,000
+#   make loadtest-100k    100,000 connections held 5 minutes over 6 nodes (about 10 minutes; loads the whole machine)
 #   make bench   the benchmarks
 #   make figures-nodes   one node, then three over Redis, under the same bots (docs/PERFORMANCE.md § Several nodes)
 #   make screenshots   refresh docs/img/ (the page at quality high, with bots)
@@ -10,7 +13,7 @@ GO      ?= go
 NPM     ?= npm
 WEB_SRC := $(wildcard web/src/*) web/build.mjs web/package.json web/package-lock.json
 
-.PHONY: run cluster figures-nodes web test test-go test-web deps bench fuzz check-zone screenshots clean
+.PHONY: run cluster figures-nodes web test test-go test-web deps bench fuzz check-zone screenshots clean loadtest-quick loadtest-monday loadtest-100k
 
 run: web/dist/index.html
 	$(GO) run ./cmd/fairserver $(ARGS)
@@ -42,6 +45,34 @@ test: deps web
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 	cd web && $(NPM) test
+	$(MAKE) loadtest-quick
+
+# The whole chain under load with built binaries, without -race (cmd/loadfair):
+# a correctness smoke test (every bot welcomed, no unexpected disconnect, the
+# probes find nothing wrong), not a speed test. LOADTEST_OUT keeps the report.
+LOADTEST_OUT ?= $(shell mktemp -d /tmp/loadtest-quick.XXXXXX)
+loadtest-quick: web/dist/index.html
+	./scripts/test-deps.sh cluster
+	$(GO) build -o bin/loadfair ./cmd/loadfair
+	$(GO) build -o bin/fairserver ./cmd/fairserver
+	$(GO) build -o bin/bots ./cmd/bots
+	timeout 170 ./bin/loadfair -preset quick -fairserver bin/fairserver -bots bin/bots -out $(LOADTEST_OUT)
+
+# Monday morning (docs/PERFORMANCE.md): 30,000 joins in 5 minutes, then 5,000 in 10 s.
+loadtest-monday: web/dist/index.html
+	./scripts/test-deps.sh cluster
+	$(GO) build -o bin/loadfair ./cmd/loadfair
+	$(GO) build -o bin/fairserver ./cmd/fairserver
+	$(GO) build -o bin/bots ./cmd/bots
+	./bin/loadfair -preset monday -fairserver bin/fairserver -bots bin/bots -out docs/load/monday
+
+# 100,000 connections (docs/PERFORMANCE.md); report and plots in docs/load/100k.
+loadtest-100k: web/dist/index.html
+	./scripts/test-deps.sh cluster
+	$(GO) build -o bin/loadfair ./cmd/loadfair
+	$(GO) build -o bin/fairserver ./cmd/fairserver
+	$(GO) build -o bin/bots ./cmd/bots
+	./bin/loadfair -preset 100k -fairserver bin/fairserver -bots bin/bots -out docs/load/100k
 
 test-go:
 	$(GO) test -race -count=1 ./...

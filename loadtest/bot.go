@@ -16,7 +16,12 @@ type bot struct {
 	rng  *rand.Rand
 	z    *zone.Zone // nil when the zone could not be fetched: MOVE only
 	box  *zone.Rect // the density box, or nil to roam
-	echo bool       // a latency probe: frequent intents, no hotspots
+	kind kind
+
+	agora      *zone.Rect            // kindAgora: where to stand
+	leader     func() *client.Client // kindGroup members: their leader (nil for the leader itself)
+	offX, offY float64               // kindGroup members: their spot beside the leader
+	placed     bool                  // kindStand, kindAgora: the first GOTO was sent
 
 	open      string    // the hotspot this bot has open, if any
 	openUntil time.Time // when to close it
@@ -49,8 +54,15 @@ func (b *bot) run(ctx context.Context) {
 // act sends what the bot decides now and returns when to decide again.
 // Send errors end nothing here: the connection's end is seen on Done.
 func (b *bot) act(now time.Time) time.Duration {
-	if b.echo {
+	switch {
+	case b.kind == kindEcho:
 		return b.actEcho()
+	case b.kind == kindStand:
+		return b.actStand(now)
+	case b.kind == kindAgora:
+		return b.actAgora()
+	case b.kind == kindGroup && b.leader != nil:
+		return b.actFollow()
 	}
 	b.hotspots(now)
 	x, y := b.c.Self()

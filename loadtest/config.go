@@ -22,6 +22,29 @@ type Config struct {
 	// nodes with several URLs, on one node with one.
 	Pairs int
 
+	// The rest of a fair's mix (mix.go), after the walkers, echo bots and
+	// pairs; zero means none of that kind.
+	Stand int // visitors standing at hotspots and booths, opening contents now and then
+	// Group bots walk in groups of GroupSize (zero means 30), each behind
+	// its first member, who walks like a roaming walker (a class behind its
+	// teacher).
+	Group, GroupSize int
+	Agora            int // a crowd standing in the zone's agora (or, without one, its largest area)
+	IdleTabs         int // connected, doing nothing (a tab left open)
+	// Probes check what they receive against what the walkers near them
+	// did (probe.go); each stays near one walker (or echo bot).
+	Probes int
+	// NearRadius and FarEvery are the server's message budget as the
+	// probes allow for it: avatars within NearRadius of a viewer are sent
+	// every tick, those beyond at least every FarEvery ticks. Zero means
+	// 20 m and 4.
+	NearRadius float64
+	FarEvery   int
+	// Retries is how many times a refused bot tries again, as the
+	// protocol says (4004 after 2-10 s, 4003 after 10-30 s, 4014 after
+	// 5-15 s); zero means 2, negative never.
+	Retries int
+
 	Ramp     float64       // new connections per second; zero means 100. Keep under the server's admission rate.
 	Duration time.Duration // the whole run, ramp included; zero means 60 s
 	// Warmup delays the summary's measurement window: it starts at the end
@@ -60,8 +83,11 @@ type Config struct {
 	DialTimeout time.Duration // per connection attempt; zero means 15 s
 	MaxDialing  int           // handshakes in flight at once; zero means 256
 
-	Live   io.Writer    // receives one line per second; nil for none
-	Logger *slog.Logger // nil discards
+	Live io.Writer // receives one line per second; nil for none
+	// LiveJSON receives a LiveSample per second, one JSON object a line;
+	// nil for none.
+	LiveJSON io.Writer
+	Logger   *slog.Logger // nil discards
 
 	urls, serverMetrics []string // URL and ServerMetrics split
 }
@@ -78,8 +104,33 @@ func (c *Config) withDefaults() (Config, error) {
 		}
 	}
 	o.serverMetrics = splitList(o.ServerMetrics)
-	if o.N < 0 || o.Echo < 0 || o.Pairs < 0 || o.N+o.Echo+o.Pairs == 0 {
-		return o, fmt.Errorf("loadtest: want at least one bot (n=%d, echo=%d, pairs=%d)", o.N, o.Echo, o.Pairs)
+	total := 0
+	for k, n := range o.counts() {
+		if n < 0 {
+			return o, fmt.Errorf("loadtest: %d %s bots", n, kind(k))
+		}
+		total += n
+	}
+	if total == 0 {
+		return o, fmt.Errorf("loadtest: want at least one bot")
+	}
+	if o.GroupSize < 0 || o.NearRadius < 0 || o.FarEvery < 0 {
+		return o, fmt.Errorf("loadtest: negative group size, near radius or far-every")
+	}
+	if o.GroupSize == 0 {
+		o.GroupSize = 30
+	}
+	if o.NearRadius == 0 {
+		o.NearRadius = 20
+	}
+	if o.FarEvery == 0 {
+		o.FarEvery = 4
+	}
+	switch {
+	case o.Retries == 0:
+		o.Retries = 2
+	case o.Retries < 0:
+		o.Retries = 0
 	}
 	if o.Ramp < 0 || o.Density < 0 || o.ViewRadius < 0 || o.Duration < 0 || o.Warmup < 0 {
 		return o, fmt.Errorf("loadtest: negative ramp, density, view radius, duration or warmup")

@@ -3,6 +3,8 @@ package loadtest
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -31,12 +33,19 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	total := cfg.N + cfg.Echo + 2*cfg.Pairs
-	sum := &Summary{URL: cfg.URL, Bots: total, Echo: cfg.Echo, Pairs: cfg.Pairs, Density: cfg.Density}
+	total := 0
+	sum := &Summary{URL: cfg.URL, Echo: cfg.Echo, Pairs: cfg.Pairs, Density: cfg.Density, Kinds: map[string]int{}}
+	for k, n := range cfg.counts() {
+		total += n
+		if n > 0 {
+			sum.Kinds[kind(k).String()] = n
+		}
+	}
+	sum.Bots = total
 
 	var z *zone.Zone
 	var plan *Plan
-	if !cfg.Idle {
+	if !cfg.Idle || cfg.Stand+cfg.Group+cfg.Agora+cfg.Probes+cfg.Echo+cfg.Pairs > 0 {
 		zu, _ := ZoneURL(cfg.urls[0])
 		zctx, cancel := context.WithTimeout(ctx, cfg.DialTimeout)
 		z, err = FetchZone(zctx, hcs[0], zu) // the first URL's (every node of a fair has the same zone)
@@ -57,12 +66,24 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			log.Info("density plan", "plan", plan.String())
 		}
 	}
+	agora, isAgora := agoraRect(z)
+	if cfg.Agora > 0 {
+		switch {
+		case agora == nil:
+			log.Warn("the zone has no area: the agora's crowd stands where it spawns")
+		case !isAgora:
+			log.Warn("the zone has no agora: its crowd stands in the largest area", "rect", *agora)
+			sum.AgoraNote = "no agora in the zone: the largest area instead"
+		}
+	}
 
 	start := time.Now()
 	runCtx, stop := context.WithDeadline(ctx, start.Add(cfg.Duration))
 	defer stop()
 	col := newCollector()
-	r := &runner{cfg: cfg, col: col, hcs: hcs, z: z, plan: plan, seed: seed}
+	r := &runner{cfg: cfg, col: col, hcs: hcs, z: z, plan: plan, seed: seed, agora: agora,
+		leaders: make([]*client.Client, (cfg.Group+cfg.GroupSize-1)/cfg.GroupSize), tracks: make(map[uint32]*track),
+		byIndex: make(map[int]*client.Client)}
 	for range cfg.Pairs {
 		r.pairs = append(r.pairs, &pair{col: col})
 	}
@@ -83,7 +104,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return st
 	}
 	base := scrape() // before the first connection: the server's idle footprint
-	go func() { samplerDone <- runSampler(runCtx, start, cfg.Warmup, total, col, cfg.Live, rampDone, scrape) }()
+	go func() {
+		samplerDone <- runSampler(runCtx, start, cfg.Warmup, total, col, cfg.Live, cfg.LiveJSON, rampDone, scrape)
+	}()
 
 	r.ramp(runCtx, total)
 	close(rampDone)
@@ -98,12 +121,19 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	sum.ConnAtEnd = smp.last.connected
 	sum.Retries = col.retries.Load()
 	col.mu.Lock()
+	sum.RetriedBy = maps.Clone(col.retriedBy)
+	col.mu.Unlock()
+	col.mu.Lock()
 	sum.Failed, sum.Ended = col.failed, col.ended
 	col.mu.Unlock()
 	smp.summarise(sum)
 	sum.serverFigures(base, smp.srvA, smp.srvB, float64(col.tickHz.Load()))
 	sum.events(col)
 	sum.PairTimeouts, sum.PairSkipped = col.pairTimeouts.Load(), col.pairSkipped.Load()
+	if cfg.Probes > 0 {
+		ps := r.probeStats.summary(cfg.Probes)
+		sum.Probe = &ps
+	}
 	return sum, nil
 }
 
@@ -116,10 +146,54 @@ type runner struct {
 	seed uint64
 
 	pairs []*pair // Config.Pairs; each pair's clients are set under mu
+	agora *zone.Rect
 
-	bots sync.WaitGroup // bot goroutines
-	mu   sync.Mutex
-	live []*client.Client // guarded by mu
+	bots    sync.WaitGroup // bot goroutines
+	mu      sync.Mutex
+	live    []*client.Client       // guarded by mu
+	leaders []*client.Client       // guarded by mu: each group's leader, once connected
+	byIndex map[int]*client.Client // guarded by mu: walkers and echo bots by bot index
+
+	tmu        sync.RWMutex
+	tracks     map[uint32]*track // guarded by tmu: walkers and echo bots by avatar id, for the probes
+	probeStats probeStats
+}
+
+// trackOf returns the track of a walker of this process, or nil.
+func (r *runner) trackOf(id uint32) *track {
+	r.tmu.RLock()
+	defer r.tmu.RUnlock()
+	return r.tracks[id]
+}
+
+// allTracks is a copy of the tracks.
+func (r *runner) allTracks() map[uint32]*track {
+	r.tmu.RLock()
+	defer r.tmu.RUnlock()
+	return maps.Clone(r.tracks)
+}
+
+// followed is the track a probe stays near: the j-th probe's walker, among
+// the walkers (or the echo bots when there are none), by the order they
+// connected in.
+func (r *runner) followed(j int) func() *track {
+	pool, n := 0, r.cfg.N
+	if n == 0 {
+		pool, n = r.cfg.N, r.cfg.Echo
+	}
+	if n == 0 {
+		return func() *track { return nil }
+	}
+	want := pool + j*max(1, n/max(1, r.cfg.Probes))%n
+	return func() *track {
+		r.mu.Lock()
+		c := r.byIndex[want]
+		r.mu.Unlock()
+		if c == nil {
+			return nil
+		}
+		return r.trackOf(c.SelfID())
+	}
 }
 
 // urlOf is the game endpoint of bot i: the URLs in turn; a pair's walker
@@ -138,7 +212,7 @@ func (r *runner) urlOf(i int) string {
 // pairOf says whether bot i is in pair k, as its watcher or its walker.
 func (r *runner) pairOf(i int) (k int, watcher, ok bool) {
 	j := i - r.cfg.N - r.cfg.Echo
-	if j < 0 {
+	if j < 0 || j >= 2*r.cfg.Pairs {
 		return 0, false, false
 	}
 	return j / 2, j%2 == 1, true
@@ -170,11 +244,27 @@ func (r *runner) ramp(ctx context.Context, total int) {
 	}
 }
 
-// start connects bot i (retrying a few times on too_many_joins, as the
-// protocol asks) and starts its goroutine.
+// retryAfter is when the protocol (docs/PROTOCOL.md §6) says to try again
+// after a refusal: 4004 after 2-10 s, 4003 after 10-30 s, 4014 after 5-15 s;
+// no retry for the others.
+func retryAfter(code protocol.CloseCode) (lo, hi time.Duration, ok bool) {
+	switch code {
+	case protocol.CloseTooManyJoins:
+		return 2 * time.Second, 10 * time.Second, true
+	case protocol.CloseServerFull:
+		return 10 * time.Second, 30 * time.Second, true
+	case protocol.CloseServiceUnavailable:
+		return 5 * time.Second, 15 * time.Second, true
+	}
+	return 0, 0, false
+}
+
+// start connects bot i (retrying refusals as the protocol asks, up to
+// Config.Retries times) and starts its goroutine.
 func (r *runner) start(ctx context.Context, i int) {
 	rng := rand.New(rand.NewPCG(r.seed, uint64(i)))
 	k, watcher, isPair := r.pairOf(i)
+	kd, j := r.cfg.kindOf(i)
 	opts := client.Options{
 		Pseudonym:   Pseudonym(r.cfg.Prefix, i),
 		HTTPClient:  r.hcs[i%len(r.hcs)],
@@ -189,6 +279,16 @@ func (r *runner) start(ctx context.Context, i int) {
 			opts.OnUpdate = r.pairs[k].onUpdate
 		}
 	}
+	var tr *track
+	var pr *probe
+	switch kd {
+	case kindWalker, kindEcho:
+		tr = &track{node: i % len(r.cfg.urls)}
+		opts.OnUpdate = func(u *protocol.Update) { r.col.onUpdate(u); tr.record(u) }
+	case kindProbe:
+		pr = newProbe(r, i%len(r.cfg.urls), &r.probeStats)
+		opts.OnUpdate = pr.onUpdate
+	}
 	var c *client.Client
 	for attempt := 0; ; attempt++ {
 		r.col.attempts.Add(1)
@@ -202,13 +302,14 @@ func (r *runner) start(ctx context.Context, i int) {
 		if ctx.Err() != nil {
 			return // the run ended during the attempt: not a failure of the server
 		}
-		if client.CodeOf(err) != protocol.CloseTooManyJoins || attempt == 2 {
+		lo, hi, retry := retryAfter(client.CodeOf(err))
+		if !retry || attempt == r.cfg.Retries {
 			r.col.dialFailed(err)
 			r.cfg.Logger.Debug("connection failed", "bot", opts.Pseudonym, "err", err)
 			return
 		}
-		r.col.retries.Add(1)
-		t := time.NewTimer(2*time.Second + time.Duration(rng.Int64N(int64(8*time.Second))))
+		r.col.retried(err)
+		t := time.NewTimer(lo + time.Duration(rng.Int64N(int64(hi-lo))))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -217,8 +318,23 @@ func (r *runner) start(ctx context.Context, i int) {
 		}
 	}
 	r.col.connectedBot(c)
+	if tr != nil {
+		tr.mu.Lock()
+		tr.c = c
+		tr.step = c.MaxSpeed() / float64(max(c.Welcome().TickHz, 1))
+		tr.mu.Unlock()
+		r.tmu.Lock()
+		r.tracks[c.SelfID()] = tr
+		r.tmu.Unlock()
+	}
 	r.mu.Lock()
 	r.live = append(r.live, c)
+	if kd == kindWalker || kd == kindEcho {
+		r.byIndex[i] = c
+	}
+	if kd == kindGroup && j%r.cfg.GroupSize == 0 {
+		r.leaders[j/r.cfg.GroupSize] = c
+	}
 	var both *pair
 	if isPair {
 		p := r.pairs[k]
@@ -244,13 +360,27 @@ func (r *runner) start(ctx context.Context, i int) {
 		return
 	}
 
-	b := &bot{c: c, rng: rng, z: r.z, echo: i >= r.cfg.N}
-	if r.plan != nil && !b.echo {
+	if pr != nil {
+		pr.c = c
+		r.bots.Go(func() {
+			pr.run(ctx, r.followed(j))
+			<-c.Done()
+			r.col.botEnded(c.Err())
+		})
+		return
+	}
+	b := &bot{c: c, rng: rng, z: r.z, kind: kd, agora: r.agora}
+	if r.plan != nil && kd == kindWalker {
 		box := r.plan.Box(i)
 		b.box = &box
 	}
+	if kd == kindGroup && j%r.cfg.GroupSize != 0 {
+		b.leader = r.leaderOf(j / r.cfg.GroupSize)
+		a, d := rng.Float64()*2*math.Pi, 1+rng.Float64()*3
+		b.offX, b.offY = d*math.Cos(a), d*math.Sin(a)
+	}
 	r.bots.Go(func() {
-		if !r.cfg.Idle {
+		if !(r.cfg.Idle && kd == kindWalker) && kd != kindIdle {
 			b.run(ctx)
 		}
 		<-c.Done() // the server ended it, or closeAll did

@@ -67,7 +67,7 @@ func TestRunCountsRefusalsAndDrops(t *testing.T) {
 	go func() {
 		// One handshake at a time: the first 8 bots get in, the last 2 find
 		// the server full.
-		sum, err := Run(t.Context(), Config{URL: in.URL, N: 10, Idle: true, Ramp: 500, MaxDialing: 1, Duration: 2 * time.Second, Prefix: "idle"})
+		sum, err := Run(t.Context(), Config{URL: in.URL, N: 10, Idle: true, Ramp: 500, MaxDialing: 1, Duration: 2 * time.Second, Prefix: "idle", Retries: -1})
 		done <- result{sum, err}
 	}()
 	// Every attempt answered and every refused connection gone: restart.

@@ -30,14 +30,22 @@ type collector struct {
 	events   [8]atomic.Uint64 // by protocol.EventKind (unknown kinds in 0)
 	errCodes [8]atomic.Uint64 // ERROR events by protocol.ErrorCode (others in 0)
 
-	mu      sync.Mutex
-	clients []*client.Client // guarded by mu: every client ever connected, for their counters
-	failed  map[string]int   // guarded by mu: connection attempts that failed, by reason
-	ended   map[string]int   // guarded by mu: connections the server (or network) ended, by reason
+	mu        sync.Mutex
+	clients   []*client.Client // guarded by mu: every client ever connected, for their counters
+	failed    map[string]int   // guarded by mu: connection attempts that failed, by reason
+	ended     map[string]int   // guarded by mu: connections the server (or network) ended, by reason
+	retriedBy map[string]int   // guarded by mu: refusals retried, by reason
 }
 
 func newCollector() *collector {
-	return &collector{failed: make(map[string]int), ended: make(map[string]int)}
+	return &collector{failed: make(map[string]int), ended: make(map[string]int), retriedBy: make(map[string]int)}
+}
+
+func (c *collector) retried(err error) {
+	c.retries.Add(1)
+	c.mu.Lock()
+	c.retriedBy[reasonOf(err)]++
+	c.mu.Unlock()
 }
 
 func (c *collector) connectedBot(cl *client.Client) {

@@ -18,7 +18,10 @@ import (
 // they were there.
 type Summary struct {
 	URL       string         `json:"url"`
-	Bots      int            `json:"bots"` // N + Echo
+	Bots      int            `json:"bots"`  // every kind
+	Kinds     map[string]int `json:"kinds"` // bots by behaviour (walk, echo, pair, stand, group, agora, idle, probe)
+	AgoraNote string         `json:"agora_note,omitempty"`
+	Probe     *ProbeSummary  `json:"probe,omitempty"`
 	Echo      int            `json:"echo_bots"`
 	Pairs     int            `json:"pairs,omitempty"`
 	Density   int            `json:"density,omitempty"`
@@ -29,9 +32,10 @@ type Summary struct {
 	Welcomed  int64          `json:"welcomed"` // connections that got a WELCOME
 	Connected int64          `json:"connected_peak"`
 	ConnAtEnd int64          `json:"connected_at_end"`
-	Retries   int64          `json:"retries"` // attempts retried after too_many_joins
-	Failed    map[string]int `json:"failed"`  // attempts that never got a WELCOME, by reason
-	Ended     map[string]int `json:"ended"`   // connections ended by the server or the network, by reason
+	Retries   int64          `json:"retries"` // attempts retried after a refusal (4004, 4003, 4014)
+	RetriedBy map[string]int `json:"retried_by"`
+	Failed    map[string]int `json:"failed"` // attempts that never got a WELCOME, by reason
+	Ended     map[string]int `json:"ended"`  // connections ended by the server or the network, by reason
 
 	MsgsPerClientSec    float64 `json:"msgs_per_client_s"`
 	BytesPerClientSec   float64 `json:"bytes_per_client_s"`
@@ -142,12 +146,12 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // WriteText prints the summary for people.
 func (s *Summary) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "summary: %s, %d bots (%d echo) over %.0fs, rates over the last %.0fs\n", s.URL, s.Bots, s.Echo, s.Elapsed, s.Window)
+	fmt.Fprintf(w, "summary: %s, %d bots (%s) over %.0fs, rates over the last %.0fs\n", s.URL, s.Bots, countList(s.Kinds), s.Elapsed, s.Window)
 	if s.Plan != "" {
 		fmt.Fprintf(w, "  density %d: %s\n", s.Density, s.Plan)
 	}
-	fmt.Fprintf(w, "  connections: %d attempts, %d welcomed, %d at once at most, %d at end, %d retried after too_many_joins\n",
-		s.Attempts, s.Welcomed, s.Connected, s.ConnAtEnd, s.Retries)
+	fmt.Fprintf(w, "  connections: %d attempts, %d welcomed, %d at once at most, %d at end, %d retried (%s)\n",
+		s.Attempts, s.Welcomed, s.Connected, s.ConnAtEnd, s.Retries, countList(s.RetriedBy))
 	fmt.Fprintf(w, "  failed: %s\n  ended by server/network: %s\n", countList(s.Failed), countList(s.Ended))
 	fmt.Fprintf(w, "  received per client: %.1f msg/s, %.0f B/s, %.1f updates/s; sent %.2f msg/s\n",
 		s.MsgsPerClientSec, s.BytesPerClientSec, s.UpdatesPerClientSec, s.SentPerClientSec)
@@ -157,6 +161,10 @@ func (s *Summary) WriteText(w io.Writer) {
 	if s.Pairs > 0 {
 		fmt.Fprintf(w, "  pairs (a walker's MOVE seen by its watcher): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d samples, %d timeouts, %d skipped)\n",
 			s.PairP50ms, s.PairP99ms, s.PairMaxms, s.PairSamples, s.PairTimeouts, s.PairSkipped)
+	}
+	if p := s.Probe; p != nil {
+		fmt.Fprintf(w, "  probes (%d): %d positions checked (%d skipped), %d one tick late, %d later (worst lag %d ticks), %d wrong; %d duplicate enters, %d spurious leaves, %d missing enters, %d missing leaves\n",
+			p.Probes, p.Checks, p.Skipped, p.LateOneTick, p.Late, p.WorstLag, p.BadPos, p.DupEnters, p.BadLeaves, p.Missing, p.Stale)
 	}
 	ev := make(map[string]int, len(s.Events))
 	for k, v := range s.Events {

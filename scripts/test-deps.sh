@@ -4,8 +4,9 @@
 # download browsers here), a font for its screenshots, and redis-server and
 # redis-cli (the feed's tests start their own servers and Redis Clusters:
 # internal/redistest), and haproxy (the fault tests and `make cluster` put
-# it in front of the nodes: internal/cluster). Go and Node are expected on
-# the machine (see README.md).
+# it in front of the nodes: internal/cluster), and prometheus with promtool
+# (ops/ops_test.go checks the alert rules and scrapes real nodes with it).
+# Go and Node are expected on the machine (see README.md).
 #
 # `test-deps.sh cluster` installs only what `make cluster` runs: redis-server
 # and haproxy; `test-deps.sh figures` that and jq (make figures-nodes).
@@ -18,6 +19,7 @@ figures) command -v jq >/dev/null 2>&1 || need+=(jq) ;;
 *)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+  { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
   ;;
 esac
 { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || need+=(redis-server)

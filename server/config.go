@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/usine-extraordinaire/fairworld/server/admit"
 	"github.com/usine-extraordinaire/fairworld/server/feed"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
 	"github.com/usine-extraordinaire/fairworld/world"
@@ -52,6 +53,10 @@ type Config struct {
 	JoinRate float64
 	// JoinBurst is the burst above JoinRate; zero means 2 s worth of JoinRate.
 	JoinBurst int
+	// JoinLimiter, when set, applies JoinRate fair-wide instead of on this
+	// node alone (RedisBackends.Configure sets one: server/admit); nil
+	// means a limiter of this node at JoinRate and JoinBurst.
+	JoinLimiter admit.Limiter
 	// TestRoles is for tests only, never for a server pupils use: a HELLO
 	// pseudonym prefixed "pro:" or "prof:" then joins as a professional or a
 	// teacher (see testroles.go). New logs a warning when it is on. Zero

@@ -139,7 +139,7 @@ func (s *Server) handshake(c *conn, b []byte) bool {
 	if token != "" {
 		limiter, reason = s.resumes, "resume_rate"
 	}
-	if !limiter.Allow() {
+	if !limiter.Allow(s.ctx) {
 		s.metrics.admission.WithLabelValues(reason).Inc()
 		s.metrics.connAttempts.WithLabelValues(reason).Inc()
 		c.close(protocol.CloseTooManyJoins, "too many new connections, retry soon")

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/usine-extraordinaire/fairworld/server/admit"
 	"github.com/usine-extraordinaire/fairworld/server/feed"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
 )
@@ -35,6 +36,9 @@ type RedisBackends struct {
 	Presence *presence.RedisStore
 	Feed     *feed.RedisFeed
 	Prefix   string
+
+	reg prometheus.Registerer
+	log *slog.Logger
 }
 
 // NewRedisBackends connects nothing yet: the store and the feed connect
@@ -61,13 +65,19 @@ func NewRedisBackends(o RedisOptions) (*RedisBackends, error) {
 		_ = client.Close()
 		return nil, fmt.Errorf("server: feed: %w", err)
 	}
-	return &RedisBackends{Client: client, Presence: store, Feed: f, Prefix: o.Prefix}, nil
+	return &RedisBackends{Client: client, Presence: store, Feed: f, Prefix: o.Prefix, reg: o.Registerer, log: o.Logger}, nil
 }
 
-// Configure puts the backends in cfg.
+// Configure puts the backends in cfg, and a join limiter shared by the
+// fair's nodes at cfg's JoinRate and JoinBurst (call it after setting
+// them): the join rate holds fair-wide however many nodes there are.
 func (b *RedisBackends) Configure(cfg *Config) {
 	cfg.Presence, cfg.Feed = b.Presence, b.Feed
 	cfg.FeedConfig.Prefix = b.Prefix
+	// A bad rate is New's error to report; the node's own limiter then.
+	if l, err := admit.NewRedis(b.Client, admit.RedisConfig{Key: b.Prefix + ":joins", PerSecond: cfg.JoinRate, Burst: cfg.JoinBurst}, b.reg, b.log); err == nil {
+		cfg.JoinLimiter = l
+	}
 }
 
 // Close closes the feed, then the client.

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/time/rate"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/server/admit"
 	"github.com/usine-extraordinaire/fairworld/server/feed"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
 	"github.com/usine-extraordinaire/fairworld/server/pseudonym"
@@ -34,8 +34,8 @@ type Server struct {
 	store   presence.Store
 	sync    *feed.Sync // nil without a feed
 	hub     *hub
-	joins   *rate.Limiter
-	resumes *rate.Limiter
+	joins   admit.Limiter // fair-wide with Redis (Config.JoinLimiter)
+	resumes admit.Limiter
 	late    *lateness
 	conns   *registry
 	readers *readers // the pollers that read the connections
@@ -97,12 +97,15 @@ func New(cfg Config) (*Server, error) {
 		grid:    grid,
 		store:   store,
 		sync:    sync,
-		joins:   rate.NewLimiter(rate.Limit(cfg.JoinRate), cfg.JoinBurst),
-		resumes: rate.NewLimiter(rate.Limit(cfg.ResumeRate), cfg.ResumeBurst),
+		joins:   cfg.JoinLimiter,
+		resumes: admit.NewMemory(cfg.ResumeRate, cfg.ResumeBurst),
 		late:    newLateness(time.Now()),
 		conns:   newRegistry(m),
 		zoneJS:  zoneJS,
 		zoneGz:  zoneGz,
+	}
+	if s.joins == nil {
+		s.joins = admit.NewMemory(cfg.JoinRate, cfg.JoinBurst)
 	}
 	if cfg.TestRoles {
 		s.log.Warn("TEST ROLES ARE ON: anyone can join as a professional or a teacher with a pseudonym prefix; never use this for a real fair")

@@ -14,6 +14,13 @@
 // address, start several processes, each with its own -prefix and, on
 // loopback, its own -local-addrs (127.0.0.2, 127.0.0.3, ...).
 //
+// The fair's mix: -n walkers, -stand visitors at hotspots and booths,
+// -group bots in groups of -group-size behind a leader, -agora a crowd at
+// the agora, -idle-tabs tabs left open, and -probes bots that check what
+// they receive against the walkers near them (see loadtest/probe.go):
+//
+//	bots -url ws://127.0.0.1:8080/ws -n 100 -stand 600 -group 120 -agora 200 -idle-tabs 50 -probes 5
+//
 // For latency figures not inflated by the bots' own CPU use, run a second,
 // small process with only echo bots: bots -n 0 -echo 5 -prefix echo.
 //
@@ -57,16 +64,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bots", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		cfg     loadtest.Config
-		addrs   string
-		asJSON  bool
-		quiet   bool
-		verbose bool
+		cfg      loadtest.Config
+		addrs    string
+		asJSON   bool
+		quiet    bool
+		verbose  bool
+		liveJSON bool
 	)
 	fs.StringVar(&cfg.URL, "url", "ws://127.0.0.1:8080/ws", "the server's game endpoint, or several comma-separated (the nodes of a fair: bots spread over them in turn)")
 	fs.IntVar(&cfg.N, "n", 100, "bots that walk (or stay idle with -idle)")
 	fs.IntVar(&cfg.Echo, "echo", 0, "extra bots measuring input-to-echo latency with an intent every ~250 ms")
 	fs.IntVar(&cfg.Pairs, "pairs", 0, "extra pairs of bots measuring a walker's MOVE seen by a watcher on the next -url (across nodes with several)")
+	fs.IntVar(&cfg.Stand, "stand", 0, "extra bots standing at hotspots and booths, opening contents now and then")
+	fs.IntVar(&cfg.Group, "group", 0, "extra bots walking in groups of -group-size behind a leader (a class)")
+	fs.IntVar(&cfg.GroupSize, "group-size", 30, "bots per group, leader included")
+	fs.IntVar(&cfg.Agora, "agora", 0, "extra bots standing in the agora's crowd")
+	fs.IntVar(&cfg.IdleTabs, "idle-tabs", 0, "extra bots connected and doing nothing (tabs left open)")
+	fs.IntVar(&cfg.Probes, "probes", 0, "extra bots checking what they receive against the walkers of this process near them (positions, enters and leaves)")
+	fs.Float64Var(&cfg.NearRadius, "near", 20, "for -probes: avatars within this many metres are sent every tick")
+	fs.IntVar(&cfg.FarEvery, "far-every", 4, "for -probes: avatars beyond -near are sent at least every this many ticks")
+	fs.IntVar(&cfg.Retries, "retries", 2, "attempts again after a refusal, as the protocol says (4004: 2-10 s, 4003: 10-30 s, 4014: 5-15 s); negative: none")
+	fs.BoolVar(&liveJSON, "live-json", false, "the live lines on stderr as JSON objects (loadtest.LiveSample), for an orchestrator")
 	fs.StringVar(&cfg.Redis, "redis", "", "the fair's Redis (redis://host:port or unix:///path.sock): adds its commands, bytes and CPU, and the whole cluster's CPU, to the summary")
 	fs.Float64Var(&cfg.Ramp, "ramp", 100, "new connections per second (keep under the server's admission rate)")
 	fs.DurationVar(&cfg.Duration, "duration", 60e9, "the whole run, ramp included")
@@ -96,11 +114,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		level = slog.LevelDebug
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	if !quiet {
+	switch {
+	case liveJSON:
+		cfg.LiveJSON = stderr
+	case !quiet:
 		cfg.Live = stderr
 	}
-	if limit, ok := openFileLimit(); ok && uint64(cfg.N+cfg.Echo+2*cfg.Pairs)+64 > limit {
-		cfg.Logger.Warn("more bots than open files allowed: expect too_many_files failures", "bots", cfg.N+cfg.Echo+2*cfg.Pairs, "limit", limit)
+	bots := cfg.N + cfg.Echo + 2*cfg.Pairs + cfg.Stand + cfg.Group + cfg.Agora + cfg.IdleTabs + cfg.Probes
+	if limit, ok := openFileLimit(); ok && uint64(bots)+64 > limit {
+		cfg.Logger.Warn("more bots than open files allowed: expect too_many_files failures", "bots", bots, "limit", limit)
 	}
 
 	sum, err := loadtest.Run(ctx, cfg)

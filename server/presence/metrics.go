@@ -14,6 +14,7 @@ type metrics struct {
 	localResumes  prometheus.Counter
 	pending       prometheus.Gauge
 	online        prometheus.Gauge
+	roundTrip     prometheus.Histogram // the heartbeat's pipeline: Redis's latency as this node sees it
 }
 
 func newMetrics(reg prometheus.Registerer, ready func() float64) (*metrics, error) {
@@ -35,6 +36,9 @@ func newMetrics(reg prometheus.Registerer, ready func() float64) (*metrics, erro
 		localResumes: c("local_resumes_total", "Resumes this node served from its own sessions while Redis was unreachable."),
 		pending:      prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub, Name: "pending_writes", Help: "Writes waiting for Redis at the last flush."}),
 		online:       prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub, Name: "online", Help: "Visitors online in the fair (all nodes), at the last heartbeat."}),
+		roundTrip: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: sub, Name: "redis_round_trip_seconds",
+			Help:    "Time of the heartbeat's pipeline to Redis (one round trip, a few commands): Redis's latency as this node sees it.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
 	}
 	if reg == nil {
 		return m, nil
@@ -43,7 +47,7 @@ func newMetrics(reg prometheus.Registerer, ready func() float64) (*metrics, erro
 		Help: "1 while Redis answers (new sessions are accepted), 0 while new sessions are refused with 4014."},
 		ready)
 	for _, col := range []prometheus.Collector{m.commands, m.errors, m.takeovers, m.restores, m.evictions, m.nameConflicts,
-		m.localResumes, m.pending, m.online, readyGauge} {
+		m.localResumes, m.pending, m.online, m.roundTrip, readyGauge} {
 		if err := reg.Register(col); err != nil {
 			return nil, err
 		}

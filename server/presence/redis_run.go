@@ -85,7 +85,9 @@ func (r *RedisStore) heartbeat(ctx context.Context, j *janitor) error {
 		prior = pipe.Exists(ctx, r.k.nodeSet) // sessions of an earlier run of this node
 	}
 	r.m.cmd("heartbeat", 6)
+	t0 := time.Now()
 	cmds, _ := pipe.Exec(ctx)
+	r.m.roundTrip.Observe(time.Since(t0).Seconds())
 	for _, c := range cmds {
 		if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) { // GET evicted is nil normally
 			r.m.fail("heartbeat")
