@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
@@ -14,19 +15,36 @@ import (
 type command interface{ run(h *hub) }
 
 // joinCmd attaches a connection to a session the gateway created or
-// resumed (the presence work is done: the hub does no I/O).
+// resumed (the presence work is done: the hub does no I/O). claim decides
+// who has the session when the gateway's wait ends as the hub takes the
+// command: the hub (joinTaken) or the gateway (joinAbandoned), which then
+// releases the session itself, at once, instead of queueing a leave behind
+// the late hub's work (a client refused with 4003 retries with the same
+// pseudonym and must find it free).
 type joinCmd struct {
 	c     *conn
 	s     presence.Session
 	reply chan joinResult
+	claim *atomic.Int32
 }
+
+const (
+	joinPending int32 = iota
+	joinTaken
+	joinAbandoned
+)
 
 type joinResult struct {
 	code   protocol.CloseCode // 0 when joined
 	reason string
 }
 
-func (j joinCmd) run(h *hub) { j.reply <- h.join(j.c, j.s) }
+func (j joinCmd) run(h *hub) {
+	if !j.claim.CompareAndSwap(joinPending, joinTaken) {
+		return // the gateway gave up waiting and released the session
+	}
+	j.reply <- h.join(j.c, j.s)
+}
 
 // leaveCmd: the connection ended; end is a close 1000 from the client (the
 // visit is over).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -175,16 +176,20 @@ func (s *Server) handshake(c *conn, b []byte) bool {
 	}
 	reply := make(chan joinResult, 1)
 	var res joinResult
-	sent := s.hub.send(jctx, joinCmd{c: c, s: sess, reply: reply})
+	claim := new(atomic.Int32)
+	sent := s.hub.send(jctx, joinCmd{c: c, s: sess, reply: reply, claim: claim})
 	if sent {
 		select {
 		case res = <-reply:
 		case <-jctx.Done():
-			sent = false
-			// The hub may still join us: tell it we are gone (it ignores a
-			// leave of a connection it does not hold). A new session that
-			// never reached its client ends.
-			s.hub.send(s.hubCtx, leaveCmd{c: c, end: !sess.Resumed})
+			if claim.CompareAndSwap(joinPending, joinAbandoned) {
+				// The hub has not taken the command and never will: the
+				// session is ours to release, now.
+				sent = false
+				release(s.store, sess)
+			} else {
+				res = <-reply // the hub is joining us right now
+			}
 		}
 	} else {
 		release(s.store, sess) // it never reached the hub
