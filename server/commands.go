@@ -1,8 +1,6 @@
 package server
 
 import (
-	"fmt"
-
 	"github.com/usine-extraordinaire/fairworld/protocol"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
 	"github.com/usine-extraordinaire/fairworld/world/nav"
@@ -18,6 +16,7 @@ type command interface{ run(h *hub) }
 type joinCmd struct {
 	c     *conn
 	s     presence.Session
+	prog  progressJoin // what the gateway found of its progress
 	reply chan joinResult
 }
 
@@ -26,7 +25,20 @@ type joinResult struct {
 	reason string
 }
 
-func (j joinCmd) run(h *hub) { j.reply <- h.join(j.c, j.s) }
+func (j joinCmd) run(h *hub) {
+	r := h.join(j.c, j.s) // a session taken over here parks its progress first
+	if r.code == 0 {
+		sp, ok := h.progressFor(j.s, j.prog)
+		if !ok {
+			h.drop(j.c.sess)
+			release(h.store, j.s)
+			r = joinResult{code: protocol.CloseServiceUnavailable, reason: unavailableReason}
+		} else {
+			h.progressJoined(j.c, sp)
+		}
+	}
+	j.reply <- r
+}
 
 // leaveCmd: the connection ended; end is a close 1000 from the client (the
 // visit is over).
@@ -94,9 +106,7 @@ type openCmd struct {
 func (o openCmd) run(h *hub) {
 	h.m.inputs.WithLabelValues("open_hotspot").Inc()
 	if h.owns(o.c) {
-		if code := h.world.OpenHotspot(o.c.avatar, o.req, o.id); code != 0 {
-			h.world.Error(o.c.avatar, code, o.req, fmt.Sprintf("cannot open hotspot %q", o.id))
-		}
+		h.openHotspot(o.c, o.req, o.id) // progress.go: the content, the reading clock
 	}
 }
 

@@ -150,6 +150,7 @@ func (s *Server) handshake(c *conn) bool {
 	jctx, cancel := context.WithTimeout(s.ctx, s.cfg.JoinTimeout)
 	defer cancel()
 	var sess presence.Session
+	var prog progressJoin
 	if token == "" {
 		name, role := testRole(s.cfg.TestRoles, m.Hello.Pseudonym)
 		display, key, err := s.pseudo.Check(name)
@@ -159,7 +160,14 @@ func (s *Server) handshake(c *conn) bool {
 			c.close(code, reason)
 			return false
 		}
-		traits := presence.Traits{Role: role, Colour: m.Hello.Colour, Shape: m.Hello.Shape}
+		pj, code, why := s.progressHello(jctx, m.Hello.ProgressKey, key) // progress_join.go
+		if code != 0 {
+			s.metrics.connAttempts.WithLabelValues(code.String()).Inc()
+			c.close(code, why)
+			return false
+		}
+		prog = pj
+		traits := presence.Traits{Role: role, Colour: m.Hello.Colour, Shape: m.Hello.Shape, Progress: pj.id}
 		sess, err = s.store.Create(jctx, display, key, traits)
 		if err != nil {
 			s.refusePresence(c, err)
@@ -171,10 +179,11 @@ func (s *Server) handshake(c *conn) bool {
 			s.refusePresence(c, err)
 			return false
 		}
+		prog = s.progressResume(jctx, sess)
 	}
 	reply := make(chan joinResult, 1)
 	var res joinResult
-	sent := s.hub.send(jctx, joinCmd{c: c, s: sess, reply: reply})
+	sent := s.hub.send(jctx, joinCmd{c: c, s: sess, prog: prog, reply: reply})
 	if sent {
 		select {
 		case res = <-reply:

@@ -98,7 +98,7 @@ func (c *conn) decode(ctx context.Context, b []byte, m *protocol.ClientMessage) 
 	case protocol.TypeCloseHotspot:
 		return closeCmd{c: c, id: m.CloseHotspot.ID}, true
 	}
-	return nil, true
+	return progressCommand(c, m), true // progress_cmds.go; nil for none
 }
 
 // read reads one binary message into buf.

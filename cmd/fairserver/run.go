@@ -21,8 +21,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/usine-extraordinaire/fairworld/server"
+	"github.com/usine-extraordinaire/fairworld/server/progress"
 	"github.com/usine-extraordinaire/fairworld/web"
 	"github.com/usine-extraordinaire/fairworld/world"
+	"github.com/usine-extraordinaire/fairworld/world/content"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
 
@@ -40,6 +42,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		addr       = fl.String("addr", ":8080", "public address: the page, /api/zone, /media/ and /ws")
 		adminAddr  = fl.String("admin-addr", "127.0.0.1:9090", "admin address: /metrics, /healthz, /readyz (empty: served on the public address)")
 		zonePath   = fl.String("zone", "", "Tiled map (.tmx) of the zone; empty: the embedded default fair")
+		contents   = fl.String("contents", "", "contents file of the hotspots (.json, its media/ folder beside it; docs/CONTENTS.md); empty: the embedded default contents")
+		publicURL  = fl.String("public-url", "", "the fair's public address, e.g. https://fair.example.org, for the absolute og:image of share pages; empty: the address each request came to")
+		retention  = fl.Duration("progress-retention", progress.DefaultRetention, "how long a visitor's progress, progress key and leaderboard entries are kept after their last change (share links: after their creation)")
 		tickRate   = fl.Int("tick-rate", 20, fmt.Sprintf("world ticks per second, %d to %d", world.MinTickRate, world.MaxTickRate))
 		maxSpeed   = fl.Float64("max-speed", 5, "avatar speed limit, m/s")
 		cellSize   = fl.Float64("cell-size", 16, "spatial cell size, m")
@@ -129,6 +134,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return fmt.Errorf("loading the zone: %w", err)
 	}
+	var set *content.Set
+	if *contents == "" {
+		set, err = content.Default(z)
+	} else {
+		set, err = content.LoadFile(*contents, z)
+	}
+	if err != nil {
+		return fmt.Errorf("loading the contents (%s): %w", source("contents"), err)
+	}
+	if *retention < time.Minute {
+		return fmt.Errorf("bad %s %v: at least a minute", source("progress-retention"), *retention)
+	}
+	if *publicURL != "" {
+		u, err := url.Parse(*publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return fmt.Errorf("bad %s %q: want http(s)://host[:port]", source("public-url"), *publicURL)
+		}
+	}
 
 	page := web.FS()
 	if *build == "" {
@@ -164,18 +187,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}
 	cfg := server.Config{
-		Zone:     z,
-		Media:    z.Media(),
-		Page:     page,
-		Build:    *build,
-		NodeID:   *nodeID,
-		MaxConns: *maxConns, JoinRate: *joinRate, JoinBurst: *joinBurst, ResumeRate: *resumeRate,
+		Zone:      z,
+		Contents:  set,
+		PublicURL: *publicURL,
+		Page:      page,
+		Build:     *build,
+		NodeID:    *nodeID,
+		MaxConns:  *maxConns, JoinRate: *joinRate, JoinBurst: *joinBurst, ResumeRate: *resumeRate,
 		ResumeWindow: *resume, WriteTimeout: *writeTO, InputRate: *inputRate,
 		PingInterval: *pingEvery, PingTimeout: *pingTO,
 		DrainDelay: *drainDelay, DrainSpread: *drainSprd,
 		Logger: log, Registerer: reg, Gatherer: reg,
 		TestRoles: *testRoles,
 	}
+	cfg.ProgressConfig.Retention = *retention
 	cfg.World.TickRate = *tickRate
 	cfg.World.MaxSpeed = *maxSpeed
 	cfg.World.CellSize = *cellSize
@@ -198,7 +223,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if multi {
 		b, err := server.NewRedisBackends(server.RedisOptions{
-			URL: *redisURL, Node: *nodeID, ResumeWindow: *resume, HeartbeatTTL: *hbTTL, Registerer: reg, Logger: log,
+			URL: *redisURL, Node: *nodeID, ResumeWindow: *resume, HeartbeatTTL: *hbTTL, Retention: *retention, Registerer: reg, Logger: log,
 		})
 		if err != nil {
 			return fmt.Errorf("bad %s: %w", source("redis"), err)
