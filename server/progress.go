@@ -2,6 +2,7 @@ package server
 
 import (
 	"container/heap"
+	"context"
 	"fmt"
 	"time"
 
@@ -141,7 +142,9 @@ func (h *hub) openHotspot(c *conn, req uint32, id string) {
 	}
 	sp.opens = probe
 	viewers, _ := h.world.HotspotViewers(id)
-	h.deliverTo(c, p.cat.HotspotContent(i, sp.st, req, viewers))
+	ev := p.cat.HotspotContent(i, sp.st, req, viewers)
+	ev.ReadingMs = uint32(p.reading(i) / time.Millisecond) // the clock this server runs
+	h.deliverTo(c, ev)
 	sp.opened, sp.openedAt = int32(i), now
 	if sp.st.Seen(i) {
 		return
@@ -159,10 +162,12 @@ func (h *hub) progressRound(now time.Time) {
 		e := heap.Pop(&p.due).(dueEntry)
 		c := h.conns[e.avatar]
 		if c == nil || c.sess == nil || c.sess.prog == nil {
+			p.m.readings.WithLabelValues("gone").Inc()
 			continue
 		}
 		sp := c.sess.prog
 		if sp.reading != e.i || !sp.readSince.Equal(e.since) {
+			p.m.readings.WithLabelValues("replaced").Inc()
 			continue // another content was opened since
 		}
 		sp.reading = -1
@@ -284,14 +289,14 @@ func (h *hub) answer(c *conn, a *protocol.Answer) {
 		h.progErr(c, protocol.ErrAlreadyAnswered, a.Req, "question %d of %s already answered", q+1, a.HotspotID)
 		return
 	}
-	now := time.Now()
-	if h.tooSoon(sp, i, now, p.scaled(p.cfg.AnswerGap)) {
-		h.progErr(c, protocol.ErrTooFast, a.Req, "answer to %s came too soon", a.HotspotID)
-		return
-	}
 	right, rights, expl, err := p.cat.Check(i, q, a.Picked())
 	if err != nil {
 		h.progErr(c, protocol.ErrBadAnswer, a.Req, "%v", err)
+		return
+	}
+	now := time.Now()
+	if h.tooSoon(sp, i, now, p.scaled(p.cfg.AnswerGap)) {
+		h.progErr(c, protocol.ErrTooFast, a.Req, "answer to %s came too soon", a.HotspotID)
 		return
 	}
 	sp.lastAnswer = now
@@ -333,15 +338,15 @@ func (h *hub) questionnaire(c *conn, a *protocol.QuestionnaireAnswers) {
 		return
 	}
 	sp := c.sess.prog
+	jobs, err := p.cat.Match(i, a.Picked())
+	if err != nil {
+		h.progErr(c, protocol.ErrBadAnswer, a.Req, "%v", err)
+		return
+	}
 	now := time.Now()
 	// A second a question at least, from the opening: nobody reads faster.
 	if sp.opened != int32(i) || now.Sub(sp.openedAt) < p.scaled(time.Duration(len(ct.Questionnaire.Questions))*time.Second) {
 		h.progErr(c, protocol.ErrTooFast, a.Req, "questionnaire %s answered too soon", a.HotspotID)
-		return
-	}
-	jobs, err := p.cat.Match(i, a.Picked())
-	if err != nil {
-		h.progErr(c, protocol.ErrBadAnswer, a.Req, "%v", err)
 		return
 	}
 	h.deliverTo(c, protocol.QuestionnaireResult{Req: a.Req, HotspotID: a.HotspotID, Jobs: jobs})
@@ -359,5 +364,32 @@ func (h *hub) sendProgress(c *conn) {
 	h.deliverTo(c, sp.st.Progress(h.prog.cat, true))
 	if sp.st.Key != "" {
 		sp.keyShown = true
+	}
+}
+
+// SetGroup puts a local avatar in a class group (0: none): the world gives
+// class mates priority in each other's view, and its progress counts on
+// the group's leaderboard (GET_LEADERBOARD scope 1). It is how the class
+// groups feature plugs in; false when the hub's inbox stayed full until
+// ctx ended. An avatar that is not this node's is ignored.
+func (s *Server) SetGroup(ctx context.Context, avatar, group uint32) bool {
+	return s.hub.send(ctx, groupCmd{avatar: avatar, group: group})
+}
+
+type groupCmd struct{ avatar, group uint32 }
+
+func (g groupCmd) run(h *hub) {
+	c := h.conns[g.avatar]
+	if c == nil || c.sess == nil || c.sess.prog == nil {
+		return
+	}
+	h.world.SetGroup(g.avatar, g.group)
+	st := c.sess.prog.st
+	if st.Group == g.group {
+		return
+	}
+	st.Group = g.group
+	if st.KeyHash != "" { // on the boards only once it has points
+		h.prog.store.Apply(st.Write())
 	}
 }

@@ -16,7 +16,7 @@ type progressMetrics struct {
 func newProgressMetrics(reg prometheus.Registerer) (*progressMetrics, error) {
 	m := &progressMetrics{
 		readings: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "fair", Subsystem: "progress", Name: "readings_total",
-			Help: "Reading clocks that ended: granted (the points were earned) or closed (the content was closed or the avatar walked away)."}, []string{"result"}),
+			Help: "Reading clocks that ended: granted (the points were earned), closed (the content was closed or the avatar walked away), replaced (another content was opened meanwhile), gone (the visitor left)."}, []string{"result"}),
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "fair", Subsystem: "progress", Name: "answers_total",
 			Help: "Quiz answers checked, right or not."}, []string{"right"}),
 		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "fair", Subsystem: "progress", Name: "refusals_total",

@@ -128,7 +128,7 @@ func (m *MemoryStore) Apply(w Write) {
 		r.Name = w.Name
 	}
 	if r.Group != w.Group {
-		m.dirty[r.Group] = true
+		m.dirty[r.Group], m.dirty[w.Group] = true, true
 	}
 	r.Group = w.Group
 	before := r.Points
