@@ -27,7 +27,9 @@ func TestBadgeAtTheRightCountAndNoticeNearby(t *testing.T) {
 	pl := collect(t, p)
 	x, y := p.Self()
 	ch := zone.ChallengeSustainable
-	hs := hotspotsNear(in, x, y, func(c *content.Content) bool { return c.Challenge == ch && c.Kind != content.KindQuiz && c.Kind != content.KindQuestionnaire })[:5]
+	hs := hotspotsNear(in, x, y, func(c *content.Content) bool {
+		return c.Challenge == ch && c.Kind != content.KindQuiz && c.Kind != content.KindQuestionnaire
+	})[:5]
 
 	// A friend waits at the fifth.
 	f := dial(t, in, client.Options{EventBuffer: 4096})

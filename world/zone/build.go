@@ -482,4 +482,3 @@ func (b *builder) buildHotspots() {
 		b.z.Hotspots = append(b.z.Hotspots, h)
 	}
 }
-
