@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -246,7 +247,9 @@ func applyToRecord(rec *Record, w *Write) {
 	for _, op := range w.Ops {
 		switch op.Kind {
 		case OpSeen:
-			rec.Seen = append(rec.Seen, op.Hotspot)
+			if !slices.Contains(rec.Seen, op.Hotspot) {
+				rec.Seen = append(rec.Seen, op.Hotspot)
+			}
 		case OpAnswer:
 			if _, done := rec.Answers[answerField(op.Hotspot, op.Question)]; !done {
 				rec.Answers[answerField(op.Hotspot, op.Question)] = op.Right
@@ -343,6 +346,18 @@ func (r *RedisStore) requeue(ws []*Write) {
 func (r *RedisStore) flush(ctx context.Context, id string) error {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()
+	err := r.send(ctx, id)
+	if errors.Is(err, errNoScript) { // loaded now: once more
+		err = r.send(ctx, id)
+	}
+	return err
+}
+
+// errNoScript: Redis had no script (a first flush, or after a restart);
+// it is loaded and the writes are queued again.
+var errNoScript = errors.New("progress: script not loaded")
+
+func (r *RedisStore) send(ctx context.Context, id string) error {
 	ws := r.take(id)
 	if len(ws) == 0 {
 		return nil
@@ -415,7 +430,7 @@ func (r *RedisStore) flush(ctx context.Context, id string) error {
 		}
 	}
 	if missing && len(failed) == len(cmds) {
-		return nil // a restarted Redis had no script: sent again at the next flush
+		return errNoScript
 	}
 	return r.result(err)
 }
