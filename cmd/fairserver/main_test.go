@@ -248,3 +248,27 @@ func TestBadContentsRefused(t *testing.T) {
 		t.Errorf("FAIR_CONTENTS with problems: %v", err)
 	}
 }
+
+// -test-reading-scale too: loopback only, in (0, 1], never from the
+// environment.
+func TestTestReadingScaleOnlyOnLoopback(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{
+		{"-addr", ":0", "-test-reading-scale", "0.1"},
+		{"-addr", "127.0.0.1:0", "-test-reading-scale", "2"},
+		{"-addr", "127.0.0.1:0", "-test-reading-scale", "-1"},
+	} {
+		var sb strings.Builder
+		err := run(ctx, append(args, "-admin-addr", "127.0.0.1:0"), func(string) string { return "" }, &sb)
+		if err == nil || !strings.Contains(err.Error(), "-test-reading-scale") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	env := map[string]string{"FAIR_TEST_READING_SCALE": "5", "FAIR_ZONE": "/nonexistent.tmx"}
+	var sb strings.Builder
+	err := run(ctx, []string{"-addr", ":0", "-admin-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &sb)
+	if err == nil || strings.Contains(err.Error(), "-test-reading-scale") {
+		t.Errorf("FAIR_TEST_READING_SCALE was read: %v", err)
+	}
+}

@@ -70,14 +70,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		drainDelay = fl.Duration("drain-delay", -1, "at shutdown, /readyz fails this long before clients are closed; default 2s with -redis, 0 without")
 		drainSprd  = fl.Duration("drain-spread", -1, "at shutdown, the 1012 closes are spread over this long; default 10s with -redis, 0 without")
 		testRoles  = fl.Bool("test-roles", false, "TESTS ONLY: pseudonyms prefixed pro: or prof: join as professionals or teachers; refused unless -addr is a loopback address, never read from the environment")
+		testRead   = fl.Float64("test-reading-scale", 0, "TESTS ONLY: multiplies the contents' reading times and the quiz answer gap (0.05: a 20 s reading takes 1 s); refused unless -addr is a loopback address, never read from the environment")
 	)
 	// Environment first, then the command line over it; a bad value is
 	// refused wherever it comes from, naming where.
 	var envErr error
 	fromEnv := map[string]string{} // flag name -> its variable, for values the command line did not replace
 	fl.VisitAll(func(f *flag.Flag) {
-		if f.Name == "test-roles" {
-			return // a forgotten variable must never turn it on
+		if strings.HasPrefix(f.Name, "test-") {
+			return // a forgotten variable must never turn a test switch on
 		}
 		env := envName(f.Name)
 		if v := getenv(env); v != "" {
@@ -109,6 +110,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 	if *testRoles && !loopback(*addr) {
 		return fmt.Errorf("-test-roles is for tests only and needs a loopback -addr (such as 127.0.0.1:0), not %q", *addr)
+	}
+	if *testRead != 0 && (!loopback(*addr) || !(*testRead > 0 && *testRead <= 1)) {
+		return fmt.Errorf("-test-reading-scale is for tests only: a number in (0, 1] with a loopback -addr (such as 127.0.0.1:0), not %v on %q", *testRead, *addr)
 	}
 
 	var level slog.Level
@@ -201,6 +205,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		TestRoles: *testRoles,
 	}
 	cfg.ProgressConfig.Retention = *retention
+	if *testRead != 0 {
+		cfg.ProgressConfig.ReadingScale = *testRead
+		log.Warn("TEST READING SCALE IS ON: contents earn their points faster than anyone reads; never use this for a real fair", "scale", *testRead)
+	}
 	cfg.World.TickRate = *tickRate
 	cfg.World.MaxSpeed = *maxSpeed
 	cfg.World.CellSize = *cellSize
