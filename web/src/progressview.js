@@ -78,7 +78,7 @@ export class ProgressView {
     list.textContent = "";
     for (const c of p.challenges) {
       const li = el("li");
-      const label = el("span", "label", `${challengeLabel(c.challenge)} : ${T.challengeSeen(c.seen, c.total)}`);
+      const label = el("span", "ch-label", `${challengeLabel(c.challenge)} : ${T.challengeSeen(c.seen, c.total)}`);
       const bar = document.createElement("progress");
       bar.max = c.total || 1;
       bar.value = c.seen;

@@ -120,9 +120,18 @@ test("open a hotspot, answer a quiz, see the points and a badge, open the share 
   await page.keyboard.press("Escape");
 
   // Progress per challenge and the leaderboard: overall with the visitor's rank, and the class one.
-  const lines = await page.locator("#progress-challenges li .label").allTextContents();
+  const lines = await page.locator("#progress-challenges li .ch-label").allTextContents();
   assert.equal(lines.length, 4);
   for (const l of lines) assert.match(l, /^.+ : \d+ \/ \d+ découverts$/);
+  // Written in « Ma progression », not floating elsewhere.
+  const inside = await page.evaluate(() => {
+    const box = document.querySelector("#progress-title").closest("section").getBoundingClientRect();
+    return [...document.querySelectorAll("#progress-challenges .ch-label")].every((e) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.left >= box.left && r.right <= box.right + 1 && r.top >= box.top && r.bottom <= box.bottom + 1;
+    });
+  });
+  assert.ok(inside, "the challenges' lines are in their panel");
   await waitFor(async () => (await page.locator("#leaderboard li").allTextContents()).some((t) => t.includes(who)), "the visitor on the board");
   assert.match(await page.textContent("#leaderboard-rank"), /^Ta place : \d+(re|e) sur \d+$/);
   await page.click("#lb-group");
@@ -153,7 +162,7 @@ test("the progress key brings the progress back after the tab closed", T, async 
   assert.ok(key, "the first test gave a key");
   for (const p of pages.splice(0)) await p.ctx.close();
   const { page } = await open();
-  await page.goto(srv.url);
+  await page.goto(`${srv.url}/?quality=low`);
   await page.fill("#pseudo", who);
   await page.click("#key-entry summary");
   await axe(page, "welcome screen with the key");
@@ -176,7 +185,7 @@ test("the progress key brings the progress back after the tab closed", T, async 
   assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem("usine.remember"))), { pseudonym: who, key: key.toUpperCase() });
   // A wrong key says so on the welcome screen.
   const other = await open();
-  await other.page.goto(srv.url);
+  await other.page.goto(`${srv.url}/?quality=low`);
   await other.page.fill("#pseudo", pseudo("Sacha"));
   await other.page.click("#key-entry summary");
   await other.page.fill("#key", "pomme girafe nuage");
