@@ -145,6 +145,8 @@ test("open a hotspot, answer a quiz, see the points and a badge, open the share 
   await page.waitForSelector("#share:not([hidden])", { timeout: 15_000 });
   shareURL = await page.inputValue("#share-url");
   await axe(page, "progress, badges, share link and leaderboard");
+  await page.locator("#progress-title").scrollIntoViewIfNeeded();
+  await shot(page, "progress-panel");
   assert.match(shareURL, new RegExp(`^${srv.url}/p/[A-Za-z0-9_-]{22}$`));
   const pub = await open();
   await pub.page.goto(shareURL);
