@@ -44,7 +44,7 @@ type Client struct {
 
 	writeMu sync.Mutex
 	seq     uint32 // guarded by writeMu: the last intent seq sent
-	req     uint32 // guarded by writeMu: the last OPEN_HOTSPOT req sent
+	req     uint32 // guarded by writeMu: the last req sent (OPEN_HOTSPOT, ANSWER, GET_LEADERBOARD …)
 	wbuf    []byte // guarded by writeMu
 
 	rbuf    bytes.Buffer // owned by the read goroutine
@@ -107,6 +107,7 @@ func Dial(ctx context.Context, url string, opts Options) (*Client, error) {
 func (c *Client) handshake(ctx context.Context) error {
 	hello := protocol.AppendHello(nil, protocol.Hello{
 		Pseudonym: c.opts.Pseudonym, ResumeToken: c.opts.ResumeToken, Colour: c.opts.Colour, Shape: c.opts.Shape,
+		ProgressKey: c.opts.ProgressKey,
 	})
 	if err := c.conn.Write(ctx, websocket.MessageBinary, hello); err != nil {
 		// A server that refuses at once may have closed already: its

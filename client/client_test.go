@@ -225,7 +225,8 @@ func TestViewFollowsOthers(t *testing.T) {
 				if e.Req != req {
 					break
 				}
-				if e.HotspotID != h.ID || e.Title != h.Title || e.Text == "" {
+				want, _ := in.Config().Contents.Content(h.ID)
+				if e.HotspotID != h.ID || e.Title != want.Title || e.Text != want.Text {
 					t.Fatalf("content = %+v for %+v", e, *h)
 				}
 				content = true

@@ -22,6 +22,10 @@ type Options struct {
 	Colour, Shape uint8
 	// ResumeToken resumes a dropped session; empty starts a new one.
 	ResumeToken string
+	// ProgressKey is a progress key (three words a PROGRESS event gave an
+	// earlier session of the same pseudonym), sent in HELLO to get that
+	// progress back; empty for none. Ignored on a resume.
+	ProgressKey string
 	// Seq is the seq after which this connection numbers its intents. When
 	// resuming, pass the previous connection's LastSeq: the server's ack
 	// belongs to the session, so numbering must go on from there.

@@ -134,3 +134,82 @@ func (r *echoRing) ack(ack uint32, dst []echoEntry) []echoEntry {
 	}
 	return dst
 }
+
+// sendReq numbers and writes a request; the number is what its answer
+// (or ERROR) carries.
+func (c *Client) sendReq(encode func(b []byte, req uint32) []byte) (uint32, error) {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	c.req++
+	c.wbuf = encode(c.wbuf[:0], c.req)
+	return c.req, c.write()
+}
+
+// Answer sends the one scored attempt at quiz question q (from 0) of a
+// hotspot the visitor has open: the indexes (from 0) of the picked
+// choices. The server answers with an ANSWER_RESULT (or an ERROR).
+func (c *Client) Answer(hotspot string, q int, choices ...int) (req uint32, err error) {
+	if q < 0 || q > 255 || len(choices) > protocol.MaxAnswerChoices {
+		return 0, fmt.Errorf("client: question %d with %d choices: out of range", q, len(choices))
+	}
+	a := protocol.Answer{HotspotID: hotspot, Question: uint8(q), N: uint8(len(choices))}
+	for i, ch := range choices {
+		if ch < 0 || ch > 63 {
+			return 0, fmt.Errorf("client: choice %d out of range", ch)
+		}
+		a.Choices[i] = uint8(ch)
+	}
+	return c.sendReq(func(b []byte, req uint32) []byte { a.Req = req; return protocol.AppendAnswer(b, a) })
+}
+
+// Questionnaire sends the questionnaire's answers, one per question: the
+// index (from 0) of the picked choice, or -1 for a question skipped. The
+// server answers with a QUESTIONNAIRE_RESULT (or an ERROR).
+func (c *Client) Questionnaire(hotspot string, answers []int) (req uint32, err error) {
+	if len(answers) > protocol.MaxQuestionnaireAnswers {
+		return 0, fmt.Errorf("client: %d answers, more than %d", len(answers), protocol.MaxQuestionnaireAnswers)
+	}
+	q := protocol.QuestionnaireAnswers{HotspotID: hotspot, N: uint8(len(answers))}
+	for i, a := range answers {
+		if a < -1 || a > 63 {
+			return 0, fmt.Errorf("client: answer %d out of range", a)
+		}
+		q.Answers[i] = int8(a)
+	}
+	return c.sendReq(func(b []byte, req uint32) []byte { q.Req = req; return protocol.AppendQuestionnaire(b, q) })
+}
+
+// GetProgress asks for the whole progress (a full PROGRESS event).
+func (c *Client) GetProgress() (req uint32, err error) {
+	return c.sendReq(func(b []byte, req uint32) []byte {
+		return protocol.AppendGetProgress(b, protocol.GetProgress{Req: req})
+	})
+}
+
+// Leaderboard asks for a leaderboard (a LEADERBOARD event).
+func (c *Client) Leaderboard(scope protocol.Scope) (req uint32, err error) {
+	return c.sendReq(func(b []byte, req uint32) []byte {
+		return protocol.AppendGetLeaderboard(b, protocol.GetLeaderboard{Req: req, Scope: scope})
+	})
+}
+
+// Share asks for the share link of a badge the visitor earned (a
+// SHARE_LINK event with its path).
+func (c *Client) Share(badge string) (req uint32, err error) {
+	return c.sendReq(func(b []byte, req uint32) []byte {
+		return protocol.AppendShare(b, protocol.Share{Req: req, Badge: badge}, false)
+	})
+}
+
+// Unshare deletes a badge's share link (a SHARE_LINK event with no path).
+func (c *Client) Unshare(badge string) (req uint32, err error) {
+	return c.sendReq(func(b []byte, req uint32) []byte {
+		return protocol.AppendShare(b, protocol.Share{Req: req, Badge: badge}, true)
+	})
+}
+
+// Erase asks the server to erase everything it keeps about the visitor;
+// it then ends the session and closes the connection with 4015 (erased).
+func (c *Client) Erase() (req uint32, err error) {
+	return c.sendReq(func(b []byte, req uint32) []byte { return protocol.AppendErase(b, protocol.Erase{Req: req}) })
+}

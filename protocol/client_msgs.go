@@ -15,6 +15,14 @@ type ClientMessage struct {
 	Goto         Goto
 	OpenHotspot  OpenHotspot
 	CloseHotspot CloseHotspot
+
+	// Points, badges, leaderboards and rewards (progress_msgs.go).
+	Answer         Answer
+	Questionnaire  QuestionnaireAnswers
+	GetProgress    GetProgress
+	GetLeaderboard GetLeaderboard
+	Share          Share // SHARE and UNSHARE
+	Erase          Erase
 }
 
 // DecodeClient decodes one client message into m. A *DecodeError means the
@@ -23,9 +31,10 @@ type ClientMessage struct {
 // to MaxType), which the server reports and otherwise ignores.
 //
 // The rules of docs/PROTOCOL.md §3: an array of 1 to MaxClientFields
-// elements; every field listed for the type is required (none is optional
-// yet: fields a later version appends will be, each read after
-// f.optional() with its default set in the zeroed message); elements
+// elements; every field listed for the type is required but HELLO's look
+// and progress key (fields a later version appends will be optional too,
+// each read after f.optional() with its default set in the zeroed
+// message); elements
 // beyond the known fields are skipped, as is an unknown type's payload,
 // but must be valid msgpack, nested at most 4 deep, without extension
 // types; nothing may follow the array.
@@ -51,6 +60,7 @@ func DecodeClient(b []byte, m *ClientMessage) error {
 		f.optional()
 		lookField(&f, &m.Hello.Colour, Colours)
 		lookField(&f, &m.Hello.Shape, Shapes)
+		f.str(&m.Hello.ProgressKey, MaxProgressKeyBytes)
 	case TypeMove:
 		f.u32(&m.Move.Seq)
 		f.float(&m.Move.DX)
@@ -64,6 +74,20 @@ func DecodeClient(b []byte, m *ClientMessage) error {
 		f.str(&m.OpenHotspot.ID, MaxIDBytes)
 	case TypeCloseHotspot:
 		f.str(&m.CloseHotspot.ID, MaxIDBytes)
+	case TypeAnswer:
+		decodeAnswer(&f, &m.Answer)
+	case TypeQuestionnaire:
+		decodeQuestionnaire(&f, &m.Questionnaire)
+	case TypeGetProgress:
+		f.u32(&m.GetProgress.Req)
+	case TypeGetLeaderboard:
+		f.u32(&m.GetLeaderboard.Req)
+		uintField(&f, &m.GetLeaderboard.Scope, math.MaxUint8)
+	case TypeShare, TypeUnshare:
+		f.u32(&m.Share.Req)
+		f.str(&m.Share.Badge, MaxBadgeIDBytes)
+	case TypeErase:
+		f.u32(&m.Erase.Req)
 	default:
 		f.optional() // an unknown type's payload is only skipped
 	}
@@ -92,6 +116,20 @@ func clientName(t Type) string {
 		return "OPEN_HOTSPOT"
 	case TypeCloseHotspot:
 		return "CLOSE_HOTSPOT"
+	case TypeAnswer:
+		return "ANSWER"
+	case TypeQuestionnaire:
+		return "QUESTIONNAIRE"
+	case TypeGetProgress:
+		return "GET_PROGRESS"
+	case TypeGetLeaderboard:
+		return "GET_LEADERBOARD"
+	case TypeShare:
+		return "SHARE"
+	case TypeUnshare:
+		return "UNSHARE"
+	case TypeErase:
+		return "ERASE"
 	}
 	return ""
 }
@@ -117,13 +155,16 @@ func (m Goto) Validate(width, height float64) (ErrorCode, bool) {
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // AppendHello appends an encoded HELLO. The look is written only when it is
-// not the default (0, 0), so a default HELLO is the 3-element form every
-// server version accepts.
+// not the default (0, 0) or a progress key follows it, so a default HELLO
+// is the 3-element form every server version accepts.
 func AppendHello(b []byte, h Hello) []byte {
-	look := h.Colour != 0 || h.Shape != 0
+	look := h.Colour != 0 || h.Shape != 0 || h.ProgressKey != ""
 	n := 3
 	if look {
 		n = 5 // with colour and shape
+	}
+	if h.ProgressKey != "" {
+		n = 6
 	}
 	b = appendArrayHeader(b, n)
 	b = appendUint(b, uint64(TypeHello))
@@ -132,6 +173,9 @@ func AppendHello(b []byte, h Hello) []byte {
 	if look {
 		b = appendUint(b, uint64(h.Colour))
 		b = appendUint(b, uint64(h.Shape))
+	}
+	if h.ProgressKey != "" {
+		b = appendString(b, h.ProgressKey)
 	}
 	return b
 }

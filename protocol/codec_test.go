@@ -238,6 +238,14 @@ func TestEventKindsRoundTrip(t *testing.T) {
 		HotspotViewers{HotspotID: "h-1", Viewers: 2},
 		ErrorEvent{Code: ErrOutOfRange, Ref: 9, Message: "far"},
 		Path{Seq: 5, Points: []uint16{1, 2, 3, 4}},
+		AnswerResult{Req: 2, HotspotID: "h-1", Question: 1, Right: true, RightChoices: []uint8{0, 2}, Explanation: "Oui.", Points: 5},
+		QuestionnaireResult{Req: 3, HotspotID: "h-2", Jobs: []Job{{ID: "a", Feminine: "b", Masculine: "c", Description: "d"}}},
+		Progress{Full: true, Points: 7, Challenges: []ChallengeProgress{{Challenge: "inclusion", Seen: 1, Total: 2}}, Seen: []string{"h-1"},
+			Badges: []Badge{{ID: "x", Title: "X", Description: "Y", EarnedAt: 9}}, Key: "a b c", QuizRight: 1, QuizTotal: 3},
+		BadgeEarned{Badge: Badge{ID: "x", Title: "X", Description: "Y", EarnedAt: 9}},
+		BadgeNotice{AvatarID: 3, Pseudonym: "Léa", Badge: "x", Title: "X"},
+		Leaderboard{Req: 4, Scope: ScopeGroup, Top: []LeaderEntry{{Rank: 1, Pseudonym: "Léa", Points: 7}}, Rank: 1, Points: 7, Players: 1},
+		ShareLink{Req: 5, Badge: "x", Path: "/p/t"},
 	}
 	for i, e := range events {
 		if e.Kind() != EventKind(i+1) || EventName(e.Kind()) == "" {

@@ -33,7 +33,7 @@ func closeCodeOf(err error) CloseCode {
 }
 
 func TestDecodeClientTypeCodes(t *testing.T) {
-	for _, code := range []uint64{0, 6, 63, 64, 255, 256, 300, 1000, 65535} {
+	for _, code := range []uint64{0, 13, 63, 64, 255, 256, 300, 1000, 65535} {
 		for _, msg := range [][]byte{
 			mp(t, code),
 			mp(t, code, "x", 1, 2.5),
@@ -82,6 +82,14 @@ func knownClientMessages() []struct {
 		{ClientMessage{Type: TypeGoto, Goto: Goto{Seq: 9, X: 120, Y: 64.25}}, []any{3, 9, 120, 64.25}},
 		{ClientMessage{Type: TypeOpenHotspot, OpenHotspot: OpenHotspot{Req: 3, ID: "h-042"}}, []any{4, 3, "h-042"}},
 		{ClientMessage{Type: TypeCloseHotspot, CloseHotspot: CloseHotspot{ID: "h-042"}}, []any{5, "h-042"}},
+		{ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ResumeToken: "", Colour: 2, Shape: 1, ProgressKey: "pomme girafe nuage"}}, []any{1, "Léa", "", 2, 1, "pomme girafe nuage"}},
+		{ClientMessage{Type: TypeAnswer, Answer: Answer{Req: 4, HotspotID: "h-042", Question: 2, N: 2, Choices: [MaxAnswerChoices]uint8{0, 3}}}, []any{6, 4, "h-042", 2, []any{0, 3}}},
+		{ClientMessage{Type: TypeQuestionnaire, Questionnaire: QuestionnaireAnswers{Req: 5, HotspotID: "h-270", N: 3, Answers: [MaxQuestionnaireAnswers]int8{1, Skipped, 0}}}, []any{7, 5, "h-270", []any{1, nil, 0}}},
+		{ClientMessage{Type: TypeGetProgress, GetProgress: GetProgress{Req: 6}}, []any{8, 6}},
+		{ClientMessage{Type: TypeGetLeaderboard, GetLeaderboard: GetLeaderboard{Req: 7, Scope: ScopeGroup}}, []any{9, 7, 1}},
+		{ClientMessage{Type: TypeShare, Share: Share{Req: 8, Badge: "innovation-5"}}, []any{10, 8, "innovation-5"}},
+		{ClientMessage{Type: TypeUnshare, Share: Share{Req: 9, Badge: "innovation-5"}}, []any{11, 9, "innovation-5"}},
+		{ClientMessage{Type: TypeErase, Erase: Erase{Req: 10}}, []any{12, 10}},
 	}
 }
 

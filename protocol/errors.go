@@ -17,6 +17,15 @@ const (
 	ErrOutOfRange     ErrorCode = 5 // hotspot exists but the avatar is too far from it
 	ErrRateLimited    ErrorCode = 6 // too many messages: this one was dropped
 	ErrNotReady       ErrorCode = 7 // a second HELLO (before WELCOME, anything but HELLO closes with 4000)
+
+	// Points, badges, leaderboards and rewards (docs/PROTOCOL.md §5, "Points").
+	ErrTooFast         ErrorCode = 8  // faster than a reader: too many openings, or an answer too soon
+	ErrNotOpen         ErrorCode = 9  // ANSWER or QUESTIONNAIRE for a content the visitor does not have open
+	ErrAlreadyAnswered ErrorCode = 10 // a second attempt at a quiz question: one scored attempt each
+	ErrBadAnswer       ErrorCode = 11 // not a quiz (or not the questionnaire), no such question or choice, wrong count
+	ErrNotEarned       ErrorCode = 12 // SHARE or UNSHARE of a badge the visitor has not earned (or no such badge)
+	ErrUnavailable     ErrorCode = 13 // the fair's shared store cannot be reached: retry later
+	ErrNoGroup         ErrorCode = 14 // a class group leaderboard asked by a visitor in no group
 )
 
 var errorCodeNames = map[ErrorCode]string{
@@ -27,6 +36,14 @@ var errorCodeNames = map[ErrorCode]string{
 	ErrOutOfRange:     "out_of_range",
 	ErrRateLimited:    "rate_limited",
 	ErrNotReady:       "not_ready",
+
+	ErrTooFast:         "too_fast",
+	ErrNotOpen:         "not_open",
+	ErrAlreadyAnswered: "already_answered",
+	ErrBadAnswer:       "bad_answer",
+	ErrNotEarned:       "not_earned",
+	ErrUnavailable:     "unavailable",
+	ErrNoGroup:         "no_group",
 }
 
 func (c ErrorCode) String() string {
@@ -64,6 +81,13 @@ const (
 	// CloseServiceUnavailable: the fair's shared presence (Redis) cannot be
 	// reached, so no new session can start: retry after 5-15 s.
 	CloseServiceUnavailable CloseCode = 4014
+	// CloseErased: the visitor asked to erase their data (ERASE); it is
+	// erased and the session ended: start over from the welcome screen.
+	CloseErased CloseCode = 4015
+	// CloseKeyRefused: HELLO's progress key opens no progress (unknown
+	// with this pseudonym, not three words of the list, or too many wrong
+	// keys): the reason is a French sentence for the visitor.
+	CloseKeyRefused CloseCode = 4016
 
 	// Sent by clients.
 	CloseReconnect CloseCode = 4901 // the client drops this socket to reconnect: the session stays resumable
@@ -91,6 +115,8 @@ var closeCodeNames = map[CloseCode]string{
 	ClosePseudoRefused:      "pseudo_refused",
 	CloseIdle:               "idle",
 	CloseServiceUnavailable: "service_unavailable",
+	CloseErased:             "erased",
+	CloseKeyRefused:         "key_refused",
 	CloseReconnect:          "reconnect",
 }
 

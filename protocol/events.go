@@ -9,17 +9,26 @@ import (
 type EventKind uint8
 
 const (
-	EventHotspotContent    EventKind = 1 // [1, req, hotspot_id, title, text, media, challenge, booth_id, viewers]
+	EventHotspotContent    EventKind = 1 // [1, req, hotspot_id, title, text, media, challenge, booth_id, viewers, kind, points, seen, reading_ms, alt, speaker, steps, av, questions, questionnaire]
 	EventHotspotDiscovered EventKind = 2 // [2, hotspot_id, avatar_id, pseudonym]
 	EventHotspotViewers    EventKind = 3 // [3, hotspot_id, viewers]
 	EventError             EventKind = 4 // [4, code, ref, message]
 	EventPath              EventKind = 5 // [5, seq, [x0, y0, x1, y1, ...]]
+
+	// Points, badges, leaderboards and rewards (progress_events.go).
+	EventAnswerResult        EventKind = 6  // [6, req, hotspot_id, question, right, [right_choice, ...], explanation, points]
+	EventQuestionnaireResult EventKind = 7  // [7, req, hotspot_id, [[job_id, feminine, masculine, description], ...]]
+	EventProgress            EventKind = 8  // [8, full, points, [[challenge, seen, total], ...], [hotspot_id, ...], [badge, ...], key, quiz_right, quiz_total]
+	EventBadge               EventKind = 9  // [9, badge_id, title, description, earned_at]
+	EventBadgeNotice         EventKind = 10 // [10, avatar_id, pseudonym, badge_id, title]
+	EventLeaderboard         EventKind = 11 // [11, req, scope, [[rank, pseudonym, points], ...], rank, points, players]
+	EventShareLink           EventKind = 12 // [12, req, badge_id, path]
 )
 
 // Event is one event of an UPDATE (docs/PROTOCOL.md §5). Every kind is a
 // type of its own (HotspotContent, HotspotDiscovered, HotspotViewers,
-// ErrorEvent, Path) with its encoder and decoder beside it; a type switch
-// tells them apart.
+// ErrorEvent, Path here; the progress events in progress_events.go) with
+// its encoder and decoder beside it; a type switch tells them apart.
 //
 // Events are values and immutable once made: the world queues one event
 // value to many viewers (they share one boxed copy, so a broadcast costs
@@ -31,16 +40,76 @@ type Event interface {
 	appendTo(b []byte) []byte
 }
 
-// HotspotContent answers OPEN_HOTSPOT: the content to show.
+// HotspotContent answers OPEN_HOTSPOT: the content to show, in its public
+// form (a quiz without its answers: they come with AnswerResult, once
+// answered). The fields after Viewers are optional on the wire (a server
+// before the contents file sent 9 elements): they decode to zero values.
 type HotspotContent struct {
 	Req       uint32 // the OPEN_HOTSPOT's req
 	HotspotID string
 	Title     string
-	Text      string
-	Media     string // a same-origin path, may be ""
+	Text      string // plain text, paragraphs separated by a blank line
+	Media     string // the main picture, a same-origin path; may be ""
 	Challenge string
 	Booth     string // may be ""
 	Viewers   uint32 // how many have it open now, in the whole fair
+
+	ContentKind string // article, temoignage, visite, video, audio, quiz, questionnaire
+	Points      uint32 // earned once for reading it
+	Seen        bool   // the visitor already earned them
+	ReadingMs   uint32 // how long it must stay open (and the avatar near) for its points
+	Alt         string // Media's text alternative
+	// Only for their kinds (nil otherwise): a témoignage's speaker, a
+	// visite's steps, a video's or audio's file, a quiz's questions, the
+	// questionnaire.
+	Speaker       *Speaker
+	Steps         []Step
+	AV            *AV
+	Questions     []Question
+	Questionnaire *Questionnaire
+}
+
+// Speaker is who speaks in a témoignage.
+type Speaker struct {
+	Name   string
+	Gender string // "f" or "m"
+	Role   string // professionnel, apprenti, etudiant
+	Job    string // the job's name in the speaker's gender: "soudeuse"
+	Age    uint8  // 0: not given
+}
+
+// Step is one stop of a visite.
+type Step struct{ Src, Alt, Caption string }
+
+// AV is a video's or an audio's file, its WebVTT captions and a poster.
+type AV struct{ Src, Captions, Poster, PosterAlt string }
+
+// Question is a quiz question as the visitor sees it: without its right
+// answer, unless the visitor answered it (Answered; then Right,
+// RightChoices and Explanation are set).
+type Question struct {
+	Prompt   string
+	Multiple bool // several choices may be right, all must be picked
+	Choices  []string
+	Points   uint32 // earned once for a right answer
+	// The visitor's scored attempt, when made.
+	Answered     bool
+	Right        bool
+	RightChoices []uint8
+	Explanation  string
+}
+
+// Questionnaire is « Quel métier est fait pour toi ? »: questions without
+// right answers; QUESTIONNAIRE's answers end on jobs.
+type Questionnaire struct {
+	Results   uint8 // how many jobs the end shows, at most
+	Questions []QuestionnaireQuestion
+}
+
+// QuestionnaireQuestion is one question of the questionnaire.
+type QuestionnaireQuestion struct {
+	Prompt  string
+	Choices []string
 }
 
 // HotspotDiscovered says someone near the client opened a hotspot.
@@ -85,7 +154,7 @@ func (ErrorEvent) Kind() EventKind { return EventError }
 func (Path) Kind() EventKind { return EventPath }
 
 func (e HotspotContent) appendTo(b []byte) []byte {
-	b = appendArrayHeader(b, 9)
+	b = appendArrayHeader(b, 19)
 	b = appendUint(b, uint64(EventHotspotContent))
 	b = appendUint(b, uint64(e.Req))
 	b = appendString(b, e.HotspotID)
@@ -94,7 +163,84 @@ func (e HotspotContent) appendTo(b []byte) []byte {
 	b = appendString(b, e.Media)
 	b = appendString(b, e.Challenge)
 	b = appendString(b, e.Booth)
-	return appendUint(b, uint64(e.Viewers))
+	b = appendUint(b, uint64(e.Viewers))
+	b = appendString(b, e.ContentKind)
+	b = appendUint(b, uint64(e.Points))
+	b = appendBool(b, e.Seen)
+	b = appendUint(b, uint64(e.ReadingMs))
+	b = appendString(b, e.Alt)
+	if sp := e.Speaker; sp != nil {
+		b = appendArrayHeader(b, 5)
+		b = appendString(b, sp.Name)
+		b = appendString(b, sp.Gender)
+		b = appendString(b, sp.Role)
+		b = appendString(b, sp.Job)
+		b = appendUint(b, uint64(sp.Age))
+	} else {
+		b = appendArrayHeader(b, 0)
+	}
+	b = appendArrayHeader(b, len(e.Steps))
+	for _, st := range e.Steps {
+		b = appendArrayHeader(b, 3)
+		b = appendString(b, st.Src)
+		b = appendString(b, st.Alt)
+		b = appendString(b, st.Caption)
+	}
+	if av := e.AV; av != nil {
+		b = appendArrayHeader(b, 4)
+		b = appendString(b, av.Src)
+		b = appendString(b, av.Captions)
+		b = appendString(b, av.Poster)
+		b = appendString(b, av.PosterAlt)
+	} else {
+		b = appendArrayHeader(b, 0)
+	}
+	b = appendArrayHeader(b, len(e.Questions))
+	for i := range e.Questions {
+		q := &e.Questions[i]
+		b = appendArrayHeader(b, 5)
+		b = appendString(b, q.Prompt)
+		b = appendBool(b, q.Multiple)
+		b = appendStrings(b, q.Choices)
+		b = appendUint(b, uint64(q.Points))
+		if q.Answered {
+			b = appendArrayHeader(b, 3)
+			b = appendBool(b, q.Right)
+			b = appendUint8s(b, q.RightChoices)
+			b = appendString(b, q.Explanation)
+		} else {
+			b = appendArrayHeader(b, 0)
+		}
+	}
+	if qn := e.Questionnaire; qn != nil {
+		b = appendArrayHeader(b, 2)
+		b = appendUint(b, uint64(qn.Results))
+		b = appendArrayHeader(b, len(qn.Questions))
+		for _, q := range qn.Questions {
+			b = appendArrayHeader(b, 2)
+			b = appendString(b, q.Prompt)
+			b = appendStrings(b, q.Choices)
+		}
+	} else {
+		b = appendArrayHeader(b, 0)
+	}
+	return b
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = appendArrayHeader(b, len(ss))
+	for _, s := range ss {
+		b = appendString(b, s)
+	}
+	return b
+}
+
+func appendUint8s(b []byte, vs []uint8) []byte {
+	b = appendArrayHeader(b, len(vs))
+	for _, v := range vs {
+		b = appendUint(b, uint64(v))
+	}
+	return b
 }
 
 func (e HotspotDiscovered) appendTo(b []byte) []byte {
@@ -149,7 +295,7 @@ func eventDecoder(k EventKind) (func(f *fields) Event, string) {
 	case EventPath:
 		return decodePath, "PATH"
 	}
-	return nil, ""
+	return progressDecoder(k)
 }
 
 func decodeHotspotContent(f *fields) Event {
@@ -159,6 +305,69 @@ func decodeHotspotContent(f *fields) Event {
 		f.str(s, MaxTextBytes)
 	}
 	f.u32(&e.Viewers)
+	f.optional() // a server before the contents file sent 9 elements
+	f.str(&e.ContentKind, MaxIDBytes)
+	f.u32(&e.Points)
+	f.boolean(&e.Seen)
+	f.u32(&e.ReadingMs)
+	f.str(&e.Alt, MaxTextBytes)
+	nested(f, "speaker", func(s *fields) {
+		if s.n == 0 {
+			return
+		}
+		e.Speaker = &Speaker{}
+		s.str(&e.Speaker.Name, MaxTextBytes)
+		s.str(&e.Speaker.Gender, MaxIDBytes)
+		s.str(&e.Speaker.Role, MaxIDBytes)
+		s.str(&e.Speaker.Job, MaxTextBytes)
+		uintField(s, &e.Speaker.Age, math.MaxUint8)
+	})
+	list(f, "steps", maxListItems, func(s *fields) {
+		var st Step
+		s.str(&st.Src, MaxTextBytes)
+		s.str(&st.Alt, MaxTextBytes)
+		s.str(&st.Caption, MaxTextBytes)
+		e.Steps = append(e.Steps, st)
+	})
+	nested(f, "av", func(s *fields) {
+		if s.n == 0 {
+			return
+		}
+		e.AV = &AV{}
+		for _, p := range [...]*string{&e.AV.Src, &e.AV.Captions, &e.AV.Poster, &e.AV.PosterAlt} {
+			s.str(p, MaxTextBytes)
+		}
+	})
+	list(f, "question", maxListItems, func(s *fields) {
+		var q Question
+		s.str(&q.Prompt, MaxTextBytes)
+		s.boolean(&q.Multiple)
+		q.Choices = stringList(s, maxListItems)
+		s.u32(&q.Points)
+		nested(s, "answer", func(a *fields) {
+			if a.n == 0 {
+				return
+			}
+			q.Answered = true
+			a.boolean(&q.Right)
+			q.RightChoices = uint8List(a, maxListItems)
+			a.str(&q.Explanation, MaxTextBytes)
+		})
+		e.Questions = append(e.Questions, q)
+	})
+	nested(f, "questionnaire", func(s *fields) {
+		if s.n == 0 {
+			return
+		}
+		e.Questionnaire = &Questionnaire{}
+		uintField(s, &e.Questionnaire.Results, math.MaxUint8)
+		list(s, "questionnaire question", maxListItems, func(q *fields) {
+			var qq QuestionnaireQuestion
+			q.str(&qq.Prompt, MaxTextBytes)
+			qq.Choices = stringList(q, maxListItems)
+			e.Questionnaire.Questions = append(e.Questionnaire.Questions, qq)
+		})
+	})
 	return e
 }
 

@@ -60,6 +60,18 @@ func FuzzDecodeClient(f *testing.F) {
 			enc = AppendOpenHotspot(nil, m.OpenHotspot)
 		case TypeCloseHotspot:
 			enc = AppendCloseHotspot(nil, m.CloseHotspot)
+		case TypeAnswer:
+			enc = AppendAnswer(nil, m.Answer)
+		case TypeQuestionnaire:
+			enc = AppendQuestionnaire(nil, m.Questionnaire)
+		case TypeGetProgress:
+			enc = AppendGetProgress(nil, m.GetProgress)
+		case TypeGetLeaderboard:
+			enc = AppendGetLeaderboard(nil, m.GetLeaderboard)
+		case TypeShare, TypeUnshare:
+			enc = AppendShare(nil, m.Share, m.Type == TypeUnshare)
+		case TypeErase:
+			enc = AppendErase(nil, m.Erase)
 		}
 		var m2 ClientMessage
 		if err := DecodeClient(enc, &m2); err != nil {
@@ -70,9 +82,9 @@ func FuzzDecodeClient(f *testing.F) {
 		}
 		// Forward compatibility: one more trailing field (up to 16
 		// elements) changes nothing.
-		// (HELLO's look is optional: a shorter HELLO gets no extra field,
-		// which would be read as its colour.)
-		if n := int(b[0] & 0x0f); b[0]&0xf0 == 0x90 && n < 15 && len(b)+6 <= MaxClientMessage && (m.Type != TypeHello || n >= 5) {
+		// (HELLO's look and progress key are optional: a shorter HELLO
+		// gets no extra field, which would be read as one of them.)
+		if n := int(b[0] & 0x0f); b[0]&0xf0 == 0x90 && n < 15 && len(b)+6 <= MaxClientMessage && (m.Type != TypeHello || n >= 6) {
 			longer := append([]byte{0x90 | byte(n+1)}, b[1:]...)
 			longer = append(longer, 0xa5, 'l', 'a', 't', 'e', 'r')
 			var m3 ClientMessage

@@ -12,11 +12,20 @@ type Type uint16
 
 // Client to server.
 const (
-	TypeHello        Type = 1 // [1, pseudonym, resume_token, colour, shape]; colour and shape optional
+	TypeHello        Type = 1 // [1, pseudonym, resume_token, colour, shape, progress_key]; the last three optional
 	TypeMove         Type = 2 // [2, seq, dx, dy]
 	TypeGoto         Type = 3 // [3, seq, x, y]
 	TypeOpenHotspot  Type = 4 // [4, req, hotspot_id]
 	TypeCloseHotspot Type = 5 // [5, hotspot_id]
+
+	// Points, badges, leaderboards and rewards (progress_msgs.go).
+	TypeAnswer         Type = 6  // [6, req, hotspot_id, question, [choice, ...]]
+	TypeQuestionnaire  Type = 7  // [7, req, hotspot_id, [choice or nil, ...]]
+	TypeGetProgress    Type = 8  // [8, req]
+	TypeGetLeaderboard Type = 9  // [9, req, scope]
+	TypeShare          Type = 10 // [10, req, badge_id]
+	TypeUnshare        Type = 11 // [11, req, badge_id]
+	TypeErase          Type = 12 // [12, req]
 )
 
 // Server to client.
@@ -35,6 +44,10 @@ type Hello struct {
 	// They are optional trailing fields on the wire (a HELLO of 3 elements
 	// means 0, 0); a decoded index outside its set is 0.
 	Colour, Shape uint8
+	// ProgressKey is the visitor's progress key (three words, shown once
+	// by PROGRESS), given back to get the progress of an earlier visit;
+	// "" for none. Optional, after the look; ignored on a resume.
+	ProgressKey string
 }
 
 // The avatar looks are small fixed sets, so that a look says nothing

@@ -52,6 +52,15 @@ func vectorCases() []vectorCase {
 		{name: "goto", client: &ClientMessage{Type: TypeGoto, Goto: Goto{Seq: 9, X: 120.5, Y: 64.25}}},
 		{name: "open_hotspot", client: &ClientMessage{Type: TypeOpenHotspot, OpenHotspot: OpenHotspot{Req: 3, ID: "h-042"}}},
 		{name: "close_hotspot", client: &ClientMessage{Type: TypeCloseHotspot, CloseHotspot: CloseHotspot{ID: "h-042"}}},
+		{name: "hello_key", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ProgressKey: "pomme girafe nuage"}}},
+		{name: "answer", client: &ClientMessage{Type: TypeAnswer, Answer: Answer{Req: 4, HotspotID: "h-042", Question: 2, N: 1, Choices: [MaxAnswerChoices]uint8{1}}}},
+		{name: "answer_multiple", client: &ClientMessage{Type: TypeAnswer, Answer: Answer{Req: 5, HotspotID: "h-042", Question: 3, N: 2, Choices: [MaxAnswerChoices]uint8{0, 2}}}},
+		{name: "questionnaire", client: &ClientMessage{Type: TypeQuestionnaire, Questionnaire: QuestionnaireAnswers{Req: 6, HotspotID: "h-270", N: 4, Answers: [MaxQuestionnaireAnswers]int8{1, Skipped, 0, 2}}}},
+		{name: "get_progress", client: &ClientMessage{Type: TypeGetProgress, GetProgress: GetProgress{Req: 7}}},
+		{name: "get_leaderboard", client: &ClientMessage{Type: TypeGetLeaderboard, GetLeaderboard: GetLeaderboard{Req: 8, Scope: ScopeFair}}},
+		{name: "share", client: &ClientMessage{Type: TypeShare, Share: Share{Req: 9, Badge: "innovation-5"}}},
+		{name: "unshare", client: &ClientMessage{Type: TypeUnshare, Share: Share{Req: 10, Badge: "innovation-5"}}},
+		{name: "erase", client: &ClientMessage{Type: TypeErase, Erase: Erase{Req: 11}}},
 		{name: "welcome", server: &ServerMessage{Type: TypeWelcome, Welcome: welcomeVector}},
 		{name: "welcome_fast", server: &ServerMessage{Type: TypeWelcome, Welcome: fastWelcome}},
 		{name: "update_self_only", server: &ServerMessage{Type: TypeUpdate, Update: Update{
@@ -77,10 +86,76 @@ func vectorCases() []vectorCase {
 			Crowd: 0, Online: 3}}},
 		{name: "update_crowd", view: [][]uint32{{9, 1900, 1104}}, server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1204, Ack: 8, SelfX: 1936, SelfY: 1024, Crowd: 1430, Online: 2212}}},
+		{name: "update_content_temoignage", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1205, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{HotspotContent{Req: 5, HotspotID: "h-007", Title: "Inès, soudeuse", Text: "Je soude des cuves.", Media: "/media/p/h-007.svg",
+				Challenge: "inclusion", Booth: "b-02", Viewers: 1, ContentKind: "temoignage", Points: 10, ReadingMs: 5000, Alt: "Portrait d'Inès",
+				Speaker: &Speaker{Name: "Inès", Gender: "f", Role: "professionnel", Job: "soudeuse", Age: 34}}},
+		}}},
+		{name: "update_content_visite", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1206, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				HotspotContent{Req: 6, HotspotID: "h-008", Title: "La ligne", Text: "Suis la ligne.", Media: "/media/v/1.svg", Challenge: "industrie-4.0",
+					Viewers: 2, ContentKind: "visite", Points: 15, Seen: true, ReadingMs: 6300, Alt: "Le quai",
+					Steps: []Step{{Src: "/media/v/1.svg", Alt: "Le quai", Caption: "On charge."}, {Src: "/media/v/2.svg", Alt: "Le robot", Caption: "Il soude."}}},
+				HotspotContent{Req: 7, HotspotID: "h-009", Title: "Le son du port", Text: "Écoute.", Challenge: "innovation",
+					Viewers: 1, ContentKind: "audio", Points: 10, ReadingMs: 9000,
+					AV: &AV{Src: "/media/a/port.ogg", Captions: "/media/a/port.vtt"}},
+			},
+		}}},
+		{name: "update_content_quiz", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1207, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				HotspotContent{Req: 8, HotspotID: "h-042", Title: "Quiz des marées", Text: "Trois questions.", Challenge: "developpement-durable",
+					Viewers: 1, ContentKind: "quiz", Points: 5, ReadingMs: 7200,
+					Questions: []Question{
+						{Prompt: "La marée monte :", Choices: []string{"deux fois par jour", "une fois par an"}, Points: 5},
+						{Prompt: "Elle fait tourner :", Multiple: true, Choices: []string{"des turbines", "des pales", "des roues"}, Points: 5,
+							Answered: true, Right: false, RightChoices: []uint8{0, 1}, Explanation: "Turbines et pales."},
+					}},
+				HotspotContent{Req: 9, HotspotID: "h-270", Title: "Quel métier est fait pour toi ?", Text: "Réponds.", Challenge: "inclusion",
+					Viewers: 1, ContentKind: "questionnaire", Points: 15, ReadingMs: 60000,
+					Questionnaire: &Questionnaire{Results: 3, Questions: []QuestionnaireQuestion{{Prompt: "Tu aimes :", Choices: []string{"bricoler", "calculer"}}}}},
+			},
+		}}},
+		{name: "update_progress", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1208, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				Progress{Full: true, Points: 25, Challenges: []ChallengeProgress{
+					{Challenge: "innovation", Seen: 1, Total: 67}, {Challenge: "inclusion", Seen: 1, Total: 67},
+					{Challenge: "industrie-4.0", Seen: 0, Total: 67}, {Challenge: "developpement-durable", Seen: 0, Total: 69}},
+					Seen:   []string{"h-001", "h-007"},
+					Badges: []Badge{{ID: "innovation-5", Title: "Étincelle de l'innovation", Description: "5 contenus Innovation découverts"}},
+					Key:    "pomme girafe nuage", QuizRight: 1, QuizTotal: 70},
+				BadgeEarned{Badge: Badge{ID: "quiz-1", Title: "Bonne réponse", Description: "Une bonne réponse à un quiz", EarnedAt: 1637568000}},
+				BadgeNotice{AvatarID: 9, Pseudonym: "Inès", Badge: "quiz-1", Title: "Bonne réponse"},
+			},
+		}}},
+		{name: "update_answers", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1209, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				AnswerResult{Req: 4, HotspotID: "h-042", Question: 2, Right: true, RightChoices: []uint8{1}, Explanation: "Deux fois par jour.", Points: 5},
+				QuestionnaireResult{Req: 6, HotspotID: "h-270", Jobs: []Job{{ID: "soudeur", Feminine: "soudeuse", Masculine: "soudeur", Description: "Elle assemble des pièces de métal."}}},
+				ErrorEvent{Code: ErrAlreadyAnswered, Ref: 5, Message: "question 4 of h-042 already answered"},
+			},
+		}}},
+		{name: "update_leaderboard", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1210, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				Leaderboard{Req: 8, Scope: ScopeFair, Top: []LeaderEntry{{Rank: 1, Pseudonym: "Tom", Points: 120}, {Rank: 2, Pseudonym: "Léa", Points: 95}}, Rank: 2, Points: 95, Players: 1430},
+				ShareLink{Req: 9, Badge: "innovation-5", Path: "/p/Vq3lM0d2yQJk8hB1xZ5wAg"},
+			},
+		}}},
 
 		// Decode-only: what decoders must accept from other versions.
-		{name: "hello_later_fields", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", Colour: 3, Shape: 1}},
-			raw: rawArray(uint64(TypeHello), "Léa", "", uint64(3), uint64(1), "later", []any{uint64(1), uint64(2)})},
+		{name: "hello_later_fields", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", Colour: 3, Shape: 1, ProgressKey: "pomme girafe nuage"}},
+			raw: rawArray(uint64(TypeHello), "Léa", "", uint64(3), uint64(1), "pomme girafe nuage", "later", []any{uint64(1), uint64(2)})},
+		{name: "update_content_before_contents", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1203, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{HotspotContent{Req: 3, HotspotID: "h-042", Title: "La centrale marémotrice", Text: "La marée fait tourner les turbines.", Media: "/media/developpement-durable.svg", Challenge: "developpement-durable", Booth: "b-07", Viewers: 2}}}},
+			raw: rawArray(uint64(TypeUpdate), uint64(1203), uint64(8), uint64(1936), uint64(1024), []byte{}, []any{}, []any{},
+				[]any{[]any{uint64(1), uint64(3), "h-042", "La centrale marémotrice", "La marée fait tourner les turbines.", "/media/developpement-durable.svg", "developpement-durable", "b-07", uint64(2)}},
+				uint64(0), uint64(3))},
 		{name: "move_later_fields", client: &ClientMessage{Type: TypeMove, Move: Move{Seq: 7, DX: 0.6, DY: -0.8}},
 			raw: rawArray(uint64(TypeMove), uint64(7), 0.6, -0.8, nil, []any{uint64(1), "x"})},
 		{name: "welcome_without_max_speed", server: &ServerMessage{Type: TypeWelcome, Welcome: withSpeed(welcomeVector, DefaultMaxSpeed)},
@@ -166,6 +241,18 @@ func encodeCase(c vectorCase) []byte {
 			return AppendOpenHotspot(nil, m.OpenHotspot)
 		case TypeCloseHotspot:
 			return AppendCloseHotspot(nil, m.CloseHotspot)
+		case TypeAnswer:
+			return AppendAnswer(nil, m.Answer)
+		case TypeQuestionnaire:
+			return AppendQuestionnaire(nil, m.Questionnaire)
+		case TypeGetProgress:
+			return AppendGetProgress(nil, m.GetProgress)
+		case TypeGetLeaderboard:
+			return AppendGetLeaderboard(nil, m.GetLeaderboard)
+		case TypeShare, TypeUnshare:
+			return AppendShare(nil, m.Share, m.Type == TypeUnshare)
+		case TypeErase:
+			return AppendErase(nil, m.Erase)
 		}
 	}
 	if c.server.Type == TypeWelcome {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"sync/atomic"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
@@ -24,6 +23,7 @@ type command interface{ run(h *hub) }
 type joinCmd struct {
 	c     *conn
 	s     presence.Session
+	prog  progressJoin // what the gateway found of its progress
 	reply chan joinResult
 	claim *atomic.Int32
 }
@@ -43,7 +43,18 @@ func (j joinCmd) run(h *hub) {
 	if !j.claim.CompareAndSwap(joinPending, joinTaken) {
 		return // the gateway gave up waiting and released the session
 	}
-	j.reply <- h.join(j.c, j.s)
+	r := h.join(j.c, j.s) // a session taken over here parks its progress first
+	if r.code == 0 {
+		sp, ok := h.progressFor(j.s, j.prog)
+		if !ok {
+			h.drop(j.c.sess)
+			release(h.store, j.s)
+			r = joinResult{code: protocol.CloseServiceUnavailable, reason: unavailableReason}
+		} else {
+			h.progressJoined(j.c, sp)
+		}
+	}
+	j.reply <- r
 }
 
 // leaveCmd: the connection ended; end is a close 1000 from the client (the
@@ -112,9 +123,7 @@ type openCmd struct {
 func (o openCmd) run(h *hub) {
 	h.m.inputs.WithLabelValues("open_hotspot").Inc()
 	if h.owns(o.c) {
-		if code := h.world.OpenHotspot(o.c.avatar, o.req, o.id); code != 0 {
-			h.world.Error(o.c.avatar, code, o.req, fmt.Sprintf("cannot open hotspot %q", o.id))
-		}
+		h.openHotspot(o.c, o.req, o.id) // progress.go: the content, the reading clock
 	}
 }
 

@@ -17,16 +17,34 @@ import (
 	"github.com/usine-extraordinaire/fairworld/server/admit"
 	"github.com/usine-extraordinaire/fairworld/server/feed"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
+	"github.com/usine-extraordinaire/fairworld/server/progress"
 	"github.com/usine-extraordinaire/fairworld/world"
+	"github.com/usine-extraordinaire/fairworld/world/content"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
 
 // Config configures a Server. Zero values mean the documented defaults.
 type Config struct {
-	Zone  *zone.Zone // required
-	Media fs.FS      // hotspot media served at /media/; nil serves none
-	Page  fs.FS      // the built web page served at /; nil serves a notice
-	Build string     // build id sent in WELCOME; zero means "dev"
+	Zone *zone.Zone // required
+	// Contents are what the hotspots show, checked against Zone (the one
+	// source of truth for texts and media, served at /media/); nil means
+	// the embedded default contents, which fit only the default zone.
+	Contents *content.Set
+	Page     fs.FS  // the built web page served at /; nil serves a notice
+	Build    string // build id sent in WELCOME; zero means "dev"
+
+	// Progress keeps the visitors' points, badges, keys, leaderboards and
+	// share links; nil means a progress.MemoryStore (one node: progress
+	// lives in this process, for ProgressConfig.Retention). The server
+	// runs its Run.
+	Progress progress.Store
+	// ProgressConfig tunes how points are earned; zero values are the
+	// documented defaults.
+	ProgressConfig ProgressConfig
+	// PublicURL is the fair's public address (https://fair.example.org),
+	// for the absolute og:image of share pages; zero means the address
+	// the request came to.
+	PublicURL string
 
 	World world.Config
 
@@ -211,6 +229,95 @@ func (c *Config) setDefaults() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Contents == nil {
+		set, err := content.Default(c.Zone)
+		if err != nil {
+			return fmt.Errorf("server: Config.Contents is nil and the default contents do not fit the zone (give the zone's own contents): %w", err)
+		}
+		c.Contents = set
+	}
+	if err := c.ProgressConfig.setDefaults(); err != nil {
+		return err
+	}
+	if c.Progress == nil {
+		c.Progress = progress.NewMemory(progress.MemoryConfig{Retention: c.ProgressConfig.Retention, Now: c.Now})
+	}
+	return nil
+}
+
+// ProgressConfig says how points are earned (docs/PROTOCOL.md §5,
+// "Points"). Zero values mean the defaults.
+type ProgressConfig struct {
+	// Retention is how long the default MemoryStore keeps progress after
+	// a visitor's last change; zero means 45 days. (A given Progress
+	// store has its own.)
+	Retention time.Duration
+	// ReadingScale multiplies every content's reading time and answer
+	// gap, for tests (0.01 makes a 20 s reading 200 ms); zero means 1.
+	// Never below 1 for a real fair: it is what keeps a script to a
+	// reader's pace.
+	ReadingScale float64
+	// AnswerGap is the least time between opening a quiz (or answering
+	// one of its questions) and an answer; zero means 2 s.
+	AnswerGap time.Duration
+	// OpenRate and OpenBurst limit one visitor's openings of contents;
+	// zero means 1 a second, bursts of 5. Beyond: ERROR too_fast.
+	OpenRate  float64
+	OpenBurst int
+	// RequestRate and RequestBurst limit one visitor's GET_PROGRESS,
+	// GET_LEADERBOARD, SHARE and UNSHARE; zero means 1 a second, bursts
+	// of 5.
+	RequestRate  float64
+	RequestBurst int
+	// WrongKeyRate and WrongKeyBurst limit the wrong progress keys this
+	// node accepts to check, for everyone together; zero means 10 a
+	// second, bursts of 50.
+	WrongKeyRate  float64
+	WrongKeyBurst int
+	// Workers answer leaderboard, share and erase requests (they wait on
+	// the store); zero means 2, with a queue of WorkQueue (zero: 1024).
+	Workers   int
+	WorkQueue int
+}
+
+func (p *ProgressConfig) setDefaults() error {
+	if p.Retention == 0 {
+		p.Retention = progress.DefaultRetention
+	}
+	if p.ReadingScale == 0 {
+		p.ReadingScale = 1
+	}
+	if p.AnswerGap == 0 {
+		p.AnswerGap = 2 * time.Second
+	}
+	if p.OpenRate == 0 {
+		p.OpenRate = 1
+	}
+	if p.OpenBurst == 0 {
+		p.OpenBurst = 5
+	}
+	if p.RequestRate == 0 {
+		p.RequestRate = 1
+	}
+	if p.RequestBurst == 0 {
+		p.RequestBurst = 5
+	}
+	if p.WrongKeyRate == 0 {
+		p.WrongKeyRate = 10
+	}
+	if p.WrongKeyBurst == 0 {
+		p.WrongKeyBurst = 50
+	}
+	if p.Workers == 0 {
+		p.Workers = 2
+	}
+	if p.WorkQueue == 0 {
+		p.WorkQueue = 1024
+	}
+	if p.Retention < time.Minute || !(p.ReadingScale > 0) || p.AnswerGap < 0 || p.OpenRate < 0 || p.OpenBurst < 1 ||
+		p.RequestRate < 0 || p.RequestBurst < 1 || p.WrongKeyRate < 0 || p.WrongKeyBurst < 1 || p.Workers < 1 || p.WorkQueue < 1 {
+		return errors.New("server: ProgressConfig: a retention under a minute, or a rate, burst, scale or worker count out of range")
 	}
 	return nil
 }

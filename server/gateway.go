@@ -152,6 +152,7 @@ func (s *Server) handshake(c *conn, b []byte) bool {
 	defer cancel()
 	var sess presence.Session
 	var err error
+	var prog progressJoin
 	if token == "" {
 		name, role := testRole(s.cfg.TestRoles, m.Hello.Pseudonym)
 		display, key, err := s.pseudo.Check(name)
@@ -161,7 +162,14 @@ func (s *Server) handshake(c *conn, b []byte) bool {
 			c.close(code, reason)
 			return false
 		}
-		traits := presence.Traits{Role: role, Colour: m.Hello.Colour, Shape: m.Hello.Shape}
+		pj, code, why := s.progressHello(jctx, m.Hello.ProgressKey, key) // progress_join.go
+		if code != 0 {
+			s.metrics.connAttempts.WithLabelValues(code.String()).Inc()
+			c.close(code, why)
+			return false
+		}
+		prog = pj
+		traits := presence.Traits{Role: role, Colour: m.Hello.Colour, Shape: m.Hello.Shape, Progress: pj.id}
 		sess, err = s.store.Create(jctx, display, key, traits)
 		if err != nil {
 			s.refusePresence(c, err)
@@ -173,11 +181,12 @@ func (s *Server) handshake(c *conn, b []byte) bool {
 			s.refusePresence(c, err)
 			return false
 		}
+		prog = s.progressResume(jctx, sess)
 	}
 	reply := make(chan joinResult, 1)
 	var res joinResult
 	claim := new(atomic.Int32)
-	sent := s.hub.send(jctx, joinCmd{c: c, s: sess, reply: reply, claim: claim})
+	sent := s.hub.send(jctx, joinCmd{c: c, s: sess, prog: prog, reply: reply, claim: claim})
 	if sent {
 		select {
 		case res = <-reply:

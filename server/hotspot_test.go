@@ -67,7 +67,9 @@ func TestHotspotOpenEventsAndViewers(t *testing.T) {
 	}
 	req, _ = a.OpenHotspot(h.ID)
 	content := nextEvent(t, a, "HOTSPOT_CONTENT", func(e protocol.HotspotContent) bool { return e.Req == req })
-	if content.HotspotID != h.ID || content.Title != h.Title || content.Text == "" || content.Challenge != h.Challenge || content.Viewers != 1 {
+	want, _ := in.Config().Contents.Content(h.ID)
+	if content.HotspotID != h.ID || content.Title != want.Title || content.Text != want.Text || content.Challenge != h.Challenge ||
+		content.ContentKind != string(want.Kind) || content.Points != uint32(want.Points) || content.Viewers != 1 {
 		t.Errorf("content %+v for %+v", content, *h)
 	}
 	disc := nextEvent(t, b, "HOTSPOT_DISCOVERED", func(protocol.HotspotDiscovered) bool { return true })

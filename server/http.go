@@ -1,39 +1,15 @@
 package server
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/json"
-	"fmt"
-	"io"
 	"io/fs"
 	"mime"
 	"net/http"
 	"net/http/pprof"
 	"path"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
-
-// zoneJSON encodes the zone once, with its gzip twin: the zone is the
-// largest part of a first visit (its grids compress about tenfold).
-func zoneJSON(z *zone.Zone) (plain, gz []byte, err error) {
-	plain, err = json.Marshal(z)
-	if err != nil {
-		return nil, nil, fmt.Errorf("server: encoding the zone: %w", err)
-	}
-	var b bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression) // a valid level: no error
-	_, _ = w.Write(plain)                                 // writes to a bytes.Buffer do not fail
-	if err := w.Close(); err != nil {
-		return nil, nil, fmt.Errorf("server: compressing the zone: %w", err)
-	}
-	return plain, b.Bytes(), nil
-}
 
 // accepts reports whether the request's Accept-Encoding allows coding
 // (listed and not with q=0).
@@ -51,14 +27,14 @@ func accepts(r *http.Request, coding string) bool {
 	return false
 }
 
-// Handler serves the public side: the page, the zone, the media and /ws.
+// Handler serves the public side: the page, the zone, the media, the
+// share pages and /ws.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ws", s.serveWS)
 	mux.HandleFunc("GET /api/zone", s.serveZone)
-	if s.cfg.Media != nil {
-		mux.HandleFunc("GET /media/", s.serveMedia)
-	}
+	mux.HandleFunc("GET /media/", s.serveMedia)
+	mux.Handle("GET /p/", s.shares) // share pages of badges (server/share)
 	mux.HandleFunc("GET /", s.servePage)
 	return securityHeaders(mux)
 }
@@ -125,38 +101,6 @@ func (s *Server) serveZone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write(s.zoneJS)
-}
-
-// serveMedia serves a hotspot medium: files only (a folder, the listing of
-// /media/ included, is 404), and any name that is not a valid file path
-// (bad UTF-8 such as %ff, "..", empty) is 404, never a server error.
-func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
-	name := strings.TrimPrefix(r.URL.Path, "/media/")
-	if name == "" || !utf8.ValidString(name) || !fs.ValidPath(name) {
-		http.NotFound(w, r)
-		return
-	}
-	f, err := s.cfg.Media.Open(name)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		http.NotFound(w, r)
-		return
-	}
-	rs, ok := f.(io.ReadSeeker)
-	if !ok {
-		b, err := io.ReadAll(f)
-		if err != nil {
-			http.Error(w, "cannot read the file", http.StatusInternalServerError)
-			return
-		}
-		rs = bytes.NewReader(b)
-	}
-	http.ServeContent(w, r, st.Name(), st.ModTime(), rs)
 }
 
 const notBuilt = `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Usine Extraordinaire</title>

@@ -26,6 +26,7 @@ type hub struct {
 	log   *slog.Logger
 	cfg   hubConfig
 	inbox chan command
+	prog  *progressHub // points, badges, progress (progress.go)
 
 	// owned by the hub goroutine
 	conns      map[uint32]*conn       // avatar -> its current connection
@@ -56,6 +57,7 @@ type hubDeps struct {
 	metrics *metrics
 	late    *lateness
 	log     *slog.Logger
+	prog    *progressHub
 	cfg     hubConfig
 }
 
@@ -64,12 +66,13 @@ type hubConfig struct {
 	tickRate      int
 	zoneID, build string // for WELCOME
 	inboxSize     int
-	radius        float64 // an avatar's, for path finding
+	radius        float64       // an avatar's, for path finding
+	resumeWindow  time.Duration // how long a detached session's progress stays here
 }
 
 func newHub(d hubDeps) *hub {
 	return &hub{
-		world: d.world, store: d.store, sync: d.sync, m: d.metrics, late: d.late, log: d.log, cfg: d.cfg,
+		world: d.world, store: d.store, sync: d.sync, m: d.metrics, late: d.late, log: d.log, cfg: d.cfg, prog: d.prog,
 		inbox:      make(chan command, d.cfg.inboxSize),
 		conns:      make(map[uint32]*conn),
 		sessions:   make(map[string]*hubSession),
@@ -190,6 +193,7 @@ func (h *hub) round(n int, dt time.Duration, now time.Time) {
 		h.sync.Publish(h.world, now) // what this node's avatars did
 	}
 	h.writePositions(n)
+	h.progressRound(now)
 	h.dispatchWaiting(time.Now())
 	h.world.Updates(func(id uint32, u *protocol.Update) {
 		if c := h.conns[id]; c != nil {

@@ -277,7 +277,7 @@ func (c *conn) startHandshake(hello []byte) readResult {
 }
 
 // decode turns one client message into its hub command; nil when there is
-// none (the connection is being closed).
+// none (the connection is being closed, or a type with no command).
 func (c *conn) decode(b []byte) command {
 	env := c.env
 	var m protocol.ClientMessage
@@ -315,7 +315,7 @@ func (c *conn) decode(b []byte) command {
 	case protocol.TypeCloseHotspot:
 		return closeCmd{c: c, id: m.CloseHotspot.ID}
 	}
-	return nil
+	return progressCommand(c, &m) // progress_cmds.go; nil for none
 }
 
 // errorCmd has the hub deliver an error event to this client, in its next

@@ -12,6 +12,7 @@ import (
 	"github.com/usine-extraordinaire/fairworld/server/admit"
 	"github.com/usine-extraordinaire/fairworld/server/feed"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
+	"github.com/usine-extraordinaire/fairworld/server/progress"
 )
 
 // RedisOptions say how a node joins a fair over Redis (what -redis sets up).
@@ -22,19 +23,23 @@ type RedisOptions struct {
 
 	ResumeWindow time.Duration // zero means 60 s
 	HeartbeatTTL time.Duration // zero means 3 s (heartbeats every third of it)
+	// Retention is how long progress is kept after a visitor's last
+	// change (share links: after their creation); zero means 45 days.
+	Retention time.Duration
 
 	Registerer prometheus.Registerer // the server's
 	Logger     *slog.Logger
 	Now        func() time.Time // presence's clock; nil means time.Now
 }
 
-// RedisBackends are a node's presence store and cell feed over one Redis
-// client: give Presence and Feed to Config (and Prefix to FeedConfig), and
-// Close them after Serve returned.
+// RedisBackends are a node's presence store, cell feed and progress store
+// over one Redis client: give them to Config (Configure), and Close them
+// after Serve returned.
 type RedisBackends struct {
 	Client   redis.UniversalClient
 	Presence *presence.RedisStore
 	Feed     *feed.RedisFeed
+	Progress *progress.RedisStore
 	Prefix   string
 
 	reg prometheus.Registerer
@@ -65,14 +70,19 @@ func NewRedisBackends(o RedisOptions) (*RedisBackends, error) {
 		_ = client.Close()
 		return nil, fmt.Errorf("server: feed: %w", err)
 	}
-	return &RedisBackends{Client: client, Presence: store, Feed: f, Prefix: o.Prefix, reg: o.Registerer, log: o.Logger}, nil
+	prog, err := progress.NewRedis(client, progress.RedisConfig{Prefix: o.Prefix, Retention: o.Retention}, o.Registerer, o.Logger)
+	if err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("server: progress: %w", err)
+	}
+	return &RedisBackends{Client: client, Presence: store, Feed: f, Progress: prog, Prefix: o.Prefix, reg: o.Registerer, log: o.Logger}, nil
 }
 
 // Configure puts the backends in cfg, and a join limiter shared by the
 // fair's nodes at cfg's JoinRate and JoinBurst (call it after setting
 // them): the join rate holds fair-wide however many nodes there are.
 func (b *RedisBackends) Configure(cfg *Config) {
-	cfg.Presence, cfg.Feed = b.Presence, b.Feed
+	cfg.Presence, cfg.Feed, cfg.Progress = b.Presence, b.Feed, b.Progress
 	cfg.FeedConfig.Prefix = b.Prefix
 	// A bad rate is New's error to report; the node's own limiter then.
 	if l, err := admit.NewRedis(b.Client, admit.RedisConfig{Key: b.Prefix + ":joins", PerSecond: cfg.JoinRate, Burst: cfg.JoinBurst}, b.reg, b.log); err == nil {

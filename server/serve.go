@@ -26,6 +26,10 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 	storeCtx, stopStore := context.WithCancel(context.Background())
 	defer stopStore()
 	last.Go(func() { s.store.Run(storeCtx) })
+	last.Go(func() { s.cfg.Progress.Run(storeCtx) })
+	for range s.cfg.ProgressConfig.Workers {
+		bg.Go(func() { s.progressWorker(s.hubCtx) })
+	}
 	bg.Go(func() { s.hub.run(s.hubCtx) })
 	for range s.cfg.PathWorkers {
 		bg.Go(func() { s.hub.pathWorker(s.hubCtx, s.grid) })
@@ -75,7 +79,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 	s.cancel() // keepalive, watchdog, the readers and the writers end
 	s.stopHub()
 	bg.Wait()
-	stopStore() // after the hub: its last detaches are written
+	stopStore() // after the hub: its last detaches and progress are written
 	last.Wait()
 	if adm != nil {
 		actx, cancel := context.WithTimeout(context.Background(), time.Second)

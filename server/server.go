@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -13,12 +14,15 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
 	"github.com/usine-extraordinaire/fairworld/server/admit"
 	"github.com/usine-extraordinaire/fairworld/server/feed"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
+	"github.com/usine-extraordinaire/fairworld/server/progress"
 	"github.com/usine-extraordinaire/fairworld/server/pseudonym"
+	"github.com/usine-extraordinaire/fairworld/server/share"
 	"github.com/usine-extraordinaire/fairworld/world"
 	"github.com/usine-extraordinaire/fairworld/world/nav"
 )
@@ -43,6 +47,13 @@ type Server struct {
 	env     *connEnv
 	zoneJS  []byte
 	zoneGz  []byte // zoneJS gzipped
+	media   fs.FS  // the contents' media, served at /media/
+
+	// Progress (progress*.go): share pages, the node's bound on wrong
+	// progress keys, the leaderboards' cache of the workers.
+	shares    *share.Handler
+	wrongKeys *rate.Limiter
+	tops      topCache
 
 	ctx     context.Context // ends when the connections must go
 	cancel  context.CancelFunc
@@ -73,9 +84,34 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: world: %w", err)
 	}
 	cfg.World = w.Config() // with the world's defaults filled in
-	zoneJS, zoneGz, err := zoneJSON(cfg.Zone)
+	zoneJS, zoneGz, err := zoneJSON(cfg.Zone, cfg.Contents)
 	if err != nil {
 		return nil, err
+	}
+	cat, err := progress.NewCatalogue(cfg.Contents, cfg.Zone)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	pm, err := newProgressMetrics(cfg.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("server: registering metrics: %w", err)
+	}
+	shares, err := share.New(share.Config{
+		Source: cfg.Progress, PublicURL: cfg.PublicURL, Logger: log,
+		Badges: func(id string) (string, string, string, bool) {
+			b, _, ok := cat.Badge(id)
+			if !ok {
+				return "", "", "", false
+			}
+			ch := ""
+			if b.Kind == progress.BadgeChallenge {
+				ch = cat.Challenges()[b.Challenge]
+			}
+			return b.Title, b.Description, ch, true
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	store := cfg.Presence
 	if store == nil {
@@ -90,19 +126,22 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{
-		cfg:     cfg,
-		log:     log,
-		metrics: m,
-		pseudo:  pc,
-		grid:    grid,
-		store:   store,
-		sync:    sync,
-		joins:   cfg.JoinLimiter,
-		resumes: admit.NewMemory(cfg.ResumeRate, cfg.ResumeBurst),
-		late:    newLateness(time.Now()),
-		conns:   newRegistry(m),
-		zoneJS:  zoneJS,
-		zoneGz:  zoneGz,
+		cfg:       cfg,
+		log:       log,
+		metrics:   m,
+		pseudo:    pc,
+		grid:      grid,
+		store:     store,
+		sync:      sync,
+		joins:     cfg.JoinLimiter,
+		resumes:   admit.NewMemory(cfg.ResumeRate, cfg.ResumeBurst),
+		late:      newLateness(time.Now()),
+		conns:     newRegistry(m),
+		zoneJS:    zoneJS,
+		zoneGz:    zoneGz,
+		media:     cfg.Contents.Media(),
+		shares:    shares,
+		wrongKeys: rate.NewLimiter(rate.Limit(cfg.ProgressConfig.WrongKeyRate), cfg.ProgressConfig.WrongKeyBurst),
 	}
 	if s.joins == nil {
 		s.joins = admit.NewMemory(cfg.JoinRate, cfg.JoinBurst)
@@ -114,9 +153,10 @@ func New(cfg Config) (*Server, error) {
 	s.hubCtx, s.stopHub = context.WithCancel(context.Background())
 	s.hub = newHub(hubDeps{
 		world: w, store: store, sync: sync, metrics: m, late: s.late, log: log,
+		prog: newProgressHub(cat, cfg.Progress, cfg.ProgressConfig, pm),
 		cfg: hubConfig{
 			tickRate: cfg.World.TickRate, zoneID: cfg.Zone.ID, build: cfg.Build, inboxSize: cfg.InboxSize,
-			radius: cfg.World.Radius,
+			radius: cfg.World.Radius, resumeWindow: cfg.ResumeWindow,
 		},
 	})
 	if s.readers, err = newReaders(runtime.GOMAXPROCS(0)); err != nil {

@@ -17,6 +17,7 @@ type hubSession struct {
 	conn   *conn
 	q      uint32 // quantised position last given to the store (0: none)
 	i      int    // index in hub.order
+	prog   *sessProgress
 }
 
 // superseded is an attachment another node took over before its join
@@ -111,6 +112,7 @@ func (h *hub) leave(c *conn, end bool) {
 // drop removes an attachment from the hub and its avatar from the world,
 // without telling the store.
 func (h *hub) drop(hs *hubSession) {
+	h.progressDropped(hs)
 	h.world.Leave(hs.avatar)
 	delete(h.conns, hs.avatar)
 	h.dropGoal(hs.avatar)

@@ -22,18 +22,19 @@ type hotspotState struct {
 func (h *hotspotState) total() uint32 { return h.viewers + h.remote }
 
 // OpenHotspot opens a hotspot for avatar id if it stands within the
-// hotspot's range. On success (0) it queues the HotspotContent event for id
-// (Req = req) and, for the avatars that see id and stand within ViewRadius
-// of the hotspot, a HotspotDiscovered event; the new viewer count reaches
-// everyone within ViewRadius of the hotspot as one HotspotViewers event at
-// the next Step. Otherwise it returns ErrUnknownHotspot or ErrOutOfRange
-// (ErrNotReady for an unknown avatar) and queues nothing: the caller reports
-// the code, e.g. with Error(id, code, req, "").
+// hotspot's range. On success (0) it queues, for the avatars that see id and
+// stand within ViewRadius of the hotspot, a HotspotDiscovered event; the new
+// viewer count reaches everyone within ViewRadius of the hotspot as one
+// HotspotViewers event at the next Step. The content itself is not the
+// world's: the caller sends it (the server, from the contents file).
+// Otherwise it returns ErrUnknownHotspot or ErrOutOfRange (ErrNotReady for
+// an unknown avatar) and queues nothing: the caller reports the code, e.g.
+// with Error(id, code, req, "").
 //
-// Opening an already open hotspot sends its content again and changes no
-// count. An avatar keeps at most 8 hotspots open; one more closes the
-// oldest.
-func (w *World) OpenHotspot(id ID, req uint32, hotspotID string) protocol.ErrorCode {
+// Opening an already open hotspot changes no count. An avatar keeps at most
+// 8 hotspots open; one more closes the oldest. The world closes a hotspot
+// whose avatar walks farther than twice its range (HotspotOpen tells).
+func (w *World) OpenHotspot(id ID, hotspotID string) protocol.ErrorCode {
 	s, ok := w.byID[id]
 	if !ok {
 		return protocol.ErrNotReady
@@ -59,13 +60,16 @@ func (w *World) OpenHotspot(id ID, req uint32, hotspotID string) protocol.ErrorC
 		w.discovered(s, hi)
 		w.ex.disc = append(w.ex.disc, discRec{hotspot: hi, avatar: a.id})
 	}
-	z := &w.zone.Hotspots[hi]
-	w.queue(s, protocol.HotspotContent{
-		Req: req, HotspotID: z.ID,
-		Title: z.Title, Text: z.Text, Media: z.Media, Challenge: z.Challenge, Booth: z.Booth,
-		Viewers: h.total(),
-	})
 	return 0
+}
+
+// HotspotOpen reports whether local avatar id has the hotspot open: it
+// opened it and has not closed it, walked farther than twice its range,
+// opened eight others since, or left.
+func (w *World) HotspotOpen(id ID, hotspotID string) bool {
+	s, ok := w.byID[id]
+	hi, hok := w.hsIdx[hotspotID]
+	return ok && hok && !w.av[s].remote && slices.Contains(w.av[s].open, hi)
 }
 
 // CloseHotspot closes a hotspot id has open. It returns ErrUnknownHotspot

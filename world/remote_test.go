@@ -259,10 +259,10 @@ func TestHotspotAcrossWorlds(t *testing.T) {
 	for range 3 {
 		step(b)
 	}
-	if code := a.OpenHotspot(1, 7, "h-001"); code != 0 {
+	if code := a.OpenHotspot(1, "h-001"); code != 0 {
 		t.Fatal(code)
 	}
-	if code := a.OpenHotspot(3, 8, "h-001"); code != 0 {
+	if code := a.OpenHotspot(3, "h-001"); code != 0 {
 		t.Fatal(code)
 	}
 	step(a)
@@ -276,14 +276,14 @@ func TestHotspotAcrossWorlds(t *testing.T) {
 		t.Fatalf("viewers on B: %+v", v)
 	}
 	// B's own viewer opens it too: everyone is told 3.
-	if code := b.OpenHotspot(2, 1, "h-001"); code != 0 {
+	if code := b.OpenHotspot(2, "h-001"); code != 0 {
 		t.Fatal(code)
 	}
 	if n, _ := b.HotspotViewers("h-001"); n != 3 {
 		t.Fatalf("B counts %d", n)
 	}
-	if got := eventsOf[protocol.HotspotContent](step(b)[2]); len(got) != 1 || got[0].Viewers != 3 {
-		t.Fatalf("content event %+v", got)
+	if v := eventsOf[protocol.HotspotViewers](step(b)[2]); len(v) != 1 || v[0].Viewers != 3 {
+		t.Fatalf("viewers event on B %+v", v)
 	}
 	if b.DiscoveredRemote(2, "h-001") || b.DiscoveredRemote(1, "nope") || b.SetRemoteViewers("nope", 1) {
 		t.Fatal("a discovery by a local avatar or of an unknown hotspot was accepted")
@@ -375,7 +375,7 @@ func TestExportOfHotspots(t *testing.T) {
 	mustJoin(t, w, 1, 101, 100)
 	w.Step(tickDt)
 	w.Export(func(*ChannelExport) {})
-	w.OpenHotspot(1, 1, "h-001")
+	w.OpenHotspot(1, "h-001")
 	w.Step(tickDt)
 	ch := w.ChannelOf(nav.Point{X: 100, Y: 100})
 	seen := false

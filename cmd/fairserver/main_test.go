@@ -207,3 +207,68 @@ func burn(until time.Time) {
 	}
 	_ = x
 }
+
+// A contents file with problems stops the server at start, naming them;
+// so do a bad -public-url and a retention under a minute.
+func TestBadContentsRefused(t *testing.T) {
+	dir := t.TempDir()
+	bad := dir + "/contents.json"
+	if err := os.WriteFile(bad, []byte(`{"version": 1, "contents": [{"hotspot": "h-001", "titel": "x"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-contents", bad}, `unknown field "titel"`},
+		{[]string{"-contents", dir + "/absent.json"}, "cannot open"},
+		{[]string{"-public-url", "fair.example.org"}, "-public-url"},
+		{[]string{"-public-url", "https://fair.example.org/path"}, "-public-url"},
+		{[]string{"-progress-retention", "10s"}, "-progress-retention"},
+	} {
+		var sb strings.Builder
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err := run(ctx, append([]string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"}, c.args...), func(string) string { return "" }, &sb)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error with %q", c.args, err, c.want)
+		}
+	}
+	// FAIR_CONTENTS is read too.
+	var sb strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := run(ctx, []string{"-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"}, func(k string) string {
+		if k == "FAIR_CONTENTS" {
+			return bad
+		}
+		return ""
+	}, &sb)
+	if err == nil || !strings.Contains(err.Error(), "FAIR_CONTENTS") {
+		t.Errorf("FAIR_CONTENTS with problems: %v", err)
+	}
+}
+
+// -test-reading-scale too: loopback only, in (0, 1], never from the
+// environment.
+func TestTestReadingScaleOnlyOnLoopback(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{
+		{"-addr", ":0", "-test-reading-scale", "0.1"},
+		{"-addr", "127.0.0.1:0", "-test-reading-scale", "2"},
+		{"-addr", "127.0.0.1:0", "-test-reading-scale", "-1"},
+	} {
+		var sb strings.Builder
+		err := run(ctx, append(args, "-admin-addr", "127.0.0.1:0"), func(string) string { return "" }, &sb)
+		if err == nil || !strings.Contains(err.Error(), "-test-reading-scale") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	env := map[string]string{"FAIR_TEST_READING_SCALE": "5", "FAIR_ZONE": "/nonexistent.tmx"}
+	var sb strings.Builder
+	err := run(ctx, []string{"-addr", ":0", "-admin-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &sb)
+	if err == nil || strings.Contains(err.Error(), "-test-reading-scale") {
+		t.Errorf("FAIR_TEST_READING_SCALE was read: %v", err)
+	}
+}

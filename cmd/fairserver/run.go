@@ -21,8 +21,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/usine-extraordinaire/fairworld/server"
+	"github.com/usine-extraordinaire/fairworld/server/progress"
 	"github.com/usine-extraordinaire/fairworld/web"
 	"github.com/usine-extraordinaire/fairworld/world"
+	"github.com/usine-extraordinaire/fairworld/world/content"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
 
@@ -40,6 +42,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		addr       = fl.String("addr", ":8080", "public address: the page, /api/zone, /media/ and /ws")
 		adminAddr  = fl.String("admin-addr", "127.0.0.1:9090", "admin address: /metrics, /healthz, /readyz (empty: served on the public address)")
 		zonePath   = fl.String("zone", "", "Tiled map (.tmx) of the zone; empty: the embedded default fair")
+		contents   = fl.String("contents", "", "contents file of the hotspots (.json, its media/ folder beside it; docs/CONTENTS.md); empty: the embedded default contents")
+		publicURL  = fl.String("public-url", "", "the fair's public address, e.g. https://fair.example.org, for the absolute og:image of share pages; empty: the address each request came to")
+		retention  = fl.Duration("progress-retention", progress.DefaultRetention, "how long a visitor's progress, progress key and leaderboard entries are kept after their last change (share links: after their creation)")
 		tickRate   = fl.Int("tick-rate", 20, fmt.Sprintf("world ticks per second, %d to %d", world.MinTickRate, world.MaxTickRate))
 		maxSpeed   = fl.Float64("max-speed", 5, "avatar speed limit, m/s")
 		cellSize   = fl.Float64("cell-size", 16, "spatial cell size, m")
@@ -67,14 +72,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		drainDelay = fl.Duration("drain-delay", -1, "at shutdown, /readyz fails this long before clients are closed; default 2s with -redis, 0 without")
 		drainSprd  = fl.Duration("drain-spread", -1, "at shutdown, the 1012 closes are spread over this long; default 10s with -redis, 0 without")
 		testRoles  = fl.Bool("test-roles", false, "TESTS ONLY: pseudonyms prefixed pro: or prof: join as professionals or teachers; refused unless -addr is a loopback address, never read from the environment")
+		testRead   = fl.Float64("test-reading-scale", 0, "TESTS ONLY: multiplies the contents' reading times and the quiz answer gap (0.05: a 20 s reading takes 1 s); refused unless -addr is a loopback address, never read from the environment")
 	)
 	// Environment first, then the command line over it; a bad value is
 	// refused wherever it comes from, naming where.
 	var envErr error
 	fromEnv := map[string]string{} // flag name -> its variable, for values the command line did not replace
 	fl.VisitAll(func(f *flag.Flag) {
-		if f.Name == "test-roles" {
-			return // a forgotten variable must never turn it on
+		if strings.HasPrefix(f.Name, "test-") {
+			return // a forgotten variable must never turn a test switch on
 		}
 		env := envName(f.Name)
 		if v := getenv(env); v != "" {
@@ -107,6 +113,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if *testRoles && !loopback(*addr) {
 		return fmt.Errorf("-test-roles is for tests only and needs a loopback -addr (such as 127.0.0.1:0), not %q", *addr)
 	}
+	if *testRead != 0 && (!loopback(*addr) || !(*testRead > 0 && *testRead <= 1)) {
+		return fmt.Errorf("-test-reading-scale is for tests only: a number in (0, 1] with a loopback -addr (such as 127.0.0.1:0), not %v on %q", *testRead, *addr)
+	}
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -130,6 +139,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if err != nil {
 		return fmt.Errorf("loading the zone: %w", err)
+	}
+	var set *content.Set
+	if *contents == "" {
+		set, err = content.Default(z)
+	} else {
+		set, err = content.LoadFile(*contents, z)
+	}
+	if err != nil {
+		return fmt.Errorf("loading the contents (%s): %w", source("contents"), err)
+	}
+	if *retention < time.Minute {
+		return fmt.Errorf("bad %s %v: at least a minute", source("progress-retention"), *retention)
+	}
+	if *publicURL != "" {
+		u, err := url.Parse(*publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return fmt.Errorf("bad %s %q: want http(s)://host[:port]", source("public-url"), *publicURL)
+		}
 	}
 
 	page := web.FS()
@@ -166,17 +193,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		}
 	}
 	cfg := server.Config{
-		Zone:     z,
-		Media:    z.Media(),
-		Page:     page,
-		Build:    *build,
-		NodeID:   *nodeID,
-		MaxConns: *maxConns, JoinRate: *joinRate, JoinBurst: *joinBurst, ResumeRate: *resumeRate,
+		Zone:      z,
+		Contents:  set,
+		PublicURL: *publicURL,
+		Page:      page,
+		Build:     *build,
+		NodeID:    *nodeID,
+		MaxConns:  *maxConns, JoinRate: *joinRate, JoinBurst: *joinBurst, ResumeRate: *resumeRate,
 		ResumeWindow: *resume, WriteTimeout: *writeTO, InputRate: *inputRate,
 		PingInterval: *pingEvery, PingTimeout: *pingTO,
 		DrainDelay: *drainDelay, DrainSpread: *drainSprd,
 		Logger: log, Registerer: reg, Gatherer: reg,
 		TestRoles: *testRoles,
+	}
+	cfg.ProgressConfig.Retention = *retention
+	if *testRead != 0 {
+		cfg.ProgressConfig.ReadingScale = *testRead
+		log.Warn("TEST READING SCALE IS ON: contents earn their points faster than anyone reads; never use this for a real fair", "scale", *testRead)
 	}
 	cfg.World.TickRate = *tickRate
 	cfg.World.MaxSpeed = *maxSpeed
@@ -202,7 +235,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if multi {
 		b, err := server.NewRedisBackends(server.RedisOptions{
-			URL: *redisURL, Node: *nodeID, ResumeWindow: *resume, HeartbeatTTL: *hbTTL, Registerer: reg, Logger: log,
+			URL: *redisURL, Node: *nodeID, ResumeWindow: *resume, HeartbeatTTL: *hbTTL, Retention: *retention, Registerer: reg, Logger: log,
 		})
 		if err != nil {
 			return fmt.Errorf("bad %s: %w", source("redis"), err)

@@ -38,9 +38,9 @@ type booth struct {
 }
 
 type hotspot struct {
-	id, title, text, challenge, booth, media string
-	x, y                                     float64 // metres
-	rng                                      float64
+	id, challenge, booth string
+	x, y                 float64 // metres
+	rng                  float64
 }
 
 type area struct {
@@ -86,14 +86,11 @@ func (p *plan) area(id, name, kind string, r rect) {
 	p.areas = append(p.areas, area{id: id, name: name, kind: kind, r: r})
 }
 
-func (p *plan) hotspot(challenge, title, text, boothID string, x, y, rng float64) {
+func (p *plan) hotspot(challenge, boothID string, x, y, rng float64) {
 	p.hotspots = append(p.hotspots, hotspot{
 		id:        fmt.Sprintf("h-%03d", len(p.hotspots)+1),
-		title:     title,
-		text:      text,
 		challenge: challenge,
 		booth:     boothID,
-		media:     "/media/" + challenge + ".svg",
 		x:         x, y: y, rng: rng,
 	})
 }
@@ -232,7 +229,7 @@ func generate() *plan {
 		{"Usine d'assemblage aéronautique", 22}, {"Usine chimique", 26}, {"Usine agroalimentaire", 14},
 		{"Fonderie", 24}, {"Atelier de plasturgie", 10}, {"Usine de microélectronique", 16},
 	}
-	secs, jbs, tps := sectors(), jobs(), topics()
+	secs := sectors()
 	challenges := []string{"innovation", "inclusion", "industrie-4.0", "developpement-durable"}
 	p.area("usines", "Quartier des usines", "factories", rect{quarterX - roadW, row1Y - roadW, quarterE - quarterX + 2*roadW, quarterS - row1Y + 2*roadW})
 	n := 0
@@ -264,10 +261,7 @@ func generate() *plan {
 			// Five hotspots per booth, dice pattern, each challenge in turn.
 			for k, off := range [][2]int{{3, 3}, {9, 3}, {6, 6}, {3, 9}, {9, 9}} {
 				ch := challenges[(n+k)%len(challenges)]
-				tp := tps[ch][(n/len(challenges)+k)%len(tps[ch])]
-				j := jbs[(n*5+k*3)%len(jbs)]
-				p.hotspot(ch, fill(tp.title, sec, j), fill(tp.text, sec, j), b.id,
-					float64(r.x+off[0]), float64(r.y+off[1]), 4)
+				p.hotspot(ch, b.id, float64(r.x+off[0]), float64(r.y+off[1]), 4)
 			}
 			n++
 		}
@@ -279,7 +273,7 @@ func generate() *plan {
 	south := func(b building, dx int) (float64, float64) { return float64(b.r.x + dx), float64(b.r.y + b.r.h + 3) }
 	north := func(b building, dx int) (float64, float64) { return float64(b.r.x + dx), float64(b.r.y - 3) }
 	west := func(b building, dy int) (float64, float64) { return float64(b.r.x - 3), float64(b.r.y + dy) }
-	at := func(l landmark, x, y float64) { p.hotspot(l.challenge, l.title, l.text, "", x, y, 8) }
+	at := func(challenge string, x, y float64) { p.hotspot(challenge, "", x, y, 8) }
 	for i, l := range landmarks("info") {
 		x, y := south(sign, [...]int{-6, 2, 14, 22}[i])
 		at(l, x, y+1)

@@ -1,6 +1,7 @@
 // Command zonegen writes the default fair map: world/zone/default/fair.tmx,
-// its tileset fair.tsx and tiles.png, and media/*.svg. The output is
-// deterministic; organisers then edit fair.tmx in Tiled (see docs/ZONE.md).
+// its tileset fair.tsx and tiles.png. The output is deterministic;
+// organisers then edit fair.tmx in Tiled (see docs/ZONE.md). It places the
+// hotspots only: what they show is in the contents file (docs/CONTENTS.md).
 //
 //	go run ./cmd/zonegen -out world/zone/default
 package main
@@ -13,7 +14,7 @@ import (
 )
 
 func main() {
-	out := flag.String("out", "world/zone/default", "folder to write fair.tmx, fair.tsx, tiles.png and media/ into")
+	out := flag.String("out", "world/zone/default", "folder to write fair.tmx, fair.tsx and tiles.png into")
 	flag.Parse()
 	if err := run(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "zonegen:", err)
@@ -27,7 +28,7 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "media"), 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("failed to create output folder: %w", err)
 	}
 	for name, data := range files {
@@ -44,13 +45,9 @@ func files() (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to draw the tileset: %w", err)
 	}
-	out := map[string][]byte{
+	return map[string][]byte{
 		"fair.tmx":  tmx(generate()),
 		"fair.tsx":  tsx(),
 		"tiles.png": png,
-	}
-	for name, svg := range mediaSVG() {
-		out["media/"+name] = []byte(svg)
-	}
-	return out, nil
+	}, nil
 }

@@ -36,7 +36,7 @@ func TestRunWritesFiles(t *testing.T) {
 	if err := run(dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"fair.tmx", "fair.tsx", "tiles.png", "media/innovation.svg"} {
+	for _, name := range []string{"fair.tmx", "fair.tsx", "tiles.png"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Error(err)
 		}

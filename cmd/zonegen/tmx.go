@@ -117,10 +117,11 @@ func tmx(p *plan) []byte {
 	}
 	b.WriteString(" </objectgroup>\n <objectgroup id=\"5\" name=\"hotspots\">\n")
 	for _, h := range p.hotspots {
-		fmt.Fprintf(&b, "  <object id=\"%d\" name=\"%s\" x=\"%s\" y=\"%s\">\n", objID, esc(h.title), pxf(h.x), pxf(h.y))
+		// No name: the title, like everything a hotspot shows, is in the
+		// contents file (docs/CONTENTS.md), keyed by the id.
+		fmt.Fprintf(&b, "  <object id=\"%d\" x=\"%s\" y=\"%s\">\n", objID, pxf(h.x), pxf(h.y))
 		props := []property{
-			{"id", "", h.id}, {"challenge", "", h.challenge}, {"text", "", h.text},
-			{"media", "", h.media}, {"range", "float", ftoa(h.rng)},
+			{"id", "", h.id}, {"challenge", "", h.challenge}, {"range", "float", ftoa(h.rng)},
 		}
 		if h.booth != "" {
 			props = append(props, property{"booth", "", h.booth})

@@ -96,7 +96,15 @@ func (s *Sync) apply(w *world.World, data []byte, t int64) {
 	r.Discoveries(func(d Discovered) { s.discs = append(s.discs, pendingDisc{avatar: d.Avatar, hotspot: d.Hotspot}) })
 	node := r.Node
 	r.Hotspots(func(h HotspotViewers) { s.hotspot(node, &h, t) })
+	r.Notices(func(n Notice) {
+		if len(s.inNote) < maxNotices {
+			s.inNote = append(s.inNote, ReceivedNotice{Avatar: n.Avatar, Kind: n.Kind, Text: string(n.Text)})
+		}
+	})
 }
+
+// maxNotices bounds the notices kept between two calls of Notices.
+const maxNotices = 4096
 
 func (s *Sync) ident(w *world.World, si int32, id *Ident, t int64) {
 	s.stats.Identities++

@@ -41,7 +41,8 @@ func (s *Sync) Publish(w *world.World, now time.Time) {
 				s.moved = append(s.moved, a)
 			}
 		}
-		if !full && len(s.moved)+len(s.idents)+len(ex.Gone)+len(ex.Discovered) == 0 &&
+		notes := s.outNote[int32(ch)]
+		if !full && len(s.moved)+len(s.idents)+len(ex.Gone)+len(ex.Discovered)+len(notes) == 0 &&
 			!slices.ContainsFunc(ex.Hotspots, func(h world.HotspotCount) bool { return h.Changed }) {
 			return // nothing new: the next full record is the keepalive
 		}
@@ -59,8 +60,15 @@ func (s *Sync) Publish(w *world.World, now time.Time) {
 		s.enc.gone(ex.Gone)
 		s.enc.discovered(ex.Discovered)
 		s.enc.hotspots(ex.Hotspots, full)
+		s.enc.notices(notes)
 		b.buf = s.enc.b
 	})
+	// Notices of channels without a record this tick (their avatar left
+	// meanwhile) are dropped: a notice is only news for a moment.
+	for ch, ns := range s.outNote {
+		clear(ns)
+		s.outNote[ch] = ns[:0]
+	}
 	if b != nil {
 		b.offs = append(b.offs, len(b.buf))
 		for i, ch := range b.chs {
@@ -76,6 +84,28 @@ func (s *Sync) Publish(w *world.World, now time.Time) {
 		}
 	}
 	s.subscriptions(w, t)
+}
+
+// Notice publishes a friendly notice about local avatar id, who stands in
+// feed channel ch (World.ChannelOf), with the next Publish: the other
+// nodes hand it to their viewers of the avatar (Notices). text is at most
+// MaxNoticeBytes. Call it on the hub goroutine, between two Publishes.
+func (s *Sync) Notice(ch int, id world.ID, kind uint8, text string) {
+	if ch < 0 || ch >= len(s.names) {
+		return
+	}
+	s.outNote[int32(ch)] = append(s.outNote[int32(ch)], Notice{Avatar: id, Kind: kind, Text: []byte(text)})
+}
+
+// Notices calls fn with each notice other nodes published since the last
+// call (received by the Applies in between), then forgets them. Call it
+// after Apply.
+func (s *Sync) Notices(fn func(ReceivedNotice)) {
+	for _, n := range s.inNote {
+		fn(n)
+	}
+	clear(s.inNote)
+	s.inNote = s.inNote[:0]
 }
 
 // subscriptions subscribes the channels the local viewers need now and

@@ -24,6 +24,7 @@ import (
 //	3 gone:       count, count x id delta
 //	4 discovered: count, count x (length, avatar id, hotspot id)
 //	5 hotspots:   count, count x (length, hotspot id, viewers)
+//	6 notices:    count, count x (length, avatar id, kind, text)
 //
 // Ids in positions and gone are sorted, as deltas from the previous one;
 // x and y are quantised positions (1/16 m). Strings are a length and the
@@ -52,6 +53,7 @@ const (
 	secGone       = 3
 	secDiscovered = 4
 	secHotspots   = 5
+	secNotices    = 6
 
 	posFields = 3
 
@@ -176,6 +178,24 @@ func (e *encoder) discovered(ds []world.Discovery) {
 	e.flush(secDiscovered)
 }
 
+// notices writes friendly notices about avatars of the channel ("Léa a
+// gagné un badge"), for the other nodes' viewers of those avatars.
+func (e *encoder) notices(ns []Notice) {
+	if len(ns) == 0 {
+		return
+	}
+	e.sec = binary.AppendUvarint(e.sec[:0], uint64(len(ns)))
+	for _, n := range ns {
+		t := n.Text[:min(len(n.Text), MaxNoticeBytes)]
+		e.sec = binary.AppendUvarint(e.sec, uint64(uvarintLen(uint64(n.Avatar))+uvarintLen(uint64(n.Kind))+uvarintLen(uint64(len(t)))+len(t)))
+		e.sec = binary.AppendUvarint(e.sec, uint64(n.Avatar))
+		e.sec = binary.AppendUvarint(e.sec, uint64(n.Kind))
+		e.sec = binary.AppendUvarint(e.sec, uint64(len(t)))
+		e.sec = append(e.sec, t...)
+	}
+	e.flush(secNotices)
+}
+
 // hotspots writes the counts; all of them when full, else the changed ones.
 func (e *encoder) hotspots(hs []world.HotspotCount, full bool) {
 	n := 0
@@ -215,8 +235,9 @@ func uvarintLen(v uint64) int {
 type Record struct {
 	Header
 	pos, ident, gone, disc, hot []byte // section payloads after their count
+	notice                      []byte
 	posN, identN, goneN         int
-	discN, hotN                 int
+	discN, hotN, noticeN        int
 	posF                        int
 }
 
@@ -275,6 +296,10 @@ func (r *Record) Decode(data []byte) error {
 			r.hotN = int(p.bounded(uint64(len(p.b))))
 			r.hot = p.b
 			p.err = cmpErr(p.err, r.eachHot(nil))
+		case secNotices:
+			r.noticeN = int(p.bounded(uint64(len(p.b))))
+			r.notice = p.b
+			p.err = cmpErr(p.err, r.eachNotice(nil))
 		default:
 			continue // a later version's section
 		}
@@ -309,6 +334,18 @@ type Discovered struct {
 	Hotspot []byte
 }
 
+// Notice is a friendly notice about an avatar for the viewers who see it
+// (a badge earned): a kind and a short text (a badge id). Text refers to
+// the decoded data.
+type Notice struct {
+	Avatar world.ID
+	Kind   uint8
+	Text   []byte
+}
+
+// MaxNoticeBytes bounds a notice's text.
+const MaxNoticeBytes = 64
+
 // HotspotViewers is a node's local viewer count of a hotspot.
 type HotspotViewers struct {
 	Hotspot []byte
@@ -329,6 +366,9 @@ func (r *Record) Discoveries(fn func(Discovered)) { _ = r.eachDisc(fn) }
 
 // Hotspots calls fn for each hotspot count.
 func (r *Record) Hotspots(fn func(HotspotViewers)) { _ = r.eachHot(fn) }
+
+// Notices calls fn for each notice.
+func (r *Record) Notices(fn func(Notice)) { _ = r.eachNotice(fn) }
 
 // The each* functions read a section, calling fn (when not nil) per
 // record; Decode runs them with nil to validate, so that the iterators of
@@ -411,6 +451,27 @@ func (r *Record) eachHot(fn func(HotspotViewers)) error {
 		}
 		if fn != nil {
 			fn(h)
+		}
+	}
+	return nil
+}
+
+func (r *Record) eachNotice(fn func(Notice)) error {
+	p := reader{b: r.notice}
+	var n Notice
+	for range r.noticeN {
+		rec := reader{b: p.bytes(p.uvarint())}
+		n.Avatar = world.ID(rec.bounded(math.MaxUint32))
+		n.Kind = uint8(rec.bounded(math.MaxUint8))
+		n.Text = rec.bytes(rec.bounded(MaxNoticeBytes))
+		if rec.err != nil && p.err == nil {
+			p.err = rec.err
+		}
+		if p.err != nil {
+			return p.err
+		}
+		if fn != nil {
+			fn(n)
 		}
 	}
 	return nil

@@ -138,6 +138,7 @@ type Sync struct {
 	enc      encoder
 	moved    []world.ExportAvatar
 	idents   []world.ExportAvatar
+	outNote  map[int32][]Notice // notices to publish, by channel (Notice)
 
 	// Receiving, owned by the hub goroutine.
 	round    uint64 // Applies so far
@@ -150,6 +151,7 @@ type Sync struct {
 	rs       []remoteAv
 	rsFree   []int32
 	discs    []pendingDisc
+	inNote   []ReceivedNotice                // notices received (Notices)
 	nodes    map[uint64]map[string]*hotCount // node -> hotspot -> its local count there
 	hotTotal map[string]uint32               // what the world was told
 	hotDirty []string
@@ -209,6 +211,13 @@ type remoteAv struct {
 	goneRound uint64   // Apply at which it was said gone (or missed from a full record); 0: none
 }
 
+// ReceivedNotice is another node's notice about one of its avatars.
+type ReceivedNotice struct {
+	Avatar world.ID
+	Kind   uint8
+	Text   string
+}
+
 type pendingDisc struct {
 	avatar  world.ID
 	hotspot []byte // in a message of this Apply
@@ -254,7 +263,8 @@ func NewSync(f Feed, cfg SyncConfig, reg prometheus.Registerer, log *slog.Logger
 		seq: make([]uint32, n), nextFull: make([]int64, n),
 		streams: make(map[streamKey]int32), remotes: make(map[world.ID]int32),
 		nodes: make(map[uint64]map[string]*hotCount), hotTotal: make(map[string]uint32),
-		sub: make([]bool, n), lastWanted: make([]int64, n), desired: make([]bool, n),
+		outNote: make(map[int32][]Notice),
+		sub:     make([]bool, n), lastWanted: make([]int64, n), desired: make([]bool, n),
 		subNote: make(chan struct{}, 1),
 		free:    make(chan *pubBatch, cfg.PublishQueue), work: make(chan *pubBatch, cfg.PublishQueue),
 	}

@@ -178,7 +178,7 @@ func TestMemoryStoppedNodeExpires(t *testing.T) {
 // expire with their node.
 func TestMemoryHotspotsAcrossNodes(t *testing.T) {
 	t.Parallel()
-	z := openZone(200, 200, zone.Hotspot{ID: "h-001", Title: "Tour", X: 100, Y: 100, Range: 4})
+	z := openZone(200, 200, zone.Hotspot{ID: "h-001", X: 100, Y: 100, Range: 4})
 	_, n := memoryNodes(t, 2, z, world.Config{}, feed.SyncConfig{})
 	a, b := n[0], n[1]
 	c := newClock()
@@ -187,7 +187,7 @@ func TestMemoryHotspotsAcrossNodes(t *testing.T) {
 	for range 20 {
 		tick(t, c, a, b)
 	}
-	if code := a.w.OpenHotspot(1, 1, "h-001"); code != 0 {
+	if code := a.w.OpenHotspot(1, "h-001"); code != 0 {
 		t.Fatal(code)
 	}
 	for range 3 {
@@ -209,7 +209,7 @@ func TestMemoryHotspotsAcrossNodes(t *testing.T) {
 	if len(viewers) != 1 || viewers[0].Viewers != 1 {
 		t.Fatalf("viewer counts on b: %+v", viewers)
 	}
-	if code := b.w.OpenHotspot(2, 1, "h-001"); code != 0 {
+	if code := b.w.OpenHotspot(2, "h-001"); code != 0 {
 		t.Fatal(code)
 	}
 	for range 3 {

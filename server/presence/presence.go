@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
@@ -86,26 +88,47 @@ type Session struct {
 }
 
 // Traits are what a session shows of itself besides its pseudonym: its role
-// and its look. They are set by Create and kept with the session, so a
-// resume on any node gives them back.
+// and its look, and the id of its progress (server/progress). They are set
+// by Create and kept with the session, so a resume on any node gives them
+// back.
 type Traits struct {
 	Role          protocol.Role
 	Colour, Shape uint8
+	// Progress is the session's progress id (base64url, no dots), "" for
+	// none: the points and badges a resume on any node must find again.
+	Progress string
 }
 
-// String is the traits' form in a Redis session record: "role.colour.shape".
+// String is the traits' form in a Redis session record:
+// "role.colour.shape", then ".progress" when there is one.
 func (t Traits) String() string {
-	return fmt.Sprintf("%d.%d.%d", t.Role, t.Colour, t.Shape)
+	s := fmt.Sprintf("%d.%d.%d", t.Role, t.Colour, t.Shape)
+	if t.Progress != "" {
+		s += "." + t.Progress
+	}
+	return s
 }
 
 // parseTraits reads String's form; anything else (a record written before
 // traits existed) is the zero Traits.
 func parseTraits(s string) Traits {
-	var r, c, sh uint8
-	if _, err := fmt.Sscanf(s, "%d.%d.%d", &r, &c, &sh); err != nil {
+	parts := strings.SplitN(s, ".", 4)
+	if len(parts) < 3 {
 		return Traits{}
 	}
-	return Traits{Role: protocol.Role(r), Colour: c, Shape: sh}
+	var v [3]uint8
+	for i := range v {
+		n, err := strconv.ParseUint(parts[i], 10, 8)
+		if err != nil {
+			return Traits{}
+		}
+		v[i] = uint8(n)
+	}
+	t := Traits{Role: protocol.Role(v[0]), Colour: v[1], Shape: v[2]}
+	if len(parts) == 4 {
+		t.Progress = parts[3]
+	}
+	return t
 }
 
 // Errors of Create and Resume.

@@ -59,7 +59,6 @@ func Start(tb testing.TB, configure func(*server.Config)) *Instance {
 		Gatherer:   reg,
 		Build:      "test",
 	}
-	cfg.Media = cfg.Zone.Media()
 	if configure != nil {
 		configure(&cfg)
 	}

@@ -10,7 +10,9 @@ import { Labels } from "./labels.js";
 import { Minimap } from "./minimap.js";
 import { Input } from "./input.js";
 import { View2D } from "./view2d.js";
-import { ERR } from "./protocol.js";
+import { ERR, SCOPE } from "./protocol.js";
+import { ContentView } from "./contentview.js";
+import { ProgressView } from "./progressview.js";
 import { T, whereText, pseudonymHelp } from "./texts.js";
 import { FrameStats } from "./stats.js";
 import { forcedQuality, QualityGovernor } from "./quality.js";
@@ -21,10 +23,10 @@ const NEARBY_RANGE = 30;
 const AROUND_RANGE = 25;
 const OUTAGE_GRACE_MS = 800; // a blip that resumes at once shows no overlay
 const STORE_LOOK = "usine.look";
-const STORE_SEEN = "usine.seen";
 // The pair of builds the page last asked to reload for (see askReload).
 const STORE_RELOAD = "usine.reload";
-const MAX_SEEN = 400;
+const LEADERBOARD_EVERY_MS = 15000;
+const LEADERBOARD_SOON_MS = 1500; // after new points
 
 function webglAvailable() {
   try {
@@ -47,9 +49,8 @@ async function createView(host, zone, opts) {
   return new View2D(host, zone, opts);
 }
 
-// The tab's own memory (sessionStorage): the look chosen and the contents
-// seen, erased when the tab closes. The contents issue moves progress to
-// the server.
+// The tab's own memory (sessionStorage): the look chosen, erased when the
+// tab closes. Progress (the contents seen, points, badges) is the server's.
 const store = {
   get(key, fallback) {
     try {
@@ -84,7 +85,26 @@ class App {
       colour: Number.isInteger(look.colour) && look.colour >= 0 && look.colour < COLOURS.length ? look.colour : 0,
       shape: Number.isInteger(look.shape) && look.shape >= 0 && look.shape < SHAPES.length ? look.shape : 0,
     };
-    this.seen = new Set(store.get(STORE_SEEN, []).filter((id) => typeof id === "string").slice(-MAX_SEEN));
+    this.remember = false;
+    this.key = "";
+    this.answers = new Map(); // ANSWER req -> question, for its errors
+    this.progress = new ProgressView({
+      share: (id) => this.conn.share(id),
+      unshare: (id) => this.conn.unshare(id),
+      leaderboard: (scope) => this.conn.leaderboard(scope),
+      erase: () => this.conn.erase(),
+      remember: (on) => {
+        this.remember = on;
+        session.saveKey(this.conn.pseudonym, this.key, on);
+      },
+    });
+    this.content = new ContentView({
+      answer: (id, q, choices) => {
+        const req = this.conn.answer(id, q, choices);
+        if (req) this.answers.set(req, q);
+      },
+      questionnaire: (id, answers) => this.conn.questionnaire(id, answers),
+    });
     this.conn = new Connection({
       onStatus: (s) => this.onStatus(s),
       onWelcome: (w) => this.onWelcome(w),
@@ -99,7 +119,7 @@ class App {
       store.set(STORE_LOOK, l);
     });
     this.zoneReady = this.fetchZone();
-    this.ui.onJoin((p, l) => this.join(p, l));
+    this.ui.onJoin((p, l, key, remember) => this.join(p, l, key, remember));
     this.exposeHook();
   }
 
@@ -129,7 +149,7 @@ class App {
     await this.rebuildView();
     this.labels = this.labels || new Labels(document.getElementById("labels"));
     this.minimap = new Minimap(document.getElementById("minimap"), zone, (x, y) => this.walkTo(x, y));
-    this.minimap.setSeen(this.seen);
+    this.minimap.setSeen(this.progress.seen);
     this.ui.fillTravel(zone, (x, y, name) => {
       this.walkTo(x, y);
       this.ui.toast(`En route : ${name}`, 2500);
@@ -161,23 +181,30 @@ class App {
     this.view = null;
     const view = await createView(this.ui.el.view, this.zone, { quality: this.governor.level, motion: this.motion });
     if (cam) Object.assign(view, cam);
-    view.setSeen(this.seen);
+    view.setSeen(this.progress.seen);
     this.view = view;
   }
 
   start() {
     const saved = session.load();
+    const mem = session.remembered();
+    this.remember = !!mem;
     if (saved.pseudonym && saved.token) {
       // A reload of this tab: resume the visit straight away.
+      this.key = saved.key || (mem && mem.pseudonym === saved.pseudonym ? mem.key : "");
       this.ui.showVisit();
-      this.zoneReady.then(() => this.conn.start(saved.pseudonym, saved.token), () => {});
+      this.zoneReady.then(() => this.conn.start(saved.pseudonym, saved.token, this.key), () => {});
     } else {
-      this.ui.showJoin("", saved.pseudonym);
+      this.ui.showJoin("", saved.pseudonym || (mem ? mem.pseudonym : ""));
+      this.ui.prefill(mem ? mem.pseudonym : "", mem ? mem.key : saved.key, this.remember);
       this.ui.setStatus("");
     }
   }
 
-  async join(pseudonym, look) {
+  async join(pseudonym, look, key = "", remember = false) {
+    this.remember = remember;
+    this.key = key;
+    if (!remember) session.saveKey(pseudonym, "", false); // unticked: the device forgets
     this.look = look;
     this.conn.look = look;
     store.set(STORE_LOOK, look);
@@ -189,7 +216,8 @@ class App {
       return;
     }
     this.typed = pseudonym;
-    this.conn.start(pseudonym, "");
+    this.progress.reset();
+    this.conn.start(pseudonym, "", key);
   }
 
   // ------------------------------------------------------------ connection
@@ -206,10 +234,25 @@ class App {
         break;
       case "refused": {
         this.ui.notice("");
-        const text = s.code === 4010 ? pseudonymHelp(this.typed || this.conn.pseudonym, s.text) : s.text;
-        this.ui.showJoin(text, this.conn.pseudonym);
+        let text = s.code === 4010 ? pseudonymHelp(this.typed || this.conn.pseudonym, s.text) : s.text;
+        // With a key, the pseudonym is most likely still held by the
+        // visitor's own earlier session (kept a minute after its tab closed).
+        if (s.code === 4011 && this.key) text = T.pseudoTakenWithKey;
+        this.ui.showJoin(text, this.conn.pseudonym, !!s.key);
         break;
       }
+      case "erased":
+        // « Effacer mes données » is done: back to the start, nothing kept.
+        this.ui.notice("");
+        if (this.ui.panelOpen) this.ui.closePanel();
+        this.key = "";
+        this.remember = false;
+        this.progress.reset();
+        this.view?.setSeen(this.progress.seen);
+        this.minimap?.setSeen(this.progress.seen);
+        this.ui.prefill("", "", false);
+        this.ui.showJoin(T.erased, "");
+        break;
       case "blocked":
         this.ui.showVisit();
         this.showOutage(T.blocked, s.retryAt, 0);
@@ -284,6 +327,11 @@ class App {
     // Keys still held across a reconnection keep walking.
     this.input.forget();
     if (this.input.walking) this.input._direction();
+    if (this.key) session.saveKey(w.pseudonym, this.key, this.remember);
+    this.progress.setKey(this.key, this.remember);
+    clearInterval(this.lbTimer);
+    this.lbTimer = setInterval(() => this.conn.connected && this.conn.leaderboard(this.progress.scope), LEADERBOARD_EVERY_MS);
+    setTimeout(() => this.conn.leaderboard(this.progress.scope), 500);
   }
 
   onUpdate(u) {
@@ -314,8 +362,29 @@ class App {
     switch (ev.kind) {
       case "content":
         this.pendingOpen = null;
-        this.markSeen(ev.hotspotId);
-        this.ui.openPanel(ev, (id) => this.conn.closeHotspot(id));
+        this.ui.openPanel(ev, (id) => this.conn.closeHotspot(id), (c) => this.content.show(c));
+        break;
+      case "progress":
+        this.onProgress(ev);
+        break;
+      case "answer":
+        this.content.answered(ev);
+        break;
+      case "jobs":
+        this.content.jobs(ev);
+        break;
+      case "badge":
+        this.progress.badge(ev);
+        this.say(T.badgeEarned(ev.title));
+        break;
+      case "badgeNotice":
+        if (ev.avatarId !== this.world.selfId) this.ui.toast(T.badgeNotice(ev.pseudonym, ev.title), 5000);
+        break;
+      case "leaderboard":
+        this.progress.leaderboard(ev);
+        break;
+      case "share":
+        this.progress.shareLink(ev);
         break;
       case "discovered":
         if (ev.avatarId !== this.world.selfId) {
@@ -337,13 +406,39 @@ class App {
     }
   }
 
-  markSeen(id) {
-    if (!id || this.seen.has(id)) return;
-    this.seen.add(id);
-    while (this.seen.size > MAX_SEEN) this.seen.delete(this.seen.values().next().value);
-    store.set(STORE_SEEN, [...this.seen]);
-    this.view?.setSeen(this.seen);
-    this.minimap?.setSeen(this.seen);
+  /** A PROGRESS: the side panel, the seen marks, the points of the open content, the key. */
+  onProgress(ev) {
+    const before = this.progress.points;
+    const added = this.progress.apply(ev);
+    if (ev.full || added.length) {
+      this.view?.setSeen(this.progress.seen);
+      this.minimap?.setSeen(this.progress.seen);
+    }
+    const open = this.content.hotspotId;
+    if (open && added.includes(open)) this.content.earned(open, ev.points - before);
+    if (ev.points !== before) this.refreshLeaderboard();
+    if (ev.key && ev.key !== this.key) {
+      this.key = ev.key;
+      this.conn.key = ev.key; // a new session after an expiry gets this progress back
+      session.saveKey(this.conn.pseudonym, ev.key, this.remember);
+      this.progress.setKey(ev.key, this.remember);
+      if (!ev.full) this.content.showKey(ev.key);
+    }
+  }
+
+  /** New points: the board again, at most once every LEADERBOARD_SOON_MS. */
+  refreshLeaderboard() {
+    if (this.lbSoon) return;
+    this.lbSoon = setTimeout(() => {
+      this.lbSoon = 0;
+      if (this.conn.connected) this.conn.leaderboard(this.progress.scope);
+    }, LEADERBOARD_SOON_MS);
+  }
+
+  /** A message for the visitor: in the open content's panel, or a toast. */
+  say(text) {
+    if (this.ui.panelOpen) this.content.note(text);
+    else this.ui.toast(text, 5000);
   }
 
   onError(ev) {
@@ -362,6 +457,19 @@ class App {
       this.ui.toast(T.unreachable);
     } else if (ev.code === ERR.UNKNOWN_HOTSPOT) {
       this.ui.toast(T.unknownHotspot);
+    } else if (this.answers.has(ev.ref)) {
+      const q = this.answers.get(ev.ref);
+      this.answers.delete(ev.ref);
+      const text = { [ERR.TOO_FAST]: T.tooFast, [ERR.ALREADY_ANSWERED]: T.alreadyAnswered, [ERR.NOT_OPEN]: T.notOpen }[ev.code];
+      this.content.answerError(q, text || T.unavailable);
+    } else if (ev.code === ERR.TOO_FAST || ev.code === ERR.NOT_OPEN || ev.code === ERR.BAD_ANSWER) {
+      const text = ev.code === ERR.NOT_OPEN ? T.notOpen : T.tooFast;
+      if (this.ui.panelOpen) this.content.questionnaireError(text);
+      else this.ui.toast(text);
+    } else if (ev.code === ERR.NO_GROUP) {
+      this.progress.noGroup();
+    } else if (ev.code === ERR.UNAVAILABLE || ev.code === ERR.NOT_EARNED) {
+      this.say(T.unavailable);
     } else if (ev.code !== ERR.RATE_LIMITED) {
       console.warn("server error event", ev);
     }
@@ -468,7 +576,7 @@ class App {
     const w = this.world;
     this.ui.setCounts(this.conn.connected ? w.online : 0, this.conn.connected ? w.crowd : 0);
     if (!w.self.known) return;
-    this.ui.setNearby(hotspotsNear(this.zone, w.self.x, w.self.y, NEARBY_RANGE), this.seen, (h) => this.openHotspot(h));
+    this.ui.setNearby(hotspotsNear(this.zone, w.self.x, w.self.y, NEARBY_RANGE), this.progress.seen, (h) => this.openHotspot(h));
     this.ui.setPlace(whereText(placeAt(this.zone, w.self.x, w.self.y)));
     const close = nearest.filter((a) => a.dist < AROUND_RANGE);
     const names = close.slice(0, 5).map((a) => a.pseudonym);
@@ -497,7 +605,8 @@ class App {
       get genericModels() { return app.view ? app.view.genericModels : -1; },
       get motion() { return app.view ? { enabled: app.view.motion, rotor: app.view.effects ? app.view.effects.angle : 0 } : null; },
       get look() { return { ...app.look }; },
-      get seen() { return [...app.seen]; },
+      get seen() { return [...app.progress.seen]; },
+      get progress() { return { points: app.progress.points, key: app.progress.key, badges: app.progress.badges.map((b) => ({ ...b })) }; },
       get cardAvatar() { return app.ui.cardAvatar; },
       renderInfo() { return app.view && app.view.info ? { ...app.view.info, staticTriangles: app.view.staticTriangles || 0, buildMs: app.view.buildMs || 0, firstFrameMs: app.firstFrameMs || 0, signsMissing: app.view.atlas ? app.view.atlas.missing : 0 } : null; },
       labelBoxes() { return app.labels ? { labels: app.labels.boxes(), self: app.labels.selfBox, markers: app.labels.markerBoxes } : null; },
@@ -516,6 +625,9 @@ class App {
         if (distance !== undefined) app.view.distance = distance;
       },
       dropConnection() { app.conn.drop(); },
+      walkTo(x, y) { app.walkTo(x, y); },
+      seenOnMap(id) { return { minimap: !!app.minimap?.seen?.has(id), view: !!app.view?.seen?.has(id) }; },
+      open(id) { const h = app.zone && app.zone.hotspotById.get(id); if (h) app.openHotspot(h); return !!h; },
       toast(text) { app.ui.toast(text); },
     };
   }

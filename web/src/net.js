@@ -4,21 +4,53 @@
 
 import {
   SUBPROTOCOL, decodeServer, encodeHello, encodeMove, encodeGoto,
-  encodeOpenHotspot, encodeCloseHotspot,
+  encodeOpenHotspot, encodeCloseHotspot, encodeAnswer, encodeQuestionnaire,
+  encodeGetProgress, encodeGetLeaderboard, encodeShare, encodeUnshare, encodeErase,
 } from "./protocol.js";
 import { closeInfo, T } from "./texts.js";
 
 const STORE_PSEUDO = "usine.pseudo";
 const STORE_TOKEN = "usine.token";
+const STORE_KEY = "usine.key"; // the progress key, in the tab
+const STORE_REMEMBER = "usine.remember"; // {pseudonym, key} on the device, only when the visitor asked
 const BLOCKED_AFTER = 3; // sockets that failed before ever opening
 
 export const session = {
   load() {
     try {
-      return { pseudonym: sessionStorage.getItem(STORE_PSEUDO) || "", token: sessionStorage.getItem(STORE_TOKEN) || "" };
+      return {
+        pseudonym: sessionStorage.getItem(STORE_PSEUDO) || "",
+        token: sessionStorage.getItem(STORE_TOKEN) || "",
+        key: sessionStorage.getItem(STORE_KEY) || "",
+      };
     } catch {
-      return { pseudonym: "", token: "" };
+      return { pseudonym: "", token: "", key: "" };
     }
+  },
+  /** The progress key, kept by the tab (and, when remember, by the device). */
+  saveKey(pseudonym, key, remember) {
+    try {
+      if (key) sessionStorage.setItem(STORE_KEY, key);
+      else sessionStorage.removeItem(STORE_KEY);
+      if (remember && key) localStorage.setItem(STORE_REMEMBER, JSON.stringify({ pseudonym, key }));
+      else localStorage.removeItem(STORE_REMEMBER);
+    } catch { /* storage disabled: memory only */ }
+  },
+  /** What « Se souvenir de moi sur cet appareil » kept, or null. */
+  remembered() {
+    try {
+      const r = JSON.parse(localStorage.getItem(STORE_REMEMBER) || "null");
+      return r && typeof r.pseudonym === "string" && typeof r.key === "string" ? r : null;
+    } catch {
+      return null;
+    }
+  },
+  /** « Effacer mes données »: nothing of the visit stays in the browser. */
+  clearAll() {
+    try {
+      for (const k of [STORE_PSEUDO, STORE_TOKEN, STORE_KEY, "usine.look"]) sessionStorage.removeItem(k);
+      localStorage.removeItem(STORE_REMEMBER);
+    } catch { /* ignore */ }
   },
   save(pseudonym, token) {
     try {
@@ -60,12 +92,17 @@ export class Connection {
     this.sent = 0;
     this.received = 0;
     this.look = { colour: 0, shape: 0 }; // the avatar's look, sent in HELLO
+    this.key = ""; // a progress key for the next new session's HELLO
   }
 
-  /** Starts (or restarts) a session for pseudonym, resuming with token when given. */
-  start(pseudonym, token = "") {
+  /**
+   * Starts (or restarts) a session for pseudonym, resuming with token when
+   * given; key is a progress key for a new session (ignored on a resume).
+   */
+  start(pseudonym, token = "", key = "") {
     this.pseudonym = pseudonym;
     this.token = token;
+    this.key = key;
     this.attempt = 0;
     this.failedBeforeOpen = 0;
     this._open();
@@ -125,7 +162,7 @@ export class Connection {
       if (this.ws !== ws) return;
       opened = true;
       this.failedBeforeOpen = 0;
-      this._send(encodeHello(this.pseudonym, this.token, this.look.colour, this.look.shape));
+      this._send(encodeHello(this.pseudonym, this.token, this.look.colour, this.look.shape, this.token ? "" : this.key));
     };
     ws.onmessage = (ev) => {
       if (this.ws !== ws || !(ev.data instanceof ArrayBuffer)) return;
@@ -173,7 +210,14 @@ export class Connection {
     if (info.action === "ask") {
       this.token = "";
       session.clearToken();
-      this._setStatus("refused", info.text, { code });
+      this._setStatus("refused", info.text, { code, key: !!info.key });
+      return;
+    }
+    if (info.action === "erased") {
+      this.token = "";
+      this.key = "";
+      session.clearAll();
+      this._setStatus("erased", info.text, { code });
       return;
     }
     if (info.action === "stop") {
@@ -240,5 +284,40 @@ export class Connection {
 
   closeHotspot(id) {
     if (this.connected) this._send(encodeCloseHotspot(id));
+  }
+
+  /** Sends a request numbered like OPEN_HOTSPOT; returns its req (0 when not connected). */
+  _request(encode) {
+    if (!this.connected) return 0;
+    const req = ++this.req;
+    return this._send(encode(req)) ? req : 0;
+  }
+
+  answer(hotspotId, question, choices) {
+    return this._request((req) => encodeAnswer(req, hotspotId, question, choices));
+  }
+
+  questionnaire(hotspotId, answers) {
+    return this._request((req) => encodeQuestionnaire(req, hotspotId, answers));
+  }
+
+  getProgress() {
+    return this._request((req) => encodeGetProgress(req));
+  }
+
+  leaderboard(scope) {
+    return this._request((req) => encodeGetLeaderboard(req, scope));
+  }
+
+  share(badgeId) {
+    return this._request((req) => encodeShare(req, badgeId));
+  }
+
+  unshare(badgeId) {
+    return this._request((req) => encodeUnshare(req, badgeId));
+  }
+
+  erase() {
+    return this._request((req) => encodeErase(req));
   }
 }

@@ -7,16 +7,25 @@ import { Decoder, encode } from "@msgpack/msgpack";
 export const SUBPROTOCOL = "usine.v1";
 
 // Client -> server type codes.
-export const C2S = { HELLO: 1, MOVE: 2, GOTO: 3, OPEN_HOTSPOT: 4, CLOSE_HOTSPOT: 5 };
+export const C2S = {
+  HELLO: 1, MOVE: 2, GOTO: 3, OPEN_HOTSPOT: 4, CLOSE_HOTSPOT: 5,
+  ANSWER: 6, QUESTIONNAIRE: 7, GET_PROGRESS: 8, GET_LEADERBOARD: 9, SHARE: 10, UNSHARE: 11, ERASE: 12,
+};
 // Server -> client type codes.
 export const S2C = { WELCOME: 64, UPDATE: 65 };
 // Event kinds inside UPDATE.events.
-export const EVENT = { HOTSPOT_CONTENT: 1, HOTSPOT_DISCOVERED: 2, HOTSPOT_VIEWERS: 3, ERROR: 4, PATH: 5 };
+export const EVENT = {
+  HOTSPOT_CONTENT: 1, HOTSPOT_DISCOVERED: 2, HOTSPOT_VIEWERS: 3, ERROR: 4, PATH: 5,
+  ANSWER_RESULT: 6, QUESTIONNAIRE_RESULT: 7, PROGRESS: 8, BADGE: 9, BADGE_NOTICE: 10, LEADERBOARD: 11, SHARE_LINK: 12,
+};
 // ERROR event codes.
 export const ERR = {
   UNKNOWN_TYPE: 1, BAD_INTENT: 2, UNREACHABLE: 3, UNKNOWN_HOTSPOT: 4,
   OUT_OF_RANGE: 5, RATE_LIMITED: 6, NOT_READY: 7,
+  TOO_FAST: 8, NOT_OPEN: 9, ALREADY_ANSWERED: 10, BAD_ANSWER: 11, NOT_EARNED: 12, UNAVAILABLE: 13, NO_GROUP: 14,
 };
+// GET_LEADERBOARD scopes.
+export const SCOPE = { FAIR: 0, GROUP: 1 };
 export const ROLE = { VISITOR: 0, PROFESSIONAL: 1, TEACHER: 2 };
 
 /** Positions on the wire are uint16 counts of 1/16 m. */
@@ -71,12 +80,17 @@ export const look = (v, n) => {
   return Number.isInteger(i) && i >= 0 && i < n ? i : 0;
 };
 
-/** HELLO; the look is written only when it is not the default (0, 0), as the Go client does. */
-export function encodeHello(pseudonym, resumeToken = "", colour = 0, shape = 0) {
+/**
+ * HELLO; the look is written only when it is not the default (0, 0) or a
+ * progress key follows it, as the Go client does.
+ */
+export function encodeHello(pseudonym, resumeToken = "", colour = 0, shape = 0, progressKey = "") {
   const c = look(colour, COLOURS);
   const s = look(shape, SHAPES);
+  const key = String(progressKey || "");
   const items = [C2S.HELLO, String(pseudonym), String(resumeToken || "")];
-  if (c || s) items.push(c, s);
+  if (c || s || key) items.push(c, s);
+  if (key) items.push(key);
   return encodeArray(items);
 }
 export function encodeMove(seq, dx, dy) {
@@ -90,6 +104,29 @@ export function encodeOpenHotspot(req, hotspotId) {
 }
 export function encodeCloseHotspot(hotspotId) {
   return encodeArray([C2S.CLOSE_HOTSPOT, String(hotspotId)]);
+}
+/** ANSWER: the picked choices (indexes from 0) of quiz question q (from 0). */
+export function encodeAnswer(req, hotspotId, q, choices) {
+  return encodeArray([C2S.ANSWER, u32(req), String(hotspotId), q >>> 0, choices.map((c) => c >>> 0)]);
+}
+/** QUESTIONNAIRE: one answer per question, a choice index or null (skipped). */
+export function encodeQuestionnaire(req, hotspotId, answers) {
+  return encodeArray([C2S.QUESTIONNAIRE, u32(req), String(hotspotId), answers.map((a) => (a === null || a === undefined || a < 0 ? null : a >>> 0))]);
+}
+export function encodeGetProgress(req) {
+  return encodeArray([C2S.GET_PROGRESS, u32(req)]);
+}
+export function encodeGetLeaderboard(req, scope) {
+  return encodeArray([C2S.GET_LEADERBOARD, u32(req), scope >>> 0]);
+}
+export function encodeShare(req, badgeId) {
+  return encodeArray([C2S.SHARE, u32(req), String(badgeId)]);
+}
+export function encodeUnshare(req, badgeId) {
+  return encodeArray([C2S.UNSHARE, u32(req), String(badgeId)]);
+}
+export function encodeErase(req) {
+  return encodeArray([C2S.ERASE, u32(req)]);
 }
 
 // ---------------------------------------------------------------- decoding
@@ -189,16 +226,61 @@ function decodeUpdate(v) {
   };
 }
 
+const arr = (v) => (isArr(v) ? v : []);
+const strs = (v) => arr(v).map(str);
+const nums = (v) => arr(v).map((n) => num(n));
+
+/** A nested record: null when absent or empty, else checked for its n required fields. */
+function record(v, n, what) {
+  if (!isArr(v) || v.length === 0) return null;
+  return need(v, n, what);
+}
+
+/** HOTSPOT_CONTENT's public form; the fields after viewers are optional (empty when absent). */
+function decodeContent(e) {
+  need(e, 9, "HOTSPOT_CONTENT");
+  const sp = record(e[14], 5, "speaker");
+  const av = record(e[16], 4, "av");
+  const qn = record(e[18], 2, "questionnaire");
+  return {
+    kind: "content", req: num(e[1]), hotspotId: str(e[2]), title: str(e[3]), text: str(e[4]),
+    media: str(e[5]), challenge: str(e[6]), boothId: str(e[7]), viewers: num(e[8]),
+    contentKind: str(e[9]), points: num(e[10]), seen: e[11] === true, readingMs: num(e[12]), alt: str(e[13]),
+    speaker: sp && { name: str(sp[0]), gender: str(sp[1]), role: str(sp[2]), job: str(sp[3]), age: num(sp[4]) },
+    steps: arr(e[15]).map((st) => {
+      need(st, 3, "step");
+      return { src: str(st[0]), alt: str(st[1]), caption: str(st[2]) };
+    }),
+    av: av && { src: str(av[0]), captions: str(av[1]), poster: str(av[2]), posterAlt: str(av[3]) },
+    questions: arr(e[17]).map((q) => {
+      need(q, 5, "question");
+      const a = record(q[4], 3, "answer");
+      return {
+        prompt: str(q[0]), multiple: q[1] === true, choices: strs(q[2]), points: num(q[3]),
+        answer: a && { right: a[0] === true, rightChoices: nums(a[1]), explanation: str(a[2]) },
+      };
+    }),
+    questionnaire: qn && {
+      results: num(qn[0]),
+      questions: arr(qn[1]).map((q) => {
+        need(q, 2, "questionnaire question");
+        return { prompt: str(q[0]), choices: strs(q[1]) };
+      }),
+    },
+  };
+}
+
+function decodeBadge(b) {
+  need(b, 4, "badge");
+  return { id: str(b[0]), title: str(b[1]), description: str(b[2]), earnedAt: num(b[3]) };
+}
+
 /** Decodes one event array; returns null for unknown kinds, throws for a short known one. */
 export function decodeEvent(e) {
   need(e, 1, "event");
   switch (num(e[0], -1)) {
     case EVENT.HOTSPOT_CONTENT:
-      need(e, 9, "HOTSPOT_CONTENT");
-      return {
-        kind: "content", req: num(e[1]), hotspotId: str(e[2]), title: str(e[3]), text: str(e[4]),
-        media: str(e[5]), challenge: str(e[6]), boothId: str(e[7]), viewers: num(e[8]),
-      };
+      return decodeContent(e);
     case EVENT.HOTSPOT_DISCOVERED:
       need(e, 4, "HOTSPOT_DISCOVERED");
       return { kind: "discovered", hotspotId: str(e[1]), avatarId: num(e[2]), pseudonym: str(e[3]) };
@@ -215,6 +297,50 @@ export function decodeEvent(e) {
       for (let i = 0; i + 1 < flat.length; i += 2) points.push({ x: flat[i], y: flat[i + 1] });
       return { kind: "path", seq: num(e[1]), points };
     }
+    case EVENT.ANSWER_RESULT:
+      need(e, 8, "ANSWER_RESULT");
+      return {
+        kind: "answer", req: num(e[1]), hotspotId: str(e[2]), question: num(e[3]), right: e[4] === true,
+        rightChoices: nums(e[5]), explanation: str(e[6]), points: num(e[7]),
+      };
+    case EVENT.QUESTIONNAIRE_RESULT:
+      need(e, 4, "QUESTIONNAIRE_RESULT");
+      return {
+        kind: "jobs", req: num(e[1]), hotspotId: str(e[2]),
+        jobs: arr(e[3]).map((j) => {
+          need(j, 4, "job");
+          return { id: str(j[0]), feminine: str(j[1]), masculine: str(j[2]), description: str(j[3]) };
+        }),
+      };
+    case EVENT.PROGRESS:
+      need(e, 9, "PROGRESS");
+      return {
+        kind: "progress", full: e[1] === true, points: num(e[2]),
+        challenges: arr(e[3]).map((c) => {
+          need(c, 3, "challenge");
+          return { challenge: str(c[0]), seen: num(c[1]), total: num(c[2]) };
+        }),
+        seen: strs(e[4]), badges: arr(e[5]).map(decodeBadge), key: str(e[6]), quizRight: num(e[7]), quizTotal: num(e[8]),
+      };
+    case EVENT.BADGE:
+      need(e, 5, "BADGE");
+      return { kind: "badge", ...decodeBadge(e.slice(1)) };
+    case EVENT.BADGE_NOTICE:
+      need(e, 5, "BADGE_NOTICE");
+      return { kind: "badgeNotice", avatarId: num(e[1]), pseudonym: str(e[2]), badge: str(e[3]), title: str(e[4]) };
+    case EVENT.LEADERBOARD:
+      need(e, 7, "LEADERBOARD");
+      return {
+        kind: "leaderboard", req: num(e[1]), scope: num(e[2]),
+        top: arr(e[3]).map((t) => {
+          need(t, 3, "leaderboard entry");
+          return { rank: num(t[0]), pseudonym: str(t[1]), points: num(t[2]) };
+        }),
+        rank: num(e[4]), points: num(e[5]), players: num(e[6]),
+      };
+    case EVENT.SHARE_LINK:
+      need(e, 4, "SHARE_LINK");
+      return { kind: "share", req: num(e[1]), badge: str(e[2]), path: str(e[3]) };
     default:
       return null;
   }

@@ -7,6 +7,26 @@ export const CHALLENGES = {
   "developpement-durable": { label: "Développement durable", color: "#009E73", dark: "#006B4E" },
 };
 export const challengeLabel = (c) => (CHALLENGES[c] ? CHALLENGES[c].label : "Découverte");
+
+/** A témoignage speaker's role, in their gender. */
+export function roleLabel(role, gender) {
+  const f = gender === "f";
+  switch (role) {
+    case "apprenti": return f ? "apprentie" : "apprenti";
+    case "etudiant": return f ? "étudiante" : "étudiant";
+    default: return f ? "professionnelle" : "professionnel";
+  }
+}
+
+/** "Inès, 34 ans, soudeuse (professionnelle)": who speaks in a témoignage. */
+export function speakerLine(sp) {
+  if (!sp) return "";
+  const age = sp.age > 0 ? `, ${sp.age} ans` : "";
+  return `${sp.name}${age}, ${sp.job} (${roleLabel(sp.role, sp.gender)})`;
+}
+
+/** A job named in both genders: "soudeuse ou soudeur", or one form when they are the same. */
+export const jobName = (j) => (j.feminine === j.masculine ? j.feminine : `${j.feminine} ou ${j.masculine}`);
 export const challengeColor = (c) => (CHALLENGES[c] ? CHALLENGES[c].color : "#BBBBBB");
 
 /** "clique" or "touche": the same sentence on a phone uses the word for its screen. */
@@ -47,6 +67,27 @@ export const T = {
   viewers: (n) => (n <= 1 ? "Personne d'autre ne regarde ce contenu." : `${n} personnes regardent ce contenu.`),
   nearbyEmpty: "Aucun contenu à moins de 30 m. Marche vers les stands pour en trouver.",
   seen: "déjà vu",
+  points: (n) => `${n} point${n > 1 ? "s" : ""}`,
+  earn: (n) => `Lis ce contenu jusqu'au bout, près de son point lumineux, pour gagner ${n} point${n > 1 ? "s" : ""}.`,
+  earned: (n) => `Bravo, tu as gagné ${n} point${n > 1 ? "s" : ""} !`,
+  alreadyEarned: "Déjà vu : tu as déjà gagné les points de ce contenu.",
+  challengeSeen: (seen, total) => `${seen} / ${total} découverts`,
+  quizRight: (right, total) => `${right} / ${total} bonnes réponses aux quiz`,
+  badgeEarned: (title) => `Nouveau badge : « ${title} » !`,
+  badgeNotice: (who, title) => `${who} a gagné le badge « ${title} » !`,
+  rightAnswer: (n) => (n > 0 ? `Bonne réponse ! +${n} point${n > 1 ? "s" : ""}` : "Bonne réponse !"),
+  wrongAnswer: "Ce n'est pas la bonne réponse.",
+  tooFast: "Prends le temps de lire avant de répondre.",
+  alreadyAnswered: "Tu as déjà répondu à cette question.",
+  notOpen: "Ouvre ce contenu près de son point lumineux pour répondre.",
+  unavailable: "Le salon ne répond pas pour le moment : réessaie dans un instant.",
+  noGroup: "Ce classement réunit les élèves d'une même classe. Tu n'es dans aucune classe pour cette visite.",
+  keyNote: "Tes premiers points ! Note ta clé : avec ton pseudonyme, elle te rend ta progression un autre jour, sur n'importe quel appareil.",
+  pseudoTakenWithKey: "Ce pseudonyme est encore utilisé. Si c'est ta visite d'avant, elle se termine une minute après la fermeture de son onglet : réessaie dans une minute.",
+  erased: "Tes données ont été effacées : points, badges, clé et liens de partage. Tu peux recommencer une visite.",
+  rank: (r, n) => (r > 0 ? `Ta place : ${r}${r === 1 ? "re" : "e"} sur ${n}` : "Gagne des points pour entrer dans le classement."),
+  sharePath: "Lien de partage",
+  shareGone: "Le lien de partage est supprimé.",
   meters: (m) => `${Math.round(m)} m`,
   intro: (touch) => `Promène-toi dans une zone industrielle : le port, les usines, les centrales… ${touch ? "Touche" : "Clique sur"} les points lumineux pour découvrir des métiers, des machines et des témoignages.`,
   controls: (touch) => (touch
@@ -124,6 +165,12 @@ export function closeInfo(code, reason) {
     case 4011:
     case 4012:
       return { action: "ask", text: reason || "Ce pseudonyme n'est pas accepté. Choisis-en un autre." };
+    case 4015:
+      // ERASE done: everything about the visitor is gone, the session too.
+      return { action: "erased", text: reason || "Tes données ont été effacées." };
+    case 4016:
+      // The progress key of the HELLO opens nothing: the reason says why.
+      return { action: "ask", key: true, text: reason || "Cette clé n'ouvre aucune progression : vérifie les trois mots et ton pseudonyme." };
     case 4005:
     case 4013:
     case 1001:

@@ -49,6 +49,7 @@ export class UI {
   constructor() {
     this.el = {
       join: $("join"), form: $("join-form"), pseudo: $("pseudo"), joinError: $("join-error"), joinBtn: $("join-btn"),
+      key: $("key"), keyError: $("key-error"), keyEntry: $("key-entry"), remember: $("remember"),
       visit: $("visit"), view: $("view"), status: $("status"), online: $("online"), crowd: $("crowd"),
       banner: $("version-banner"), notice: $("notice"), noticeText: $("notice-text"),
       retry: $("notice-retry"), reload: $("notice-reload"), here: $("notice-here"),
@@ -101,16 +102,38 @@ export class UI {
     for (const a of document.querySelectorAll(".skip")) a.hidden = a.dataset.screen !== name;
   }
 
-  showJoin(error = "", pseudonym = "") {
+  /**
+   * The welcome screen; error is about the pseudonym, or about the key
+   * when keyError (a refused progress key: 4016).
+   */
+  showJoin(error = "", pseudonym = "", keyError = false) {
     this.el.visit.hidden = true;
     this.el.join.hidden = false;
     this._screen("join");
     this.el.joinBtn.disabled = false;
     if (pseudonym) this.el.pseudo.value = pseudonym;
-    this.el.joinError.textContent = error;
-    this.el.pseudo.setAttribute("aria-invalid", error ? "true" : "false");
+    this.el.joinError.textContent = keyError ? "" : error;
+    this.el.keyError.textContent = keyError ? error : "";
+    this.el.pseudo.setAttribute("aria-invalid", error && !keyError ? "true" : "false");
+    this.el.key.setAttribute("aria-invalid", keyError ? "true" : "false");
+    if (keyError) {
+      this.el.keyEntry.open = true;
+      this.el.key.focus();
+      this.el.key.select();
+      return;
+    }
     this.el.pseudo.focus();
     if (error) this.el.pseudo.select();
+  }
+
+  /** Fills the welcome screen with what the device remembers. */
+  prefill(pseudonym, key, remember) {
+    if (pseudonym) this.el.pseudo.value = pseudonym;
+    if (key) {
+      this.el.key.value = key;
+      this.el.keyEntry.open = true;
+    }
+    this.el.remember.checked = !!remember;
   }
 
   /** Builds the colour and shape pickers; onChange(look) on every choice. */
@@ -158,8 +181,9 @@ export class UI {
         return;
       }
       this.el.joinError.textContent = "";
+      this.el.keyError.textContent = "";
       this.el.joinBtn.disabled = true;
-      handler(p, { ...this.look });
+      handler(p, { ...this.look }, this.el.key.value.trim(), this.el.remember.checked);
     });
   }
 
@@ -287,8 +311,12 @@ export class UI {
 
   // ------------------------------------------------------------ hotspot panel
 
-  /** Shows a HOTSPOT_CONTENT; onClose(hotspotId) is called once when it closes. */
-  openPanel(c, onClose) {
+  /**
+   * Shows a HOTSPOT_CONTENT's frame (title, challenge, viewers; render
+   * fills the rest: contentview.js); onClose(hotspotId) is called once when
+   * it closes.
+   */
+  openPanel(c, onClose, render) {
     const p = this.el.panel;
     if (p.open) this._closePanel(false);
     this.closeCard(false);
@@ -300,17 +328,7 @@ export class UI {
     const badge = $("panel-challenge");
     badge.textContent = challengeLabel(c.challenge);
     badge.dataset.challenge = c.challenge;
-    $("panel-text").textContent = c.text || "";
-    const img = $("panel-media");
-    // Media come from the same origin only: a path, never a URL with a host.
-    if (c.media && c.media.startsWith("/") && !c.media.startsWith("//")) {
-      img.src = c.media;
-      img.alt = `Illustration : ${c.title}`;
-      img.hidden = false;
-    } else {
-      img.removeAttribute("src");
-      img.hidden = true;
-    }
+    if (render) render(c);
     this.setViewers(c.hotspotId, c.viewers);
     if (!p.dataset.wired) {
       p.dataset.wired = "1";
@@ -441,7 +459,7 @@ export class UI {
     for (const a of zone.areas) if (a.name) add(areas, a.name, a.rect);
     const booths = document.createElement("optgroup");
     booths.label = "Stands";
-    for (const b of zone.booths) add(booths, `Stand ${b.name}`, b.rect);
+    for (const b of zone.booths) add(booths, b.company ? `Stand ${b.name} (${b.company})` : `Stand ${b.name}`, b.rect);
     if (areas.children.length) sel.appendChild(areas);
     if (booths.children.length) sel.appendChild(booths);
     this.el.travelForm.onsubmit = (ev) => {

@@ -214,6 +214,7 @@ export class View3D {
 
   /** Marks seen hotspots (a Set of ids): paler markers. */
   setSeen(seen) {
+    this.seen = seen;
     const pale = new THREE.Color();
     for (const mesh of this.markerMeshes) {
       const { list, color } = mesh.userData;

@@ -34,7 +34,7 @@ async function done(p) {
   if (!p.page.isClosed()) {
     const st = await p.page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage) }));
     assert.equal(st.local, 0, "nothing in localStorage");
-    for (const k of st.session) assert.ok(["usine.pseudo", "usine.token", "usine.look", "usine.seen", "usine.reload"].includes(k), `sessionStorage key ${k}`);
+    for (const k of st.session) assert.ok(["usine.pseudo", "usine.token", "usine.look", "usine.key", "usine.reload"].includes(k), `sessionStorage key ${k}`);
   }
   checked++;
   await p.ctx.close().catch(() => {});
@@ -291,7 +291,8 @@ test("keyboard: skip links are reachable, visible on focus, and lead to the view
   const page = p.page;
   await join(page, srv.url, pseudo("Tom"));
   assert.equal(await page.evaluate(() => document.activeElement.id), "view", "the view has the focus after joining");
-  for (let i = 0; i < 3; i++) await page.keyboard.press("Shift+Tab");
+  // Back over the four skip links (progress, travel, nearby, view) to the first.
+  for (let i = 0; i < 4; i++) await page.keyboard.press("Shift+Tab");
   const focused = await page.evaluate(() => ({ cls: document.activeElement.className, text: document.activeElement.textContent, left: document.activeElement.getBoundingClientRect().left }));
   assert.equal(focused.cls, "skip");
   assert.equal(focused.text, "Aller à la vue de l'usine");

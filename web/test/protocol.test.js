@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { encode } from "@msgpack/msgpack";
 import {
   encodeHello, encodeMove, encodeGoto, encodeOpenHotspot, encodeCloseHotspot,
+  encodeAnswer, encodeQuestionnaire, encodeGetProgress, encodeGetLeaderboard, encodeShare, encodeUnshare, encodeErase,
   decodeServer, decodeValue, applyUpdate, applyMoves, ProtocolError, DEFAULT_MAX_SPEED,
 } from "../src/protocol.js";
 import { World } from "../src/world.js";
@@ -25,11 +26,18 @@ function normalise(v) {
 function encodeC2S(value) {
   const [type, ...a] = value;
   switch (type) {
-    case 1: return encodeHello(a[0], a[1], a[2], a[3]);
+    case 1: return encodeHello(a[0], a[1], a[2], a[3], a[4]);
     case 2: return encodeMove(a[0], a[1], a[2]);
     case 3: return encodeGoto(a[0], a[1], a[2]);
     case 4: return encodeOpenHotspot(a[0], a[1]);
     case 5: return encodeCloseHotspot(a[0]);
+    case 6: return encodeAnswer(a[0], a[1], a[2], a[3]);
+    case 7: return encodeQuestionnaire(a[0], a[1], a[2]);
+    case 8: return encodeGetProgress(a[0]);
+    case 9: return encodeGetLeaderboard(a[0], a[1]);
+    case 10: return encodeShare(a[0], a[1]);
+    case 11: return encodeUnshare(a[0], a[1]);
+    case 12: return encodeErase(a[0]);
     default: throw new Error(`no encoder for ${type}`);
   }
 }
@@ -72,7 +80,7 @@ for (const vec of vectors) {
     assert.equal(hex(msg.moves), v[5]);
     assert.deepEqual(msg.enters, v[6].map(([id, pseudonym, x, y, role, colour = 0, shape = 0]) => ({ id, pseudonym, x, y, role, colour, shape })));
     assert.deepEqual(msg.leaves, v[7]);
-    const known = v[8].filter((e) => e[0] >= 1 && e[0] <= 5);
+    const known = v[8].filter((e) => e[0] >= 1 && e[0] <= 12);
     assert.equal(msg.events.length, known.length, "every known event kind is decoded, unknown ones skipped");
     if (!vec.decode_only) assert.equal(known.length, v[8].length, "the encoder writes known kinds only");
     assert.equal(msg.crowd, v[9]);
@@ -108,6 +116,8 @@ test("update_leave_events decodes each event kind", () => {
       kind: "content", req: 3, hotspotId: "h-042", title: "La centrale marémotrice",
       text: "La marée fait tourner les turbines.", media: "/media/developpement-durable.svg",
       challenge: "developpement-durable", boothId: "b-07", viewers: 2,
+      contentKind: "", points: 0, seen: false, readingMs: 0, alt: "",
+      speaker: null, steps: [], av: null, questions: [], questionnaire: null,
     },
     { kind: "discovered", hotspotId: "h-042", avatarId: 9, pseudonym: "Inès" },
     { kind: "viewers", hotspotId: "h-042", viewers: 2 },
@@ -257,4 +267,54 @@ test("remote avatars walk smoothly at the message budget's rates (every tick nea
     assert.ok(stalls < xs.length / 50, `every ${every}: ${stalls} stalled frames of ${xs.length}`);
     assert.ok(w.view.get(7).delay <= Math.max(w.interpDelay, 50 * every + 50 + jitter), `every ${every}: drawn ${w.view.get(7).delay} ms back`);
   }
+});
+
+// The contents and progress events (docs/PROTOCOL.md §5), field by field.
+test("contents and progress events decode to their fields", () => {
+  const ev = (name) => decodeServer(unhex(vectors.find((v) => v.name === name).hex)).events;
+  const [tem] = ev("update_content_temoignage");
+  assert.equal(tem.contentKind, "temoignage");
+  assert.deepEqual(tem.speaker, { name: "Inès", gender: "f", role: "professionnel", job: "soudeuse", age: 34 });
+  assert.equal(tem.readingMs, 5000);
+  assert.equal(tem.alt, "Portrait d'Inès");
+  const [vis, aud] = ev("update_content_visite");
+  assert.equal(vis.seen, true);
+  assert.deepEqual(vis.steps, [{ src: "/media/v/1.svg", alt: "Le quai", caption: "On charge." }, { src: "/media/v/2.svg", alt: "Le robot", caption: "Il soude." }]);
+  assert.deepEqual(aud.av, { src: "/media/a/port.ogg", captions: "/media/a/port.vtt", poster: "", posterAlt: "" });
+  const [quiz, qn] = ev("update_content_quiz");
+  assert.deepEqual(quiz.questions[0], { prompt: "La marée monte :", multiple: false, choices: ["deux fois par jour", "une fois par an"], points: 5, answer: null });
+  assert.deepEqual(quiz.questions[1].answer, { right: false, rightChoices: [0, 1], explanation: "Turbines et pales." });
+  assert.deepEqual(qn.questionnaire, { results: 3, questions: [{ prompt: "Tu aimes :", choices: ["bricoler", "calculer"] }] });
+  const [prog, badge, notice] = ev("update_progress");
+  assert.equal(prog.full, true);
+  assert.equal(prog.points, 25);
+  assert.equal(prog.challenges.length, 4);
+  assert.deepEqual(prog.challenges[3], { challenge: "developpement-durable", seen: 0, total: 69 });
+  assert.deepEqual(prog.seen, ["h-001", "h-007"]);
+  assert.equal(prog.key, "pomme girafe nuage");
+  assert.deepEqual([prog.quizRight, prog.quizTotal], [1, 70]);
+  assert.deepEqual(badge, { kind: "badge", id: "quiz-1", title: "Bonne réponse", description: "Une bonne réponse à un quiz", earnedAt: 1637568000 });
+  assert.deepEqual(notice, { kind: "badgeNotice", avatarId: 9, pseudonym: "Inès", badge: "quiz-1", title: "Bonne réponse" });
+  const [ans, jobs, err] = ev("update_answers");
+  assert.deepEqual(ans, { kind: "answer", req: 4, hotspotId: "h-042", question: 2, right: true, rightChoices: [1], explanation: "Deux fois par jour.", points: 5 });
+  assert.deepEqual(jobs.jobs, [{ id: "soudeur", feminine: "soudeuse", masculine: "soudeur", description: "Elle assemble des pièces de métal." }]);
+  assert.equal(err.code, 10);
+  const [lb, share] = ev("update_leaderboard");
+  assert.deepEqual(lb, { kind: "leaderboard", req: 8, scope: 0, top: [{ rank: 1, pseudonym: "Tom", points: 120 }, { rank: 2, pseudonym: "Léa", points: 95 }], rank: 2, points: 95, players: 1430 });
+  assert.deepEqual(share, { kind: "share", req: 9, badge: "innovation-5", path: "/p/Vq3lM0d2yQJk8hB1xZ5wAg" });
+  // A short nested record is an error, like a short event.
+  assert.throws(() => decodeServer(encode([65, 1, 0, 1, 1, new Uint8Array(0), [], [], [[8, true, 1, [["x", 1]], [], [], "", 0, 0]], 0, 1])), ProtocolError);
+});
+
+test("HELLO with a progress key writes the look before it", () => {
+  assert.deepEqual(decodeValue(encodeHello("Léa", "", 0, 0, "pomme girafe nuage")), [1, "Léa", "", 0, 0, "pomme girafe nuage"]);
+  assert.deepEqual(decodeValue(encodeHello("Léa", "", 2, 1, "")), [1, "Léa", "", 2, 1]);
+});
+
+test("closes 4015 and 4016: erased, key refused", async () => {
+  const { closeInfo } = await import("../src/texts.js");
+  assert.equal(closeInfo(4015, "Tes données ont été effacées.").action, "erased");
+  const k = closeInfo(4016, "Ce pseudonyme et cette clé ne vont pas ensemble : vérifie les trois mots et ton pseudonyme.");
+  assert.equal(k.action, "ask");
+  assert.match(k.text, /clé/);
 });

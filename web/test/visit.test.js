@@ -23,7 +23,7 @@ const cleanup = [];
 before(async () => {
   // Test roles (pseudonym prefixes pro: and prof:), a wide view so that an
   // avatar behind a factory is still sent, a budget for a crowd.
-  srv = await startServer(["-test-roles", "-view-radius", "80", "-budget", "200"]);
+  srv = await startServer(["-test-roles", "-view-radius", "80", "-budget", "200", "-test-reading-scale", "0.05"]);
   browser = await launchBrowser();
 });
 
@@ -148,7 +148,7 @@ test("the look chosen on the welcome screen reaches the others; roles are visibl
   leave();
 });
 
-test("nearby contents are sorted by distance, seen ones are marked; the place is named", T, async () => {
+test("nearby contents are sorted by distance, seen ones (the server's progress) are marked; the place is named", T, async () => {
   const { page } = await open();
   await join(page, `${srv.url}/?quality=low`, pseudo("Noa"));
   await waitFor(() => page.evaluate(() => document.querySelectorAll("#nearby li").length > 2), "nearby contents");
@@ -161,13 +161,16 @@ test("nearby contents are sorted by distance, seen ones are marked; the place is
   // A toast never covers an open content.
   await page.evaluate(() => __fair.toast("Un message"));
   assert.equal(await page.locator(".toast").count(), 0, "no toast over an open content");
+  // Read to the end (a twentieth of its reading time here): the server marks it seen.
+  await waitFor(() => page.evaluate((id) => __fair.seen.includes(id), first), "the server to mark it seen", 30_000);
+  assert.match(await page.textContent("#panel-points"), /Bravo, tu as gagné \d+ points? !/);
   await page.keyboard.press("Escape");
   await waitFor(() => page.evaluate((id) => {
     const li = document.querySelector(`#nearby button[data-hotspot="${id}"]`)?.closest("li");
     return li && li.classList.contains("is-seen") && li.textContent.includes("déjà vu");
   }, first), "the content marked as seen");
-  assert.ok((await page.evaluate(() => JSON.parse(sessionStorage.getItem("usine.seen")))).includes(first));
   assert.ok((await page.evaluate(() => __fair.seen)).includes(first));
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("usine.seen")), null, "the page keeps no list of its own");
   // At most two toasts at a time.
   for (let i = 0; i < 4; i++) await page.evaluate((n) => __fair.toast(`Message ${n}`), i);
   assert.ok((await page.locator(".toast").count()) <= 2, "at most two toasts");

@@ -2,7 +2,6 @@ package zone
 
 import (
 	"fmt"
-	"io/fs"
 	"math"
 	"strconv"
 	"strings"
@@ -14,7 +13,6 @@ import (
 // builder turns a parsed Tiled map into a Zone, collecting every problem.
 type builder struct {
 	m     *tiled.Map
-	media fs.FS
 	z     *Zone
 	probs problems
 
@@ -283,6 +281,12 @@ func (b *builder) walkableIn(r Rect) bool {
 	return ok
 }
 
+// warn records something the map holds that Load accepts but ignores
+// (Zone.Warnings returns it).
+func (b *builder) warn(obj, problem string) {
+	b.z.warnings = append(b.z.warnings, &Error{Object: obj, Problem: problem})
+}
+
 // checkText reports a string property that is too long or not UTF-8.
 // requiredKey reads a short string property that must be present (a kind or
 // sector key), reporting it when missing or too long.
@@ -375,9 +379,6 @@ func (b *builder) buildBooths() {
 		obj := objName("booth", id, o)
 		b.checkID(obj, id, seen)
 		sector := b.requiredKey(obj, o, "sector")
-		if o.Name == "" {
-			b.probs.add(obj, "missing name (the sector's French name)")
-		}
 		b.checkText(obj, "name", o.Name, MaxTitleBytes)
 		r, ok := b.rect(obj, o)
 		if !ok {
@@ -440,23 +441,18 @@ func (b *builder) buildHotspots() {
 		b.checkID(obj, id, seen)
 		h := Hotspot{
 			ID:        id,
-			Title:     o.Name,
-			Text:      o.Properties.GetString("text"),
-			Media:     o.Properties.GetString("media"),
 			Challenge: o.Properties.GetString("challenge"),
 			Booth:     o.Properties.GetString("booth"),
 			X:         o.X * b.sx,
 			Y:         o.Y * b.sy,
 			Range:     b.float(obj, o, "range", DefaultRange),
 		}
-		if h.Title == "" {
-			b.probs.add(obj, "missing name (the title)")
+		b.checkText(obj, "name", o.Name, MaxTitleBytes)
+		for _, old := range [...]string{"text", "media"} {
+			if o.Properties.Get(old) != nil {
+				b.warn(obj, fmt.Sprintf("property %s is ignored: what a hotspot shows is in the contents file (docs/CONTENTS.md)", old))
+			}
 		}
-		b.checkText(obj, "title", h.Title, MaxTitleBytes)
-		if h.Text == "" {
-			b.probs.add(obj, "missing string property text")
-		}
-		b.checkText(obj, "text", h.Text, MaxTextBytes)
 		switch {
 		case h.Challenge == "":
 			b.probs.add(obj, "missing string property challenge")
@@ -466,7 +462,6 @@ func (b *builder) buildHotspots() {
 		if h.Booth != "" && !booths[h.Booth] {
 			b.probs.add(obj, fmt.Sprintf("booth %q does not exist", h.Booth))
 		}
-		b.checkMedia(obj, h.Media)
 		if !math.IsNaN(h.Range) && !(h.Range >= MinRange && h.Range <= MaxRange) {
 			b.probs.add(obj, fmt.Sprintf("range %g out of [%g, %g] metres", h.Range, MinRange, MaxRange))
 		}
@@ -485,25 +480,5 @@ func (b *builder) buildHotspots() {
 		}
 		b.z.hotspots[id] = len(b.z.Hotspots)
 		b.z.Hotspots = append(b.z.Hotspots, h)
-	}
-}
-
-// checkMedia reports a media path that is not "/media/<file>" or whose file
-// is missing next to the map.
-func (b *builder) checkMedia(obj, media string) {
-	if media == "" {
-		return
-	}
-	name, ok := strings.CutPrefix(media, "/media/")
-	if !ok || !fs.ValidPath(name) || name == "." || len(media) > 256 {
-		b.probs.add(obj, fmt.Sprintf("media %q, want a path /media/<file>", media))
-		return
-	}
-	if b.media == nil {
-		b.probs.add(obj, fmt.Sprintf("media %q not found (no media folder next to the map)", media))
-		return
-	}
-	if _, err := fs.Stat(b.media, name); err != nil {
-		b.probs.add(obj, fmt.Sprintf("media %q not found next to the map", media))
 	}
 }

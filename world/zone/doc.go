@@ -10,7 +10,8 @@
 //
 // The default fair map (default/fair.tmx, written by cmd/zonegen and then
 // edited in Tiled) is embedded in the binary: Default loads it and
-// DefaultFS serves its files (tileset image, media).
+// DefaultFS serves its files (the tileset and its image). What hotspots
+// show, and the stands' names, are in the contents file (world/content).
 //
 // A loaded Zone is immutable and safe for concurrent use.
 package zone

@@ -51,11 +51,12 @@ func AreaKinds() []string {
 }
 
 // Warnings reports what the map holds that the pages draw only generically:
-// buildings and areas of kinds outside BuildingKinds and AreaKinds. They are
-// not problems (Load accepts them); zonecheck prints them so an organiser
-// sees a typo.
+// buildings and areas of kinds outside BuildingKinds and AreaKinds, and
+// what Load ignores (a hotspot's old text or media property: contents are
+// in the contents file). They are not problems (Load accepts them);
+// zonecheck prints them so an organiser sees a typo.
 func (z *Zone) Warnings() []*Error {
-	var out []*Error
+	out := slices.Clone(z.warnings)
 	bk, ak := BuildingKinds(), AreaKinds()
 	for _, b := range z.Buildings {
 		if !slices.Contains(bk, b.Kind) {

@@ -6,8 +6,7 @@ const (
 	MaxFileBytes  = 16 << 20 // the .tmx file
 	MaxTiles      = 1 << 20  // columns * rows
 	MaxMetres     = 4096     // map width and height
-	MaxTitleBytes = 120      // object names: hotspot titles, booth and building labels
-	MaxTextBytes  = 1000     // hotspot text
+	MaxTitleBytes = 120      // object names: building, booth and area labels
 	MaxIDBytes    = 64       // ids, kinds, sectors
 	MaxObjects    = 20000    // objects in one object layer
 	MinRange      = 1.0      // hotspot range, metres

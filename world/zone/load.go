@@ -21,18 +21,13 @@ import (
 // Load reads the Tiled map name from fsys, with the tilesets it references
 // (which must lie in fsys too), and validates it. On any problem it returns
 // a nil Zone and an error joining one *Error per problem (see Problems).
-// Hotspot media paths "/media/x" are looked up as "media/x" next to the map,
-// and Zone.Media serves that folder.
+// What hotspots show (texts, media) is not in the map: see world/content.
 func Load(fsys fs.FS, name string) (*Zone, error) {
 	data, err := readLimited(fsys, name)
 	if err != nil {
 		return nil, &Error{Object: "map", Problem: err.Error(), Err: err}
 	}
-	media, err := fs.Sub(fsys, path.Join(path.Dir(name), "media"))
-	if err != nil {
-		media = nil
-	}
-	return load(fsys, name, data, media)
+	return load(fsys, name, data)
 }
 
 // LoadFile loads the map at path on the local file system. The tilesets it
@@ -61,7 +56,7 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 	return data, nil
 }
 
-func load(fsys fs.FS, name string, data []byte, media fs.FS) (*Zone, error) {
+func load(fsys fs.FS, name string, data []byte) (*Zone, error) {
 	if err := prescan(data); err != nil {
 		return nil, err
 	}
@@ -70,7 +65,7 @@ func load(fsys fs.FS, name string, data []byte, media fs.FS) (*Zone, error) {
 		return nil, &Error{Object: "map", Problem: "invalid TMX: " + err.Error(), Err: err}
 	}
 	sum := sha256.Sum256(data)
-	b := builder{m: m, media: media, z: &Zone{media: media}}
+	b := builder{m: m, z: &Zone{}}
 	b.build()
 	if len(b.probs) > 0 {
 		return nil, b.probs.err()

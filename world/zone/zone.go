@@ -1,7 +1,5 @@
 package zone
 
-import "io/fs"
-
 // Zone is the industrial zone as the server and its clients use it: the one
 // derived form of a Tiled map, produced by Load. It is immutable once loaded
 // and safe for concurrent use by any number of goroutines.
@@ -26,7 +24,7 @@ type Zone struct {
 	Spawn Rect `json:"spawn"`
 
 	hotspots map[string]int // hotspot id -> index in Hotspots, built by Load
-	media    fs.FS          // the media folder next to the map, or nil
+	warnings []*Error       // what Load ignored (Warnings)
 }
 
 // Hotspot returns the hotspot with the given id. The pointer is into the
@@ -57,28 +55,9 @@ func (z *Zone) Booth(id string) (*Booth, bool) {
 	return nil, false
 }
 
-// Media returns the map's media folder: hotspot media "/media/x.svg" is
-// the file "x.svg" in it, so a server can do
-// http.StripPrefix("/media/", http.FileServerFS(z.Media())).
-// It returns an empty file system when the map has no media folder (or the
-// Zone was not made by Load).
-func (z *Zone) Media() fs.FS {
-	if z.media == nil {
-		return emptyFS{}
-	}
-	return z.media
-}
-
 // SpawnPoint returns the centre of the spawn area.
 func (z *Zone) SpawnPoint() (x, y float64) {
 	return z.Spawn.X + z.Spawn.W/2, z.Spawn.Y + z.Spawn.H/2
-}
-
-// emptyFS is a file system with no files.
-type emptyFS struct{}
-
-func (emptyFS) Open(name string) (fs.File, error) {
-	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
 
 // Grid is a row-major tile grid. Tile (c, r) covers [c*Tile, (c+1)*Tile) x [r*Tile, (r+1)*Tile).
@@ -113,9 +92,11 @@ type Building struct {
 }
 
 // Booth is a company space. Its rectangle is walkable (visitors stand in it).
+// The stand's name and company are in the contents file (world/content),
+// keyed by the booth id.
 type Booth struct {
 	ID     string `json:"id"`     // "b-01"
-	Name   string `json:"name"`   // sector name in French, e.g. "Aéronautique"
+	Name   string `json:"name"`   // the map's label, may be empty (the stand's name is in the contents)
 	Sector string `json:"sector"` // short sector key
 	Rect   Rect   `json:"rect"`
 }
@@ -128,12 +109,11 @@ const (
 	ChallengeSustainable = "developpement-durable"
 )
 
-// Hotspot is a clickable content point.
+// Hotspot is a clickable content point. What it shows (title, text,
+// media) is its content in the contents file (world/content), keyed by its
+// id: the map only places it.
 type Hotspot struct {
 	ID        string  `json:"id"` // "h-001"
-	Title     string  `json:"title"`
-	Text      string  `json:"-"` // served on open only, never in the zone JSON
-	Media     string  `json:"-"` // same-origin path of the media, served on open only
 	Challenge string  `json:"challenge"`
 	Booth     string  `json:"booth,omitempty"` // booth id, when the hotspot belongs to one
 	X         float64 `json:"x"`

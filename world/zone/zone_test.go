@@ -1,7 +1,6 @@
 package zone
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -52,7 +51,7 @@ func mapOf(w, h int, mpt string) string {
   <object id="2" name="Chimie" x="192" y="32" width="96" height="96"><properties><property name="id" value="b-01"/><property name="sector" value="chimie"/></properties></object>
  </objectgroup>
  <objectgroup id="5" name="hotspots">
-  <object id="3" name="Le jumeau numérique" x="208" y="48"><properties><property name="id" value="h-001"/><property name="challenge" value="industrie-4.0"/><property name="text" value="Des capteurs suivent chaque machine."/><property name="booth" value="b-01"/><property name="range" type="float" value="6"/></properties><point/></object>
+  <object id="3" name="Le jumeau numérique" x="208" y="48"><properties><property name="id" value="h-001"/><property name="challenge" value="industrie-4.0"/><property name="booth" value="b-01"/><property name="range" type="float" value="6"/></properties><point/></object>
  </objectgroup>
  <objectgroup id="6" name="areas">
   <object id="4" name="Accueil" x="0" y="0" width="64" height="64"><properties><property name="id" value="accueil"/><property name="kind" value="spawn"/></properties></object>
@@ -153,7 +152,7 @@ func TestLoadBadMaps(t *testing.T) {
 		{"missing hotspots layer", func(s string) string { return strings.Replace(s, `name="hotspots"`, `name="points"`, 1) }, "layer hotspots", "missing object layer"},
 		{"unknown challenge", prop("challenge", "industrie-4.0", "robots"), "hotspot h-001", `unknown challenge "robots"`},
 		{"duplicate hotspot id", func(s string) string {
-			return strings.Replace(s, "</objectgroup>\n <objectgroup id=\"6\"", `<object id="9" name="Bis" x="240" y="48"><properties><property name="id" value="h-001"/><property name="challenge" value="inclusion"/><property name="text" value="Un texte."/></properties><point/></object></objectgroup>
+			return strings.Replace(s, "</objectgroup>\n <objectgroup id=\"6\"", `<object id="9" name="Bis" x="240" y="48"><properties><property name="id" value="h-001"/><property name="challenge" value="inclusion"/></properties><point/></object></objectgroup>
  <objectgroup id="6"`, 1)
 		}, "hotspot h-001", "duplicate id"},
 		{"hotspot outside the map", func(s string) string {
@@ -169,19 +168,12 @@ func TestLoadBadMaps(t *testing.T) {
 			return strings.Replace(s, hotspot, `<object id="3" name="Le jumeau numérique" x="208" y="48" width="32" height="32">`, 1)
 		}, "hotspot h-001", "not a point object"},
 		{"missing booth", prop("booth", "b-01", "b-99"), "hotspot h-001", `booth "b-99" does not exist`},
-		{"title too long", func(s string) string {
+		{"label too long", func(s string) string {
 			return strings.Replace(s, `name="Le jumeau numérique"`, `name="`+strings.Repeat("é", 61)+`"`, 1)
-		}, "hotspot h-001", "title longer than 120 bytes"},
-		{"text too long", prop("text", "Des capteurs suivent chaque machine.", strings.Repeat("a", 1001)), "hotspot h-001", "text longer than 1000 bytes"},
+		}, "hotspot h-001", "name longer than 120 bytes"},
 		{"range too small", prop("range", "6", "0.5"), "hotspot h-001", "range 0.5 out of [1, 50]"},
 		{"range too large", prop("range", "6", "60"), "hotspot h-001", "range 60 out of [1, 50]"},
 		{"range not a number", prop("range", "6", "loin"), "hotspot h-001", `range "loin" is not a number`},
-		{"bad media path", func(s string) string {
-			return strings.Replace(s, `<property name="range"`, `<property name="media" value="https://example.org/x.png"/><property name="range"`, 1)
-		}, "hotspot h-001", "want a path /media/<file>"},
-		{"missing media file", func(s string) string {
-			return strings.Replace(s, `<property name="range"`, `<property name="media" value="/media/absent.svg"/><property name="range"`, 1)
-		}, "hotspot h-001", "not found"},
 		{"building height missing", func(s string) string {
 			return strings.Replace(s, `<property name="height" type="float" value="20"/>`, "", 1)
 		}, "building bat-1", "height missing"},
@@ -271,27 +263,30 @@ func TestMapTooLargeInMetres(t *testing.T) {
 	t.Fatalf("no size problem in %v", err)
 }
 
-func TestMediaFound(t *testing.T) {
+// A map of the first stage, with hotspot texts and media, still loads:
+// those properties are ignored with a warning (contents are in the
+// contents file), and no problem.
+func TestOldTextAndMediaIgnored(t *testing.T) {
 	t.Parallel()
-	tmx := strings.Replace(smallMap(), `<property name="range"`, `<property name="media" value="/media/x.svg"/><property name="range"`, 1)
-	z, err := loadString(t, tmx, fstest.MapFS{"media/x.svg": {Data: []byte("<svg/>")}})
+	tmx := strings.Replace(smallMap(), `<property name="range"`, `<property name="text" value="Un texte."/><property name="media" value="/media/x.svg"/><property name="range"`, 1)
+	z, err := loadString(t, tmx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, err := fsReadFile(z, "x.svg"); err != nil || string(b) != "<svg/>" {
-		t.Fatalf("Media() x.svg = %q, %v", b, err)
+	var got []string
+	for _, w := range z.Warnings() {
+		got = append(got, w.Error())
 	}
-}
-
-func fsReadFile(z *Zone, name string) ([]byte, error) {
-	f, err := z.Media().Open(name)
-	if err != nil {
-		return nil, err
+	want := []string{
+		"hotspot h-001: property text is ignored: what a hotspot shows is in the contents file (docs/CONTENTS.md)",
+		"hotspot h-001: property media is ignored: what a hotspot shows is in the contents file (docs/CONTENTS.md)",
 	}
-	defer f.Close()
-	buf := make([]byte, 64)
-	n, _ := f.Read(buf)
-	return buf[:n], nil
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if w, _ := loadString(t, smallMap(), nil); len(w.Warnings()) != 0 {
+		t.Fatalf("the small map has warnings: %v", w.Warnings())
+	}
 }
 
 func TestLoadFileWithExternalTileset(t *testing.T) {
@@ -337,9 +332,9 @@ func TestDefaultZone(t *testing.T) {
 	per := map[string]int{}
 	for _, h := range z.Hotspots {
 		per[h.Challenge]++
-		if !strings.HasPrefix(h.Media, "/media/") {
-			t.Errorf("hotspot %s media %q", h.ID, h.Media)
-		}
+	}
+	if w := z.Warnings(); len(w) != 0 {
+		t.Errorf("the default map has warnings: %v", w)
 	}
 	for _, c := range Challenges() {
 		if per[c] < 30 {
@@ -380,20 +375,6 @@ func TestDefaultZone(t *testing.T) {
 	}
 	if water < 100 {
 		t.Errorf("port has %d water tiles", water)
-	}
-	// Media of every challenge is served.
-	for _, c := range Challenges() {
-		if _, err := fsReadFile(z, c+".svg"); err != nil {
-			t.Errorf("media %s.svg: %v", c, err)
-		}
-	}
-	// Hotspot texts stay out of the zone JSON.
-	js, err := json.Marshal(z)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(js), z.Hotspots[0].Text) {
-		t.Error("hotspot text leaked into the zone JSON")
 	}
 }
 
