@@ -351,18 +351,9 @@ const maxListItems = 64
 // read gets its fields, s.n of them (0 for a record left empty); fields
 // beyond those read are skipped, as for any record.
 func nested(f *fields, what string, read func(s *fields)) {
-	if !f.next() {
-		return
+	if f.next() {
+		record(f, what, read)
 	}
-	n, err := f.r.arrayHeader(0, maxRecordFields)
-	if err != nil {
-		f.fail(err)
-		return
-	}
-	s := f.sub(what, n)
-	read(&s)
-	s.fail(s.done())
-	f.join(&s)
 }
 
 // list reads a field that is an array of at most max array records.
@@ -375,16 +366,22 @@ func list(f *fields, what string, max int, read func(s *fields)) {
 		if f.err != nil {
 			return
 		}
-		m, err := f.r.arrayHeader(0, maxRecordFields)
-		if err != nil {
-			f.fail(err)
-			return
-		}
-		s := f.sub(what, m)
-		read(&s)
-		s.fail(s.done())
-		f.join(&s)
+		record(f, what, read)
 	}
+}
+
+// record reads one array record at f's reader position into read, then
+// skips the fields read left and joins its error to f's.
+func record(f *fields, what string, read func(s *fields)) {
+	n, err := f.r.arrayHeader(0, maxRecordFields)
+	if err != nil {
+		f.fail(err)
+		return
+	}
+	s := f.sub(what, n)
+	read(&s)
+	s.fail(s.done())
+	f.join(&s)
 }
 
 // stringList reads a field that is an array of at most max strings; nil
