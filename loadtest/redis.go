@@ -42,20 +42,12 @@ func scrapeRedis(ctx context.Context, c *redis.Client) redisStats {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	info, err := c.Info(ctx, "stats", "cpu").Result()
+	info, err := RedisInfo(ctx, c, "stats", "cpu")
 	if err != nil {
 		return st
 	}
 	found := 0
-	for _, line := range strings.Split(info, "\n") {
-		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
-		if !ok {
-			continue
-		}
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			continue
-		}
+	for k, f := range info {
 		switch k {
 		case "total_commands_processed":
 			st.cmds = f
@@ -82,4 +74,23 @@ func (s *Summary) redisFigures(a, b redisStats, wall float64) {
 	s.RedisCommandsPerSec = (b.cmds - a.cmds) / wall
 	s.RedisInBytesPerSec = (b.in - a.in) / wall
 	s.RedisOutBytesPerSec = (b.out - a.out) / wall
+}
+
+// RedisInfo reads the numeric fields of INFO's sections, by name.
+func RedisInfo(ctx context.Context, c *redis.Client, sections ...string) (map[string]float64, error) {
+	info, err := c.Info(ctx, sections...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("loadtest: redis INFO: %w", err)
+	}
+	out := make(map[string]float64)
+	for line := range strings.SplitSeq(info, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok {
+			continue
+		}
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			out[k] = f
+		}
+	}
+	return out, nil
 }

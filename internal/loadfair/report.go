@@ -7,7 +7,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -379,28 +378,13 @@ func redisInfo(ctx context.Context, r *cluster.Redis) redisStats {
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	info, err := c.Info(ctx, "stats", "cpu", "memory").Result()
+	info, err := loadtest.RedisInfo(ctx, c, "stats", "cpu", "memory")
 	if err != nil {
 		return st
 	}
-	for _, line := range strings.Split(info, "\n") {
-		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
-		if !ok {
-			continue
-		}
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			continue
-		}
-		switch k {
-		case "total_commands_processed":
-			st.cmds = f
-		case "used_cpu_sys", "used_cpu_user":
-			st.cpu += f
-		case "used_memory_rss":
-			st.rss = f
-		}
-	}
+	st.cmds = info["total_commands_processed"]
+	st.cpu = info["used_cpu_sys"] + info["used_cpu_user"]
+	st.rss = info["used_memory_rss"]
 	st.ok = true
 	return st
 }
