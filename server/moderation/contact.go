@@ -341,7 +341,7 @@ func cue(t []byte) bool {
 	switch string(t) {
 	case "ajoute", "ajoutes", "ajouter", "ajoutez", "ajout", "ajt", "ajte", "rajoute", "rajoutes",
 		"rajoutez", "add", "adde", "addez", "follow", "followez", "abonne", "abonnez", "abonnes",
-		"pseudo", "identifiant", "id", "dm", "mp", "priv", "contacte", "contactez", "ecris", "ecrivez":
+		"pseudo", "identifiant", "id", "dm", "mp", "priv", "contacte", "contactez", "ecris", "ecrivez", "msg", "texto", "appelle", "appel", "numero", "num":
 		return true
 	}
 	return false
@@ -351,7 +351,7 @@ func cue(t []byte) bool {
 // give an account: "mon snap", "ton insta", "t'as snap", "y'a un discord".
 func possessive(t []byte) bool {
 	switch string(t) {
-	case "mon", "ma", "ton", "ta", "son", "sa", "notre", "votre", "leur", "as", "a", "ya", "un", "mn", "tn":
+	case "mon", "ma", "ton", "ta", "son", "sa", "notre", "votre", "leur", "as", "ya", "un", "mn", "tn":
 		return true
 	}
 	return false
