@@ -6,12 +6,22 @@
 //
 // # API
 //
-// New(Config) returns a *Filter; Filter.Message checks a chat message,
-// Filter.Name a name. Both return a Reason: OK, or why the text is
-// blocked. Reason.String is a snake_case name (a metric label, a wire
-// field), Reason.Message a French sentence for the pupil (at most 120
-// bytes). Fold and Key give the folded form and the key of a name, which
-// the pseudonym checker uses for uniqueness.
+// New(Config) returns a *Filter. Three callers:
+//
+//   - chat: Filter.Message(text), free text up to Config.MaxBytes (2000
+//     bytes by default; the chat's own limit is smaller), no allocation;
+//   - class names: Filter.Name(name), the word lists matched as for
+//     pseudonyms plus the contact details (staff titles are allowed:
+//     "3e B de Mme Durand");
+//   - pseudonyms, and the names shown on leaderboards and share pages
+//     (which are pseudonyms, checked again when shown): the pseudonym
+//     checker (server/pseudonym), which builds a Filter with Config.Staff
+//     and calls Filter.NameWords, then Key for uniqueness.
+//
+// Each returns a Reason: OK, or why the text is blocked. Reason.String is
+// a snake_case name (a metric label, a wire field), Reason.Message a
+// French sentence for the pupil (at most 120 bytes). Fold and Key give the
+// folded form and the key of a name.
 //
 // # The folded form
 //
@@ -35,7 +45,13 @@
 // "connexion"), "!word" is an exception ("!computer"). In a message, words
 // are also read without their leading and trailing digits ("fdp93"), runs
 // of one-letter words are glued back ("c o n n a r d", "c.o.n", "p-d"),
-// and repeated letters are folded ("connnnard", "puuute"). In a name, as
+// repeated letters are folded ("connnnard", "puuute"), two neighbouring
+// words are glued and looked up whole ("ta gueule", "mer.de", "sale
+// arabe"), and a "!" or one or two "*" between letters read as i and as
+// any letter ("b!te", "f*ck", "enc*lé"; fewer than half the letters may
+// be stars). A message with a "1", a capital I or a "|" is read a second
+// time with them as l ("sa1ope", "fIotte"): l and i stay apart in
+// messages ("flotte" is not "fiotte"), unlike in names. In a name, as
 // for pseudonyms, substring entries match across words too ("sale_pute"),
 // since names are short and the words of a name are often glued.
 //
@@ -47,7 +63,9 @@
 //     soixante-dix-huit"), or both mixed. A date ("le 06/12/2025", 8
 //     digits), a time ("14h30", "14:30"), a room ("salle 204"), an age, a
 //     score ("2 fois 3", "12 à 3") stay under it. A list of numbers
-//     separated by commas is not a run, unless they are written in words.
+//     separated by commas is not a run, unless they are written in words;
+//     nor is a number with spaces between thousands ("1 000 000 000": a
+//     first group of 1-3 digits not starting with 0, then groups of 3).
 //   - Email: "x@y", an "@" spaced before a mail provider or a domain
 //     ("leo @ gmail . com"), « arobase » and its spellings, « at » before a
 //     provider or a domain, a provider's domain ("gmail.com", "hotmail
@@ -75,12 +93,14 @@
 // more ("con nard" is caught by "con", "pu te" is not), words glued across
 // a space in a message ("sale pute" is caught by "pute"; "sa lepute" is
 // not), a phone number spread over several messages or written with
-// fewer than 9 digits in one, numbers in words other than French ones, an
+// fewer than 9 digits in one, a mobile number without its 0 in groups of
+// three ("612 345 678"), numbers in words other than French ones, an
 // address or a handle described in words ("mon snap c'est mon prénom
 // suivi de mon année de naissance"), a platform's name misspelled beyond
 // the usual forms, look-alikes from scripts other than Latin, Greek and
 // Cyrillic, letters drawn with several characters ("|\/|" for "m", "rn"
-// for "m"), emoji used as letters, a classmate's full name, bullying in
+// for "m"), emoji used as letters, a "*" at the start or the end of a word
+// ("*uck"), a "€" or other signs for letters, a classmate's full name, bullying in
 // polite words, and images. It also refuses some ordinary text: a
 // message about « cul-de-sac », 9 digits or more in a row (« 2024 2025
 // 2026 »), a domain mentioned on purpose (« le site onisep.fr »). The pass

@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -95,7 +96,7 @@ func (s *scratch) prepare(text string) {
 		if r >= utf8.RuneSelf {
 			r, n = utf8.DecodeRune(s.f[i:])
 		}
-		if isWordRune(r) {
+		if isWordRune(r) || s.inner(i) {
 			if start < 0 {
 				start, runes = i, 0
 			}
@@ -109,6 +110,27 @@ func (s *scratch) prepare(text string) {
 	if start >= 0 {
 		s.tokens = append(s.tokens, span{start, len(s.f), runes})
 	}
+}
+
+// inner reports a "!" or "*" at offset i of f between two ASCII letters
+// or digits: a letter hidden on purpose ("b!te", "f*ck", "enc*lé"). It is
+// then part of the word: "!" reads as i, "*" as any letter.
+func (s *scratch) inner(i int) bool {
+	c := s.f[i]
+	if c != '!' && c != '*' {
+		return false
+	}
+	j, e := i, i // the run of stars around i: one or two
+	if c == '*' {
+		if j > 0 && s.f[j-1] == '*' {
+			j--
+		}
+		if e == j && e+1 < len(s.f) && s.f[e+1] == '*' {
+			e++
+		}
+	}
+	alnum := func(c byte) bool { return 'a' <= c && c <= 'z' || isDigit(c) }
+	return j > 0 && e+1 < len(s.f) && alnum(s.f[j-1]) && alnum(s.f[e+1])
 }
 
 // setW computes w from f; with alt, the capital I, "|" and "1" become l.
@@ -129,6 +151,8 @@ func msgForm(dst, f []byte, alt bool) []byte {
 		switch {
 		case c >= utf8.RuneSelf:
 		case c == 'l':
+		case c == '!':
+			c = 'i'
 		case c == '|' || (alt && c == '1'):
 			if alt {
 				c = 'l'
@@ -256,6 +280,9 @@ func (f *Filter) token(s *scratch, fw, w []byte) Reason {
 	if r, ok := l.msg.words[string(w)]; ok && r != Staff {
 		return r
 	}
+	if r := l.msg.wildWord(w); r != OK {
+		return r
+	}
 	s.sq = s.sq[:0]
 	var prev rune = -1
 	repeated := false
@@ -283,11 +310,46 @@ func (f *Filter) token(s *scratch, fw, w []byte) Reason {
 // separated by non-word bytes: a hit lies inside one word, since entries
 // hold only letters and digits.
 func (l *list) matchInside(b []byte) Reason {
+	star := bytes.IndexByte(b, '*') >= 0
 	for i, c := range b {
 		for _, e := range l.byFirst[c] {
-			if len(b)-i >= len(e.k) && string(b[i:i+len(e.k)]) == e.k && !l.exceptedBytes(b, i, len(e.k)) {
+			n := len(e.k)
+			if len(b)-i < n || (!star && b[i+1] != e.k[1]) {
+				continue // substring entries have 4 runes or more: k[1] exists
+			}
+			if (string(b[i:i+n]) == e.k || star && eqWild(b[i:i+n], e.k)) && !l.exceptedBytes(b, i, n) {
 				return e.reason
 			}
+		}
+	}
+	return OK
+}
+
+// eqWild reports whether b reads as k, a "*" in b standing for any byte,
+// as long as fewer than half of k's bytes are stars: "f*ck" is "fuck",
+// "p***" is nothing.
+func eqWild(b []byte, k string) bool {
+	stars := 0
+	for j := range len(b) {
+		switch {
+		case b[j] == '*':
+			stars++
+		case b[j] != k[j]:
+			return false
+		}
+	}
+	return stars > 0 && 2*stars < len(k)
+}
+
+// wildWord returns the Reason of a whole-word entry that w, holding a
+// "*", reads as ("c*n" is "con"), OK if none.
+func (l *list) wildWord(w []byte) Reason {
+	if bytes.IndexByte(w, '*') < 0 {
+		return OK
+	}
+	for k, r := range l.words {
+		if len(k) == len(w) && r != Staff && (string(w) == k || eqWild(w, k)) {
+			return r
 		}
 	}
 	return OK
