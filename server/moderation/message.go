@@ -214,7 +214,7 @@ func (f *Filter) wordsOf(s *scratch) Reason {
 			return r
 		}
 		runLen = 0
-		if r := f.token(s, s.f[t.start:t.end], s.w[t.start:t.end]); r != OK {
+		if r := f.token(s, s.f[t.start:t.end], s.w[t.start:t.end]); r != OK && !f.inCompound(s, i) && !f.afterElision(s, i) {
 			return r
 		}
 		// "fdp93": the word without its digits; "2con".
@@ -272,9 +272,8 @@ func (f *Filter) flushRun(s *scratch, n int) Reason {
 }
 
 // token checks one word, fw in the f form and w in the w form, as a whole
-// word, then with its repeated letters folded, as a whole word and for
-// substring entries. A word that is an exception as a whole ("!baisse")
-// is not read folded: "baisse" is not "baise".
+// word, then with its repeated letters folded (squeezeInto), as a whole
+// word and for substring entries.
 func (f *Filter) token(s *scratch, fw, w []byte) Reason {
 	l := &f.lists
 	if r, ok := l.msg.words[string(w)]; ok && r != Staff {
@@ -283,27 +282,100 @@ func (f *Filter) token(s *scratch, fw, w []byte) Reason {
 	if r := l.msg.wildWord(w); r != OK {
 		return r
 	}
+	for _, two := range [2]bool{false, true} {
+		if !s.squeezeInto(fw, two) {
+			return OK
+		}
+		if r, ok := l.msg.words[string(s.sq)]; ok && r != Staff {
+			return r
+		}
+		if r := l.msg.matchInside(s.sq); r != OK {
+			return r
+		}
+	}
+	return OK
+}
+
+// squeezeInto puts into s.sq, in the w form, the word fw with its
+// repeated letters folded the way disguises repeat them: a run of three or
+// more becomes one letter (or two, with two: "connnnasse" is "connasse"),
+// and a doubled letter that French never doubles (a, h, i, j, k, o, q, u,
+// v, w, x, y: "puute", "coonnard") becomes one. A doubled letter French
+// does double stays: "baisse" is not "baise", "flotte" is not "flote". It
+// reports whether anything was folded.
+func (s *scratch) squeezeInto(fw []byte, two bool) bool {
 	s.sq = s.sq[:0]
-	var prev rune = -1
-	repeated := false
+	folded := false
 	for i := 0; i < len(fw); {
-		r, n := utf8.DecodeRune(fw[i:])
-		if r == prev {
-			repeated = true
-		} else {
+		c := fw[i]
+		n := 1
+		for i+n < len(fw) && fw[i+n] == c && c < utf8.RuneSelf {
+			n++
+		}
+		switch {
+		case n >= 3 && two:
+			s.sq = append(s.sq, c, c)
+			folded = true
+		case n >= 3, n == 2 && !frenchDouble(c):
+			s.sq = append(s.sq, c)
+			folded = true
+		default:
 			s.sq = append(s.sq, fw[i:i+n]...)
 		}
-		prev = r
 		i += n
 	}
-	if !repeated || l.msg.exceptedBytes(w, 0, len(w)) {
-		return OK
-	}
 	s.sq = msgForm(s.sq[:0], s.sq, s.alt) // in place: one byte for one
-	if r, ok := l.msgSq.words[string(s.sq)]; ok && r != Staff {
-		return r
+	return folded
+}
+
+// frenchDouble reports the letters French writes doubled ("abbé", "accès",
+// "addition", "créée", "effet", "aggraver", "elle", "comme", "donne",
+// "appel", "terre", "assez", "patte", "jazz"), and the digits.
+func frenchDouble(c byte) bool {
+	switch c {
+	case 'b', 'c', 'd', 'e', 'f', 'g', 'l', 'm', 'n', 'p', 'r', 's', 't', 'z':
+		return true
 	}
-	return l.msgSq.matchInside(s.sq)
+	return isDigit(c) || c >= utf8.RuneSelf
+}
+
+// afterElision reports whether token i is a "%" entry right after an
+// elided pronoun: "s'attarde", "t'attardes" are verbs, "t'es attardé" is
+// not.
+func (f *Filter) afterElision(s *scratch, i int) bool {
+	t := s.tokens[i]
+	if i == 0 || !f.lists.elided[string(s.w[t.start:t.end])] || !s.is(i-1, "s", "t", "m", "n") {
+		return false
+	}
+	g := string(s.gap(i))
+	return g == "'" || g == "\u2019"
+}
+
+// inCompound reports whether token i is part of a compound written with
+// hyphens ("pique-nique", "cul-de-sac") that holds an exception of the
+// lists: its whole-word hits do not count.
+func (f *Filter) inCompound(s *scratch, i int) bool {
+	a, b := i, i
+	for a > 0 && string(s.gap(a)) == "-" {
+		a--
+	}
+	for b+1 < len(s.tokens) && string(s.gap(b+1)) == "-" {
+		b++
+	}
+	if a == b {
+		return false
+	}
+	s.pair = s.pair[:0]
+	for j := a; j <= b; j++ {
+		t := s.tokens[j]
+		s.pair = append(s.pair, s.w[t.start:t.end]...)
+	}
+	for _, x := range f.lists.msg.except {
+		if bytes.Contains(s.pair, []byte(x)) {
+			return true
+		}
+	}
+	return false
 }
 
 // matchInside looks for substring entries in b, a form whose words are
