@@ -205,6 +205,22 @@ func BenchmarkMessageASCII(b *testing.B) {
 	}
 }
 
+// BenchmarkMessageLongest measures the bound on one call: 2,000 bytes
+// (Config.MaxBytes) of the shapes that make the most work: one-letter
+// words glued back, numbers, stars between letters, accents.
+func BenchmarkMessageLongest(b *testing.B) {
+	f := newFilter(b, moderation.Config{})
+	m := strings.Repeat("a b c 12 f*lm été 06/12 @léo ", 100)[:2000]
+	if r := f.Message(m); r != moderation.OK {
+		b.Fatalf("the longest message is %v; it must pass to be read to its end", r)
+	}
+	b.SetBytes(int64(len(m)))
+	b.ReportAllocs()
+	for b.Loop() {
+		f.Message(m)
+	}
+}
+
 func BenchmarkName(b *testing.B) {
 	f := newFilter(b, moderation.Config{})
 	b.ReportAllocs()

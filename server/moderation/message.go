@@ -67,6 +67,17 @@ func (s *scratch) prepare(text string) {
 			s.nfkd = append(s.nfkd, s.iter.Next()...)
 		}
 		for i := 0; i < len(s.nfkd); {
+			if c := s.nfkd[i]; c < utf8.RuneSelf {
+				i++
+				if c == 'I' || c == '1' || c == '|' {
+					s.capI = append(s.capI, len(s.f))
+				}
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				s.f = append(s.f, c)
+				continue
+			}
 			r, n := utf8.DecodeRune(s.nfkd[i:])
 			i += n
 			if unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc, unicode.Cf) {
