@@ -39,7 +39,8 @@
 //     "а" is RuleMixedScripts. There must be a letter (RuleNoLetter), at
 //     most 4 digits (RuleDigits: a phone number or a postcode is personal
 //     data), and no web-address shape ("www.x", "site.fr": RuleLink).
-//   - Forbidden: it matches the deny-list, the embedded deny.txt plus
+//   - Forbidden: it matches the deny-list: the word lists of package
+//     server/moderation (words.txt, staff.txt, matched as names) plus
 //     Config.Deny: RuleStaff for the titles of school and fair staff,
 //     alone or with a name ("Mme Durand", "M. Martin", "CPE Dupont",
 //     "Dr.Who"), staff roles ("admin", "modo", "prof") and the fair's own
@@ -71,7 +72,7 @@
 // Substring matching refuses innocent names that contain an entry: the
 // Scunthorpe problem. Digit and i/l mapping makes it worse, since more
 // strings look like an entry: an entry "anal" would have the key "anai"
-// and refuse "Anaïs" (key "anais"). Two tools in deny.txt keep it in check:
+// and refuse "Anaïs" (key "anais"). Two tools in the word lists keep it in check:
 //
 //   - "=word" makes an entry whole-word only, for entries found inside
 //     ordinary names: "=nazi" (Nazim), "=viol" (Violette), "=nique"
@@ -90,7 +91,8 @@
 // than refused everywhere. testdata/ordinary.txt lists the names that must
 // pass (TestOrdinaryNames), testdata/blocked.txt what must be refused and
 // with which rule (TestBlockedCorpus); add to them when a real name is
-// refused or an insult slips through, and fix deny.txt with "!" or "=".
+// refused or an insult slips through, and fix moderation's words.txt or
+// staff.txt with "!" or "=".
 //
 // Known limits: titles glued to a name in lower case are caught only for
 // "mme", "mlle" and "cpe" ("drmartin" and "aedmartin" pass, since "Drake"

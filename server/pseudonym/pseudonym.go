@@ -3,6 +3,8 @@ package pseudonym
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/usine-extraordinaire/fairworld/server/moderation"
 )
 
 // Reason says why a pseudonym is refused.
@@ -55,9 +57,9 @@ type Config struct {
 	// MinLen and MaxLen bound the length in runes after normalisation.
 	// Zero means 3 and 20. MaxLen may not exceed 64.
 	MinLen, MaxLen int
-	// Deny holds extra deny-list entries, in the syntax of deny.txt
-	// ("word", "=word" for whole-word only, "!word" for an exception).
-	// Zero adds nothing to the built-in list.
+	// Deny holds extra deny-list entries, in the syntax of the moderation
+	// package's words.txt ("word", "=word" for whole-word only, "!word"
+	// for an exception). Zero adds nothing to the built-in list.
 	Deny []string
 }
 
@@ -75,7 +77,7 @@ type Checker struct {
 	messages       [RuleDenied + 1]string
 	generic        map[Rule]string // messages of the rules that quote a character, without it
 	scripts        []script
-	deny           denyList
+	deny           *moderation.Filter // the word lists with the staff titles
 }
 
 // New returns a Checker for cfg.
@@ -105,7 +107,7 @@ func New(cfg Config) (*Checker, error) {
 	}
 
 	c.scripts = newScripts()
-	deny, err := parseDeny(builtinDeny, cfg.Deny)
+	deny, err := moderation.New(moderation.Config{Staff: true, Deny: cfg.Deny})
 	if err != nil {
 		return nil, fmt.Errorf("pseudonym: bad deny-list: %w", err)
 	}
@@ -150,13 +152,21 @@ func (c *Checker) Check(s string) (display, key string, err error) {
 	if r := c.denied(display); r != RuleNone {
 		return "", "", c.refuse(r, -1)
 	}
-	return display, lookalikes(fold(display), true), nil
+	return display, moderation.Key(display), nil
 }
 
-// denied matches a display form against the deny-list.
+// denied matches a display form against the deny-list: the moderation
+// package's word lists and staff titles, matched as names. Its
+// contact-details reasons are not the pseudonym's business: digits and
+// links have their own rules here.
 func (c *Checker) denied(display string) Rule {
-	folded := fold(display)
-	return c.deny.match(lookalikes(folded, true), fold(splitCamel(display)), dropSeparators(folded))
+	switch r := c.deny.Name(display); {
+	case r == moderation.Staff:
+		return RuleStaff
+	case r.Words():
+		return RuleDenied
+	}
+	return RuleNone
 }
 
 func (c *Checker) refuse(r Rule, bad rune) *Error {

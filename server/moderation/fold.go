@@ -1,4 +1,4 @@
-package pseudonym
+package moderation
 
 import (
 	"strings"
@@ -10,13 +10,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// fold case-folds d and strips its diacritics: "Léa Ｍartin" becomes
-// "lea martin". Separators and digits are kept, so the deny-list can still
-// see words; lookalikes finishes the key.
-func fold(d string) string {
-	// A cases.Caser is stateful: one per call keeps Checker safe for
+// Fold returns the folded form of s: NFKC (full-width, mathematical, circled
+// and superscript characters become plain ones), case-folded, without
+// diacritics. "Léa Ｍartin" becomes "lea martin". Separators, digits and
+// punctuation are kept, so words can still be seen; Key finishes the job.
+func Fold(s string) string {
+	// A cases.Caser is stateful: one per call keeps callers safe for
 	// concurrent use.
-	s := cases.Fold().String(norm.NFKC.String(d))
+	s = cases.Fold().String(norm.NFKC.String(s))
 	s = norm.NFD.String(s)
 	s, _, _ = transform.String(runes.Remove(runes.In(unicode.Mn)), s)
 	// NFKC again: NFD split Hangul syllables, and folding may have left
@@ -24,15 +25,30 @@ func fold(d string) string {
 	return norm.NFKC.String(s)
 }
 
-// lookalikes maps the characters of a folded string that are drawn alike to
-// one of them, and drops separators if asked: "m0d.3r4t3ur" becomes
+// Key returns the key of a name: its folded form with look-alikes mapped
+// (0→o, 1/l/i→i, 3→e, 4→a, 5→s, 7→t, @→a, $→s, Cyrillic and Greek letters
+// drawn like Latin ones to those) and the separators " -_." dropped.
+// "Léa", "LEA", "L e a", "Ｌéａ" and "1ea" share the key "iea". Since "I"
+// and "l" cannot be told apart in most fonts, i and l are one letter.
+func Key(s string) string {
+	return Lookalikes(Fold(s), true)
+}
+
+// IsSeparator reports the separators allowed inside a name: space, "-",
+// "_", ".".
+func IsSeparator(r rune) bool {
+	return r == ' ' || r == '-' || r == '_' || r == '.'
+}
+
+// Lookalikes maps the characters of a folded string that are drawn alike to
+// one of them, and drops the separators if asked: "m0d.3r4t3ur" becomes
 // "moderateur". "1", "l", "i" and their Greek and Cyrillic twins all become
 // "i", since "I" (capital i) and "l" cannot be told apart in most fonts.
-func lookalikes(folded string, dropSeparators bool) string {
+func Lookalikes(folded string, dropSeparators bool) string {
 	var b strings.Builder
 	b.Grow(len(folded))
 	for _, r := range folded {
-		if isSeparator(r) {
+		if IsSeparator(r) {
 			if !dropSeparators {
 				b.WriteRune(r)
 			}
@@ -50,11 +66,22 @@ func lookalikes(folded string, dropSeparators bool) string {
 	return b.String()
 }
 
+// lookalike maps one folded rune: letters drawn like a Latin letter
+// (homoglyph) become that letter, then the digits and signs used as
+// letters ("leet") become letters.
 func lookalike(r rune) rune {
+	if l := homoglyph(r); l != r {
+		r = l
+	}
+	return leet(r)
+}
+
+// leet maps the ASCII digits and signs used for letters, and l to i.
+func leet(r rune) rune {
 	switch r {
 	case '0':
 		return 'o'
-	case '1', 'l', 'ı', 'ł', 'і', 'ι', 'ӏ':
+	case '1', 'l':
 		return 'i'
 	case '3':
 		return 'e'
@@ -64,6 +91,20 @@ func lookalike(r rune) rune {
 		return 's'
 	case '7':
 		return 't'
+	}
+	return r
+}
+
+// homoglyph maps a folded non-ASCII letter drawn like a Latin one to that
+// Latin letter (ı, ł, і, ι, ӏ to l's twin i); other runes are returned as
+// they are.
+func homoglyph(r rune) rune {
+	if r < 0x80 {
+		return r
+	}
+	switch r {
+	case 'ı', 'ł', 'і', 'ι', 'ӏ':
+		return 'i'
 	case 'ø':
 		return 'o'
 	case 'đ':
