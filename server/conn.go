@@ -17,6 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/server/chat"
 	"github.com/usine-extraordinaire/fairworld/server/internal/netpoll"
 	"github.com/usine-extraordinaire/fairworld/server/internal/wsframe"
 )
@@ -79,6 +80,7 @@ type conn struct {
 	phase         readPhase
 	confirm       bool          // resumed: the first message read confirms the new token
 	limiter       *rate.Limiter // the input rate, control frames counted too (inputrate.go)
+	chatGate      *chat.Gate    // the chat rate (chat_cmds.go); nil until the first chat message
 	credit        float64       // messages allowed beyond the limiter for the server's late time
 	lateSeen      time.Duration // the server's late time when credit was last granted
 	flood         int           // frames dropped by the limiter in the current flood window

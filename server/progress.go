@@ -388,7 +388,9 @@ func (g groupCmd) run(h *hub) {
 	if st.Group == g.group {
 		return
 	}
+	old := st.Group
 	st.Group = g.group
+	h.chatGroup(c, old, g.group) // chat_hub.go: the class channel
 	if st.KeyHash != "" { // on the boards only once it has points
 		h.prog.store.Apply(st.Write())
 	}

@@ -315,6 +315,9 @@ func (c *conn) decode(b []byte) command {
 	case protocol.TypeCloseHotspot:
 		return closeCmd{c: c, id: m.CloseHotspot.ID}
 	}
+	if cmd, ok := chatCommand(c, &m); ok { // chat_cmds.go
+		return cmd
+	}
 	return progressCommand(c, &m) // progress_cmds.go; nil for none
 }
 
