@@ -391,7 +391,7 @@ func (g groupCmd) run(h *hub) {
 	old := st.Group
 	st.Group = g.group
 	h.chatGroup(c, old, g.group) // chat_hub.go: the class channel
-	if st.KeyHash != "" { // on the boards only once it has points
+	if st.KeyHash != "" {        // on the boards only once it has points
 		h.prog.store.Apply(st.Write())
 	}
 }
