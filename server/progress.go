@@ -390,8 +390,9 @@ func (g groupCmd) run(h *hub) {
 	}
 	old := st.Group
 	st.Group = g.group
-	h.chatGroup(c, old, g.group) // chat_hub.go: the class channel
-	if st.KeyHash != "" {        // on the boards only once it has points
+	// The class channel (chat_hub.go).
+	h.chatGroup(c, old, g.group)
+	if st.KeyHash != "" { // on the boards only once it has points
 		h.prog.store.Apply(st.Write())
 	}
 }
