@@ -29,6 +29,7 @@ func chatCommand(c *conn, m *protocol.ClientMessage) (cmd command, ok bool) {
 	}
 	if c.chatGate == nil {
 		c.chatGate = new(chat.Gate) // at the first chat message only
+		c.env.chatRates.Inc()
 	}
 	switch c.chatGate.Allow(time.Now()) {
 	case chat.GateFlood:

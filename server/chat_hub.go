@@ -55,6 +55,7 @@ type chatMetrics struct {
 	blocked  *prometheus.CounterVec // filter reason
 	actions  *prometheus.CounterVec // action
 	reports  prometheus.Counter
+	rates    prometheus.Counter
 	workDrop prometheus.Counter
 	failed   *prometheus.CounterVec // job
 }
@@ -70,11 +71,13 @@ func newChatMetrics(reg prometheus.Registerer) (*chatMetrics, error) {
 		actions: vec("moderation_total", "Moderation actions taken on this node's avatars or asked here, by action.", "action"),
 		reports: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "fair", Subsystem: "chat", Name: "reports_total",
 			Help: "Reports made on this node."}),
+		rates: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "fair", Subsystem: "chat", Name: "rates_total",
+			Help: "Connections that made their chat rate limiter (at their first chat message: one that never chats makes none)."}),
 		workDrop: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "fair", Subsystem: "chat", Name: "work_drops_total",
 			Help: "Chat jobs (store writes, bus publishes, history reads) dropped because the chat worker's queue was full."}),
 		failed: vec("work_failures_total", "Chat jobs that failed on the store or the bus, by job.", "job"),
 	}
-	for _, c := range []prometheus.Collector{m.said, m.refused, m.blocked, m.actions, m.reports, m.workDrop, m.failed} {
+	for _, c := range []prometheus.Collector{m.said, m.refused, m.blocked, m.actions, m.reports, m.rates, m.workDrop, m.failed} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -342,3 +342,25 @@ func TestChatTeacherMuteAndKick(t *testing.T) {
 		t.Fatalf("kicked with %v", code)
 	}
 }
+
+// A connection that never chats costs the chat nothing: no rate limiter,
+// no entry on the hub (it is in no class, no moderator); one that chats
+// gets its limiter at its first message.
+func TestChatCostsNothingIdle(t *testing.T) {
+	t.Parallel()
+	in := servertest.Start(t, chatOn)
+	var ms []member
+	for range 20 {
+		ms = append(ms, join(t, in, name()))
+	}
+	// Every connection has been read (its first UPDATE came after the join).
+	gates := func() float64 { return counter(t, in, "fair_chat_rates_total", "") }
+	if g, e := gates(), in.Server.ChatEntries(); g != 0 || e != 0 {
+		t.Fatalf("idle connections made %v chat rates and %d hub entries", g, e)
+	}
+	ms[0].c.Quick(protocol.ChannelNearby, 1)
+	waitEv(t, ms[1].l, 0, "Salut !", func(e protocol.ChatMessage) bool { return e.AvatarID == ms[0].c.SelfID() })
+	if g, e := gates(), in.Server.ChatEntries(); g != 1 || e != 0 {
+		t.Fatalf("after one quick phrase: %v chat rates, %d hub entries; want 1 and 0", g, e)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
@@ -37,6 +38,8 @@ type connEnv struct {
 	// hello runs a connection's handshake from its HELLO (gateway.go), on
 	// a goroutine of its own, holding the connection's reading.
 	hello func(c *conn, msg []byte)
+
+	chatRates prometheus.Counter // connections that made their chat rate (chat_cmds.go)
 
 	inputRate    float64
 	inputBurst   int

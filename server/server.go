@@ -170,7 +170,7 @@ func New(cfg Config) (*Server, error) {
 	s.writers = newWriters(runtime.GOMAXPROCS(0))
 	s.env = &connEnv{
 		log: log, metrics: m, late: s.late, hub: s.hub, conns: s.conns, writers: s.writers, hello: s.hello,
-		ctx: s.ctx, hubCtx: s.hubCtx,
+		ctx: s.ctx, hubCtx: s.hubCtx, chatRates: cm.rates,
 		inputRate: cfg.InputRate, inputBurst: cfg.InputBurst, maxPending: cfg.MaxPendingEvents,
 		zoneW: cfg.Zone.Width, zoneH: cfg.Zone.Height,
 	}
