@@ -18,7 +18,7 @@ func Redis(tb testing.TB, url, node, prefix string, heartbeatTTL time.Duration) 
 		b, err := server.NewRedisBackends(server.RedisOptions{
 			URL: url, Node: node, Prefix: prefix, ResumeWindow: cfg.ResumeWindow, HeartbeatTTL: heartbeatTTL,
 			ChatRetention: cfg.Chat.Retention,
-			Registerer: cfg.Registerer, Logger: cfg.Logger.With("node", node), Now: cfg.Now,
+			Registerer:    cfg.Registerer, Logger: cfg.Logger.With("node", node), Now: cfg.Now,
 		})
 		if err != nil {
 			tb.Fatalf("redis backends: %v", err)
