@@ -142,7 +142,11 @@ func (h *hub) moderate(c *conn, m *protocol.Moderate) {
 			h.modAnswer(c, m.Req, m.Action, h.act(tc, a, m.Action, m.Seconds, now))
 			return
 		}
-		if _, ok := h.world.Identity(m.Avatar); !ok || ch.cfg.Bus == nil {
+		_, known := h.world.Identity(m.Avatar)
+		if !known {
+			_, known = ch.ring.LastBy(m.Avatar) // spoke in the last 5 minutes: a report's avatar
+		}
+		if !known || ch.cfg.Bus == nil {
 			h.chatErr(c, protocol.ErrUnknownChat, m.Req, "no avatar %d", m.Avatar)
 			return
 		}
