@@ -1,5 +1,7 @@
 package moderation
 
+import "bytes"
+
 // The contact-details filter reads the folded form f of a message and its
 // tokens (maximal runs of letters and digits, "@" and "$" included). It
 // looks for phone numbers, e-mail addresses, web addresses and social
@@ -103,11 +105,19 @@ func phone(s *scratch) bool {
 	digits := 0
 	prevKind := notNumber
 	afterTens, prevQuatre := false, false
+	// thousands: the run so far is a number written with spaces between
+	// thousands ("1 000 000 000"): a first group of 1 to 3 digits not
+	// starting with 0, then groups of 3. Phone numbers start with 0 or a
+	// country code, and are grouped by two ("06 12 34 56 78") or as
+	// "0 800 123 456".
+	thousands := false
 	for i := range s.tokens {
-		kind, n := numberOf(s.tok(i))
+		t := s.tok(i)
+		kind, n := numberOf(t)
 		if kind != notNumber && digits > 0 && !numberGap(s.gap(i), prevKind != digitsTok || kind != digitsTok) {
 			digits, afterTens = 0, false
 		}
+		start := digits == 0
 		switch kind {
 		case notNumber:
 			digits, afterTens = 0, false
@@ -129,7 +139,7 @@ func phone(s *scratch) bool {
 			}
 			afterTens = false
 		case tensWord:
-			word := string(s.tok(i))
+			word := string(t)
 			switch {
 			case afterTens && word == "dix": // soixante-dix, quatre-vingt-dix
 			case prevQuatre && (word == "vingt" || word == "vingts"):
@@ -139,9 +149,17 @@ func phone(s *scratch) bool {
 			}
 			afterTens = true
 		}
-		prevQuatre = kind == unitWord && string(s.tok(i)) == "quatre"
+		switch {
+		case kind != digitsTok:
+			thousands = false
+		case start:
+			thousands = n <= 3 && t[0] != '0' && !bytes.ContainsRune(s.gap(i), '+')
+		default:
+			thousands = thousands && n == 3
+		}
+		prevQuatre = kind == unitWord && string(t) == "quatre"
 		prevKind = kind
-		if digits >= phoneDigits {
+		if digits >= phoneDigits && !thousands {
 			return true
 		}
 	}
@@ -326,11 +344,12 @@ func platform(t []byte) bool {
 }
 
 // weakPlatform reports abbreviations that are other words too ("sc" for
-// Snapchat, "ig" for Instagram): a platform only right after a contact cue
-// or "sur" ("ajoute moi sur sc").
+// Snapchat, "ig" for Instagram): a platform only after "sur" in a message
+// with a contact cue ("ajoute moi sur sc") or right after a possessive
+// ("mon ig").
 func weakPlatform(t []byte) bool {
 	switch string(t) {
-	case "sc", "ig", "tt", "dc", "disc", "wa":
+	case "sc", "ig", "dc", "disc", "wa":
 		return true
 	}
 	return false
@@ -341,7 +360,7 @@ func cue(t []byte) bool {
 	switch string(t) {
 	case "ajoute", "ajoutes", "ajouter", "ajoutez", "ajout", "ajt", "ajte", "rajoute", "rajoutes",
 		"rajoutez", "add", "adde", "addez", "follow", "followez", "abonne", "abonnez", "abonnes",
-		"pseudo", "identifiant", "id", "dm", "mp", "priv", "contacte", "contactez", "ecris", "ecrivez":
+		"pseudo", "identifiant", "id", "dm", "mp", "priv", "contacte", "contactez", "ecris", "ecrivez", "msg", "texto", "appelle", "appel", "numero", "num":
 		return true
 	}
 	return false
@@ -351,7 +370,7 @@ func cue(t []byte) bool {
 // give an account: "mon snap", "ton insta", "t'as snap", "y'a un discord".
 func possessive(t []byte) bool {
 	switch string(t) {
-	case "mon", "ma", "ton", "ta", "son", "sa", "notre", "votre", "leur", "as", "a", "ya", "un", "mn", "tn":
+	case "mon", "ma", "ton", "ta", "son", "sa", "notre", "votre", "leur", "as", "ya", "un", "mn", "tn":
 		return true
 	}
 	return false
@@ -371,7 +390,7 @@ func handle(s *scratch) bool {
 	for i := range s.tokens {
 		t := s.tok(i)
 		strong := platform(t) || (s.is(i, "tik") && s.is(i+1, "tok"))
-		weak := !strong && weakPlatform(t) && (s.is(i-1, "sur") || s.is(i-1, "en")) && anyCue
+		weak := !strong && weakPlatform(t) && ((s.is(i-1, "sur") || s.is(i-1, "en")) && anyCue || s.is(i-1, "mon", "ton", "ma", "ta", "mn", "tn"))
 		if !strong && !weak {
 			continue
 		}

@@ -90,6 +90,19 @@ func (f *Filter) Name(name string) Reason {
 	return f.contacts(name)
 }
 
+// NameWords is Name without the contact-details filter: the word lists
+// only, matched as for names. The pseudonym checker uses it, since it has
+// its own rules for digits and web addresses.
+func (f *Filter) NameWords(name string) Reason {
+	if len(name) > f.maxBytes {
+		return TooLong
+	}
+	if !utf8.ValidString(name) {
+		return Invalid
+	}
+	return f.nameWords(name)
+}
+
 // Message checks a chat message: the word lists, word by word, and the
 // contact details. An ordinary message allocates nothing once the Filter's
 // buffers are warm (BenchmarkMessage).

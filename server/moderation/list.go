@@ -25,6 +25,19 @@ type list struct {
 	words  map[string]Reason // refused as a whole word
 	except []string          // keys inside which a substr hit is ignored
 	seen   map[string]bool   // kind+key, to skip duplicates; only used while parsing
+	// byFirst indexes substr by the first byte of the key, for messages:
+	// each position of a message is compared with the few entries that
+	// start with its byte rather than each entry searched in the message.
+	byFirst [256][]entry
+}
+
+// index fills byFirst.
+func (l *list) index() {
+	for _, e := range l.substr {
+		if e.reason != Staff {
+			l.byFirst[e.k[0]] = append(l.byFirst[e.k[0]], e)
+		}
+	}
 }
 
 func newList() list {
@@ -53,6 +66,18 @@ type lists struct {
 	squeezed list              // the same with repeated letters folded: "connard" -> "conard"
 	prefix   []entry           // "^word": refused at the start of a name, glued or not
 	first    map[string]Reason // one-letter "=x": a title, refused as the first of several words ("M. Martin")
+	// msg is the form messages are matched against: l and i stay apart (a
+	// message is not a name drawn in a font where they look alike:
+	// "flotte" is not "fiotte"); a message's repeated letters are folded
+	// before the look-alikes are mapped ("coulée" is not "couille").
+	msg list
+	// exact holds the msg form of every entry of 4 runes or more, and of
+	// the phrases ("sale arabe" as "salearabe"): two neighbouring words of
+	// a message glued are looked up in it ("ta gueule", "mer.de").
+	exact map[string]Reason
+	// elided holds the msg form of the "%" entries: their whole-word hits
+	// in a message do not count right after "s'", "t'", "m'" or "n'".
+	elided map[string]bool
 }
 
 // sections maps the section lines of the list syntax to their Reason.
@@ -77,7 +102,7 @@ type source struct {
 // parseLists reads the sources in order. The syntax is described in
 // words.txt. Every source starts in the @insult section.
 func parseLists(srcs ...source) (lists, error) {
-	d := lists{plain: newList(), squeezed: newList(), first: make(map[string]Reason)}
+	d := lists{plain: newList(), squeezed: newList(), first: make(map[string]Reason), msg: newList(), exact: make(map[string]Reason), elided: make(map[string]bool)}
 	for _, src := range srcs {
 		reason := Insult
 		for i, line := range src.lines {
@@ -101,14 +126,21 @@ func parseLists(srcs ...source) (lists, error) {
 			}
 		}
 	}
-	d.plain.seen, d.squeezed.seen = nil, nil
+	d.plain.seen, d.squeezed.seen, d.msg.seen = nil, nil, nil
+	d.msg.index()
 	return d, nil
 }
 
 func (d *lists) add(line string, reason Reason) error {
 	kind := byte(0)
-	if line[0] == '=' || line[0] == '!' || line[0] == '^' {
+	if line[0] == '=' || line[0] == '!' || line[0] == '^' || line[0] == '%' {
 		kind, line = line[0], line[1:]
+	}
+	if kind == '%' {
+		// A whole word that is also a verb after an elided pronoun
+		// ("attardé" and "s'attarde"): in names, a whole word.
+		d.elided[string(msgForm(nil, []byte(dropSeparators(Fold(line))), false))] = true
+		kind = '='
 	}
 	folded := Fold(line)
 	k := Lookalikes(folded, true)
@@ -128,6 +160,15 @@ func (d *lists) add(line string, reason Reason) error {
 		wordOnly := kind == '=' || n < minSubstring
 		d.plain.add(kind, k, reason, wordOnly)
 		d.squeezed.add(kind, squeeze(k), reason, wordOnly)
+		flat := dropSeparators(folded)
+		m := string(msgForm(nil, []byte(flat), false))
+		wordOnly = kind == '=' || utf8.RuneCountInString(m) < minSubstring
+		d.msg.add(kind, m, reason, wordOnly)
+		if kind != '!' && reason != Staff && utf8.RuneCountInString(m) >= minSubstring {
+			if _, ok := d.exact[m]; !ok {
+				d.exact[m] = reason
+			}
+		}
 	}
 	return nil
 }

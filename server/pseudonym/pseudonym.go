@@ -156,11 +156,10 @@ func (c *Checker) Check(s string) (display, key string, err error) {
 }
 
 // denied matches a display form against the deny-list: the moderation
-// package's word lists and staff titles, matched as names. Its
-// contact-details reasons are not the pseudonym's business: digits and
-// links have their own rules here.
+// package's word lists and staff titles, matched as names (digits and
+// links have their own rules here).
 func (c *Checker) denied(display string) Rule {
-	switch r := c.deny.Name(display); {
+	switch r := c.deny.NameWords(display); {
 	case r == moderation.Staff:
 		return RuleStaff
 	case r.Words():
