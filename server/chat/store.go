@@ -58,6 +58,10 @@ const (
 	AuditLen     = 10000
 	AuditTTL     = 30 * 24 * time.Hour
 	OpenReportsN = 50 // sent to a moderator who joins
+	// StateTTL: the mutes, bans and class settings go this long after
+	// their last change (a ban lasts BanFor; a mute at most a day; the
+	// fair, five or six weeks, a class's settings set again if need be).
+	StateTTL = 30 * 24 * time.Hour
 )
 
 // Report is a report with its evidence, as the server keeps it.

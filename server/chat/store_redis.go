@@ -30,9 +30,10 @@ type RedisConfig struct {
 //	p:chat:by:<who key>    set of the classes a pseudonym spoke in (for its erasure), as long
 //	p:chat:report:<id>     a report and its evidence (JSON), until closed, at most 30 days
 //	p:chat:reports         sorted set of the open reports' ids, by time
-//	p:chat:mutes           hash: who key -> the mute's end (unix ms)
-//	p:chat:bans            hash: who or progress key -> the ban's end (unix ms)
+//	p:chat:mutes           hash: who key -> the mute's end (unix ms); ended ones removed when read
+//	p:chat:bans            hash: who or progress key -> the ban's end (unix ms), the same
 //	p:chat:classes         hash: group -> its settings (JSON)
+//	                       (the three hashes expire StateTTL after their last write)
 //	p:chat:audit           list of the audit log (JSON), the 10,000 latest, 30 days after the last
 //
 // Who and progress keys are hashes (WhoKey, ProgressKey). Safe for
@@ -233,7 +234,10 @@ func (r *RedisStore) SetMute(ctx context.Context, who string, until time.Time) e
 	defer cancel()
 	var err error
 	if until.After(time.Now()) {
-		err = r.c.HSet(ctx, r.k("mutes"), WhoKey(who), until.UnixMilli()).Err()
+		pipe := r.c.Pipeline()
+		pipe.HSet(ctx, r.k("mutes"), WhoKey(who), until.UnixMilli())
+		pipe.PExpire(ctx, r.k("mutes"), StateTTL)
+		_, err = pipe.Exec(ctx)
 	} else {
 		err = r.c.HDel(ctx, r.k("mutes"), WhoKey(who)).Err()
 	}
@@ -251,7 +255,10 @@ func (r *RedisStore) SetBan(ctx context.Context, who, progress string, until tim
 	if progress != "" {
 		vals = append(vals, ProgressKey(progress), until.UnixMilli())
 	}
-	if err := r.c.HSet(ctx, r.k("bans"), vals...).Err(); err != nil {
+	pipe := r.c.Pipeline()
+	pipe.HSet(ctx, r.k("bans"), vals...)
+	pipe.PExpire(ctx, r.k("bans"), StateTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("chat: ban: %w", err)
 	}
 	return nil
@@ -262,7 +269,10 @@ func (r *RedisStore) SetClass(ctx context.Context, group uint32, c ClassSettings
 	b, _ := json.Marshal(c)
 	ctx, cancel := r.ctx(ctx)
 	defer cancel()
-	if err := r.c.HSet(ctx, r.k("classes"), strconv.FormatUint(uint64(group), 10), b).Err(); err != nil {
+	pipe := r.c.Pipeline()
+	pipe.HSet(ctx, r.k("classes"), strconv.FormatUint(uint64(group), 10), b)
+	pipe.PExpire(ctx, r.k("classes"), StateTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("chat: class settings: %w", err)
 	}
 	return nil
