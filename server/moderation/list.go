@@ -80,14 +80,21 @@ type lists struct {
 	elided map[string]bool
 }
 
-// sections maps the section lines of the list syntax to their Reason.
-var sections = map[string]Reason{
-	"@insult": Insult,
-	"@denied": Insult,
-	"@hate":   Hate,
-	"@sexual": Sexual,
-	"@drugs":  Drugs,
-	"@staff":  Staff,
+// section returns the Reason of a section line of the list syntax.
+func section(line string) (Reason, bool) {
+	switch line {
+	case "@insult", "@denied":
+		return Insult, true
+	case "@hate":
+		return Hate, true
+	case "@sexual":
+		return Sexual, true
+	case "@drugs":
+		return Drugs, true
+	case "@staff":
+		return Staff, true
+	}
+	return OK, false
 }
 
 // source is one text of entries and where it comes from, for errors.
@@ -117,7 +124,7 @@ func parseLists(srcs ...source) (lists, error) {
 			if line == "" {
 				continue
 			}
-			if r, ok := sections[line]; ok {
+			if r, ok := section(line); ok {
 				reason = r
 				continue
 			}
