@@ -6,34 +6,41 @@ import "math"
 // they are immutable values: one ChatMessage is shared by all its
 // recipients.
 
-// quickPhrases are the fixed French phrases of CHAT_QUICK, numbered from 1
-// on the wire (QuickPhrase(n)); docs/PROTOCOL.md lists the same texts.
-// Numbers are never reused: a later version only appends. Read only.
-var quickPhrases = [...]string{
-	"Salut !",
-	"Tu as trouvé le quiz ?",
-	"On y va ensemble ?",
-	"Suis-moi !",
-	"Attends-moi !",
-	"Regarde ça !",
-	"Bravo !",
-	"Merci !",
-	"Oui",
-	"Non",
-	"Où est le prochain stand ?",
-	"À plus tard !",
-}
-
 // QuickPhrasesCount is how many quick phrases there are (numbered 1 to it).
-const QuickPhrasesCount = len(quickPhrases)
+const QuickPhrasesCount = 12
 
 // QuickPhrase returns the text of phrase n (from 1), ok false when there
-// is no such phrase.
+// is no such phrase: the fixed French phrases of CHAT_QUICK, which
+// docs/PROTOCOL.md lists. Numbers are never reused: a later version only
+// appends. (A switch, not a table: no package state.)
 func QuickPhrase(n uint8) (string, bool) {
-	if n == 0 || int(n) > len(quickPhrases) {
-		return "", false
+	switch n {
+	case 1:
+		return "Salut !", true
+	case 2:
+		return "Tu as trouvé le quiz ?", true
+	case 3:
+		return "On y va ensemble ?", true
+	case 4:
+		return "Suis-moi !", true
+	case 5:
+		return "Attends-moi !", true
+	case 6:
+		return "Regarde ça !", true
+	case 7:
+		return "Bravo !", true
+	case 8:
+		return "Merci !", true
+	case 9:
+		return "Oui", true
+	case 10:
+		return "Non", true
+	case 11:
+		return "Où est le prochain stand ?", true
+	case 12:
+		return "À plus tard !", true
 	}
-	return quickPhrases[n-1], true
+	return "", false
 }
 
 // ChatMessage is one message of a channel, as its recipients get it (CHAT)
