@@ -21,8 +21,8 @@
 // (GOTO path finding), keepalive.go, watchdog.go, inputrate.go,
 // lateness.go (the overload policy), http.go, metrics.go, registry.go;
 // the chat (docs/PROTOCOL.md §9): chat_config.go, chat_cmds.go (the read
-// loop's hook and the chat rate), chat_hub.go (channels, delivery, the
-// other nodes' records), chat_mod.go (reports, moderation), chat_work.go
+// loop's hook and the chat rate), chat_hub.go (channels, delivery),
+// chat_remote.go (the other nodes' records), chat_mod.go (reports, moderation), chat_work.go
 // (the chat worker), over server/chat.
 // The public listener is internal/demux.
 //
