@@ -81,6 +81,7 @@ type conn struct {
 	tail          []byte // bytes read that are not a whole frame yet; nil most of the time
 	rdFailed      bool   // a frame error or the client's close frame: nothing more is parsed
 	phase         readPhase
+	handoff       func()        // set with handedOver: readSome starts it once the tail is saved
 	confirm       bool          // resumed: the first message read confirms the new token
 	limiter       *rate.Limiter // the input rate, control frames counted too (inputrate.go)
 	chatGate      *chat.Gate    // the chat rate (chat_cmds.go); nil until the first chat message
