@@ -23,6 +23,13 @@ type ClientMessage struct {
 	GetLeaderboard GetLeaderboard
 	Share          Share // SHARE and UNSHARE
 	Erase          Erase
+
+	// Chat and moderation (chat_msgs.go).
+	ChatSay    ChatSay
+	ChatQuick  ChatQuick
+	ChatReport ChatReport
+	ChatClass  ChatClass
+	Moderate   Moderate
 }
 
 // DecodeClient decodes one client message into m. A *DecodeError means the
@@ -89,7 +96,9 @@ func DecodeClient(b []byte, m *ClientMessage) error {
 	case TypeErase:
 		f.u32(&m.Erase.Req)
 	default:
-		f.optional() // an unknown type's payload is only skipped
+		if !decodeChatClient(&f, m) {
+			f.optional() // an unknown type's payload is only skipped
+		}
 	}
 	if err := f.done(); err != nil {
 		return err
@@ -131,7 +140,7 @@ func clientName(t Type) string {
 	case TypeErase:
 		return "ERASE"
 	}
-	return ""
+	return chatClientName(t)
 }
 
 // Validate reports ErrBadIntent for a direction that is not finite or

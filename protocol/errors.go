@@ -26,6 +26,16 @@ const (
 	ErrNotEarned       ErrorCode = 12 // SHARE or UNSHARE of a badge the visitor has not earned (or no such badge)
 	ErrUnavailable     ErrorCode = 13 // the fair's shared store cannot be reached: retry later
 	ErrNoGroup         ErrorCode = 14 // a class group leaderboard asked by a visitor in no group
+
+	// Chat and moderation (docs/PROTOCOL.md §9).
+	ErrChatRateLimited ErrorCode = 20 // chat faster than its rate: muted for 30 s, the message dropped
+	ErrChatMuted       ErrorCode = 21 // the pseudonym is muted by a moderator or a teacher
+	ErrChatClosed      ErrorCode = 22 // no class, or the teacher turned the class channel off
+	ErrChatNotAllowed  ErrorCode = 23 // free text where only quick phrases go (nearby between strangers)
+	ErrChatUnavailable ErrorCode = 24 // a channel not open in this version (booth, agora, unknown)
+	ErrChatBadText     ErrorCode = 25 // empty, too long, control characters, no such quick phrase
+	ErrNotStaff        ErrorCode = 26 // a moderation action (or class setting) the visitor's role may not take
+	ErrUnknownChat     ErrorCode = 27 // no such message, report or avatar (gone, expired, removed)
 )
 
 var errorCodeNames = map[ErrorCode]string{
@@ -44,6 +54,15 @@ var errorCodeNames = map[ErrorCode]string{
 	ErrNotEarned:       "not_earned",
 	ErrUnavailable:     "unavailable",
 	ErrNoGroup:         "no_group",
+
+	ErrChatRateLimited: "chat_rate_limited",
+	ErrChatMuted:       "chat_muted",
+	ErrChatClosed:      "chat_closed",
+	ErrChatNotAllowed:  "chat_not_allowed",
+	ErrChatUnavailable: "chat_unavailable",
+	ErrChatBadText:     "chat_bad_text",
+	ErrNotStaff:        "not_staff",
+	ErrUnknownChat:     "unknown_message",
 }
 
 func (c ErrorCode) String() string {
@@ -88,6 +107,12 @@ const (
 	// with this pseudonym, not three words of the list, or too many wrong
 	// keys): the reason is a French sentence for the visitor.
 	CloseKeyRefused CloseCode = 4016
+	// CloseBanned: a moderator banned the pseudonym (and its progress);
+	// the reason is a French sentence. Refused again at every HELLO.
+	CloseBanned CloseCode = 4020
+	// CloseKicked: a moderator ended the session; the reason is a French
+	// sentence. The visitor may come back.
+	CloseKicked CloseCode = 4021
 
 	// Sent by clients.
 	CloseReconnect CloseCode = 4901 // the client drops this socket to reconnect: the session stays resumable
@@ -117,6 +142,8 @@ var closeCodeNames = map[CloseCode]string{
 	CloseServiceUnavailable: "service_unavailable",
 	CloseErased:             "erased",
 	CloseKeyRefused:         "key_refused",
+	CloseBanned:             "banned",
+	CloseKicked:             "kicked",
 	CloseReconnect:          "reconnect",
 }
 

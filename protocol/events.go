@@ -23,6 +23,15 @@ const (
 	EventBadgeNotice         EventKind = 10 // [10, avatar_id, pseudonym, badge_id, title]
 	EventLeaderboard         EventKind = 11 // [11, req, scope, [[rank, pseudonym, points], ...], rank, points, players]
 	EventShareLink           EventKind = 12 // [12, req, badge_id, path]
+
+	// Chat and moderation (chat_events.go).
+	EventChat         EventKind = 20 // [20, message_id, channel, avatar_id, pseudonym, role, text, phrase, at, past]
+	EventChatRemoved  EventKind = 21 // [21, message_id]
+	EventChatState    EventKind = 22 // [22, class_on, nearby_free, muted_until]
+	EventChatBlocked  EventKind = 23 // [23, req, reason, hint]
+	EventReport       EventKind = 24 // [24, report_id, reason, at, reporter, avatar_id, pseudonym, message_id, [evidence, ...]]
+	EventReportClosed EventKind = 25 // [25, report_id]
+	EventModerated    EventKind = 26 // [26, req, action]
 )
 
 // Event is one event of an UPDATE (docs/PROTOCOL.md §5). Every kind is a
@@ -295,7 +304,10 @@ func eventDecoder(k EventKind) (func(f *fields) Event, string) {
 	case EventPath:
 		return decodePath, "PATH"
 	}
-	return progressDecoder(k)
+	if d, name := progressDecoder(k); d != nil {
+		return d, name
+	}
+	return chatDecoder(k)
 }
 
 func decodeHotspotContent(f *fields) Event {

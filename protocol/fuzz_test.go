@@ -72,6 +72,16 @@ func FuzzDecodeClient(f *testing.F) {
 			enc = AppendShare(nil, m.Share, m.Type == TypeUnshare)
 		case TypeErase:
 			enc = AppendErase(nil, m.Erase)
+		case TypeChatSay:
+			enc = AppendChatSay(nil, m.ChatSay)
+		case TypeChatQuick:
+			enc = AppendChatQuick(nil, m.ChatQuick)
+		case TypeChatReport:
+			enc = AppendChatReport(nil, m.ChatReport)
+		case TypeChatClass:
+			enc = AppendChatClass(nil, m.ChatClass)
+		case TypeModerate:
+			enc = AppendModerate(nil, m.Moderate)
 		}
 		var m2 ClientMessage
 		if err := DecodeClient(enc, &m2); err != nil {

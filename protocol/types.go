@@ -26,6 +26,13 @@ const (
 	TypeShare          Type = 10 // [10, req, badge_id]
 	TypeUnshare        Type = 11 // [11, req, badge_id]
 	TypeErase          Type = 12 // [12, req]
+
+	// Chat and moderation (chat_msgs.go).
+	TypeChatSay    Type = 20 // [20, req, channel, text]
+	TypeChatQuick  Type = 21 // [21, req, channel, phrase]
+	TypeChatReport Type = 22 // [22, req, message_id, avatar_id, reason]
+	TypeChatClass  Type = 23 // [23, req, class_on, nearby_free]
+	TypeModerate   Type = 24 // [24, req, action, avatar_id, message_id, report_id, seconds]
 )
 
 // Server to client.
@@ -128,6 +135,9 @@ const (
 	RoleVisitor      Role = 0
 	RoleProfessional Role = 1 // later stage: professionals at their booths
 	RoleTeacher      Role = 2 // later stage: class groups
+	RolePupil        Role = 3 // a visitor who joined a class
+	RoleModerator    Role = 4 // staff: moderates the chat
+	RoleOrganiser    Role = 5 // staff: runs the fair
 )
 
 // Enter introduces an avatar into the client's view, at an absolute quantised

@@ -147,6 +147,36 @@ func vectorCases() []vectorCase {
 			},
 		}}},
 
+		{name: "chat_say", client: &ClientMessage{Type: TypeChatSay, ChatSay: ChatSay{Req: 12, Channel: ChannelClass, Text: "On se retrouve au quai ?"}}},
+		{name: "chat_quick", client: &ClientMessage{Type: TypeChatQuick, ChatQuick: ChatQuick{Req: 13, Channel: ChannelNearby, Phrase: 3}}},
+		{name: "chat_report", client: &ClientMessage{Type: TypeChatReport, ChatReport: ChatReport{Req: 14, MessageID: 4503599627370497, Avatar: 9, Reason: ReportContact}}},
+		{name: "chat_class", client: &ClientMessage{Type: TypeChatClass, ChatClass: ChatClass{Req: 15, ClassOn: true, NearbyFree: true}}},
+		{name: "moderate", client: &ClientMessage{Type: TypeModerate, Moderate: Moderate{Req: 16, Action: ModMute, Avatar: 9, Seconds: 600}}},
+		{name: "update_chat", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1211, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				ChatMessage{ID: 4503599627370497, Channel: ChannelClass, AvatarID: 9, Pseudonym: "Inès", Role: RoleVisitor, Text: "On se retrouve au quai ?", At: 1637568000},
+				ChatMessage{ID: 4503599627370498, Channel: ChannelNearby, AvatarID: 5, Pseudonym: "Tom", Phrase: 1, At: 1637568003},
+				ChatMessage{ID: 4503599627370400, Channel: ChannelClass, AvatarID: 12, Pseudonym: "Léa", Text: "Je suis devant l'usine.", At: 1637567900, Past: true},
+				ChatRemoved{ID: 4503599627370400},
+				ChatState{ClassOn: true, NearbyFree: false, MutedUntil: 1637568030},
+				ChatBlocked{Req: 12, Reason: "phone", Hint: "Pas de numéro de téléphone dans le tchat."},
+				ErrorEvent{Code: ErrChatRateLimited, Ref: 13, Message: "chat faster than 1 a second: muted for 30 s"},
+			},
+		}}},
+		{name: "update_moderation", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1212, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				Report{ID: 77, Reason: ReportContact, At: 1637568010, Reporter: "Léa", AvatarID: 9, Pseudonym: "Inès", MessageID: 4503599627370497,
+					Evidence: []ChatMessage{
+						{ID: 4503599627370400, Channel: ChannelClass, AvatarID: 12, Pseudonym: "Léa", Text: "Je suis devant l'usine.", At: 1637567900},
+						{ID: 4503599627370497, Channel: ChannelClass, AvatarID: 9, Pseudonym: "Inès", Text: "On se retrouve au quai ?", At: 1637568000},
+					}},
+				ReportClosed{ID: 76},
+				Moderated{Req: 16, Action: ModMute},
+			},
+		}}},
+
 		// Decode-only: what decoders must accept from other versions.
 		{name: "hello_later_fields", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", Colour: 3, Shape: 1, ProgressKey: "pomme girafe nuage"}},
 			raw: rawArray(uint64(TypeHello), "Léa", "", uint64(3), uint64(1), "pomme girafe nuage", "later", []any{uint64(1), uint64(2)})},
@@ -253,6 +283,16 @@ func encodeCase(c vectorCase) []byte {
 			return AppendShare(nil, m.Share, m.Type == TypeUnshare)
 		case TypeErase:
 			return AppendErase(nil, m.Erase)
+		case TypeChatSay:
+			return AppendChatSay(nil, m.ChatSay)
+		case TypeChatQuick:
+			return AppendChatQuick(nil, m.ChatQuick)
+		case TypeChatReport:
+			return AppendChatReport(nil, m.ChatReport)
+		case TypeChatClass:
+			return AppendChatClass(nil, m.ChatClass)
+		case TypeModerate:
+			return AppendModerate(nil, m.Moderate)
 		}
 	}
 	if c.server.Type == TypeWelcome {

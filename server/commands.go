@@ -52,6 +52,10 @@ func (j joinCmd) run(h *hub) {
 			r = joinResult{code: protocol.CloseServiceUnavailable, reason: unavailableReason}
 		} else {
 			h.progressJoined(j.c, sp)
+			if r = h.chatJoined(j.c); r.code != 0 { // chat_hub.go: a ban
+				h.drop(j.c.sess)
+				h.store.End(j.s.SessionRef)
+			}
 		}
 	}
 	j.reply <- r

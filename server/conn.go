@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
+	"github.com/usine-extraordinaire/fairworld/server/chat"
 	"github.com/usine-extraordinaire/fairworld/server/internal/netpoll"
 	"github.com/usine-extraordinaire/fairworld/server/internal/wsframe"
 )
@@ -36,6 +38,8 @@ type connEnv struct {
 	// hello runs a connection's handshake from its HELLO (gateway.go), on
 	// a goroutine of its own, holding the connection's reading.
 	hello func(c *conn, msg []byte)
+
+	chatRates prometheus.Counter // connections that made their chat rate (chat_cmds.go)
 
 	inputRate    float64
 	inputBurst   int
@@ -77,8 +81,10 @@ type conn struct {
 	tail          []byte // bytes read that are not a whole frame yet; nil most of the time
 	rdFailed      bool   // a frame error or the client's close frame: nothing more is parsed
 	phase         readPhase
+	handoff       func()        // set with handedOver: readSome starts it once the tail is saved
 	confirm       bool          // resumed: the first message read confirms the new token
 	limiter       *rate.Limiter // the input rate, control frames counted too (inputrate.go)
+	chatGate      *chat.Gate    // the chat rate (chat_cmds.go); nil until the first chat message
 	credit        float64       // messages allowed beyond the limiter for the server's late time
 	lateSeen      time.Duration // the server's late time when credit was last granted
 	flood         int           // frames dropped by the limiter in the current flood window

@@ -19,7 +19,11 @@
 // commands.go (one command type per kind of input), sessions.go (this
 // node's attachments: join, leave, take-over, position writes), paths.go
 // (GOTO path finding), keepalive.go, watchdog.go, inputrate.go,
-// lateness.go (the overload policy), http.go, metrics.go, registry.go.
+// lateness.go (the overload policy), http.go, metrics.go, registry.go;
+// the chat (docs/PROTOCOL.md §9): chat_config.go, chat_cmds.go (the read
+// loop's hook and the chat rate), chat_hub.go (channels, delivery),
+// chat_remote.go (the other nodes' records), chat_mod.go (reports, moderation), chat_work.go
+// (the chat worker), over server/chat.
 // The public listener is internal/demux.
 //
 // # Ways into a client's UPDATE
@@ -46,6 +50,9 @@
 //     a control channel reader); ends after the hub, when its last writes
 //     are out;
 //   - the lateness sampler (lateness.run); ends with the hub context;
+//   - the chat worker (chatWorker: store writes, bus publishes, history
+//     reads, the state read every 10 s); ends with the hub context; with
+//     a chat.RedisBus, its reader (ends when RedisBackends closes it);
 //   - keepalive and the watchdog; end with the connections' context;
 //   - the demux accept loop, the public http.Server and the admin one;
 //   - the readers: one netpoll.Poller per core (read.go), which read

@@ -27,6 +27,7 @@ type hub struct {
 	cfg   hubConfig
 	inbox chan command
 	prog  *progressHub // points, badges, progress (progress.go)
+	chat  *chatHub     // chat and moderation (chat_hub.go)
 
 	// owned by the hub goroutine
 	conns      map[uint32]*conn       // avatar -> its current connection
@@ -58,6 +59,7 @@ type hubDeps struct {
 	late    *lateness
 	log     *slog.Logger
 	prog    *progressHub
+	chat    *chatHub
 	cfg     hubConfig
 }
 
@@ -72,7 +74,7 @@ type hubConfig struct {
 
 func newHub(d hubDeps) *hub {
 	return &hub{
-		world: d.world, store: d.store, sync: d.sync, m: d.metrics, late: d.late, log: d.log, cfg: d.cfg, prog: d.prog,
+		world: d.world, store: d.store, sync: d.sync, m: d.metrics, late: d.late, log: d.log, cfg: d.cfg, prog: d.prog, chat: d.chat,
 		inbox:      make(chan command, d.cfg.inboxSize),
 		conns:      make(map[uint32]*conn),
 		sessions:   make(map[string]*hubSession),
@@ -194,6 +196,7 @@ func (h *hub) round(n int, dt time.Duration, now time.Time) {
 	}
 	h.writePositions(n)
 	h.progressRound(now)
+	h.chatRound(now)
 	h.dispatchWaiting(time.Now())
 	h.world.Updates(func(id uint32, u *protocol.Update) {
 		if c := h.conns[id]; c != nil {

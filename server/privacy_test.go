@@ -123,6 +123,7 @@ func privacyScenario() []privacyStep {
 		{"three nodes start", privacyStart},
 		{"visitors join on each node", privacyJoin},
 		{"a class group", privacyGroup},
+		{"chat: class settings, a message, a report, a mute, a ban", privacyChat}, // chat_privacy_test.go
 		{"walk and open contents", privacyRead},
 		{"a quiz answer and its badge", privacyQuiz},
 		{"leaderboards", privacyBoards},
@@ -175,6 +176,7 @@ func (p *privacyRun) node(n string) *deathNode {
 		progressFast(cfg)
 		cfg.ProgressConfig.AnswerGap = 100 * time.Second // 0.5 s
 		cfg.NodeID, cfg.ResumeWindow = n, p.resume
+		cfg.TestRoles = true // the chat step's teacher and moderator (prof:, mod:)
 		cfg.JoinRate, cfg.JoinBurst = p.joinRate, p.joinBurst
 		var err error
 		b, err = server.NewRedisBackends(server.RedisOptions{

@@ -388,7 +388,10 @@ func (g groupCmd) run(h *hub) {
 	if st.Group == g.group {
 		return
 	}
+	old := st.Group
 	st.Group = g.group
+	// The class channel (chat_hub.go).
+	h.chatGroup(c, old, g.group)
 	if st.KeyHash != "" { // on the boards only once it has points
 		h.prog.store.Apply(st.Write())
 	}

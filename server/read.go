@@ -114,6 +114,11 @@ func (c *conn) readSome(buf []byte, limit int) readResult {
 			c.tail = append([]byte(nil), data[used:]...)
 		}
 		if res == handedOver {
+			// Only now, the tail saved: the goroutine that takes the
+			// reading reads it.
+			next := c.handoff
+			c.handoff = nil
+			go next()
 			return res
 		}
 		switch {
@@ -242,7 +247,7 @@ func (c *conn) message(ev wsframe.Event) readResult {
 			// The hub's inbox is full: this client waits (its bytes wait in
 			// its socket), on a goroutine of its own.
 			rest := append([]command(nil), cmds[i:k]...)
-			go c.sendThenRead(rest)
+			c.handoff = func() { c.sendThenRead(rest) }
 			return handedOver
 		}
 	}
@@ -272,7 +277,7 @@ func (c *conn) startHandshake(hello []byte) readResult {
 	c.mu.Unlock()
 	c.phase = phaseJoining
 	msg := append([]byte(nil), hello...)
-	go c.env.hello(c, msg)
+	c.handoff = func() { c.env.hello(c, msg) }
 	return handedOver
 }
 
@@ -314,6 +319,9 @@ func (c *conn) decode(b []byte) command {
 		return openCmd{c: c, req: m.OpenHotspot.Req, id: m.OpenHotspot.ID}
 	case protocol.TypeCloseHotspot:
 		return closeCmd{c: c, id: m.CloseHotspot.ID}
+	}
+	if cmd, ok := chatCommand(c, &m); ok { // chat_cmds.go
+		return cmd
 	}
 	return progressCommand(c, &m) // progress_cmds.go; nil for none
 }

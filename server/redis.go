@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/usine-extraordinaire/fairworld/server/admit"
+	"github.com/usine-extraordinaire/fairworld/server/chat"
 	"github.com/usine-extraordinaire/fairworld/server/feed"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
 	"github.com/usine-extraordinaire/fairworld/server/progress"
@@ -26,6 +27,8 @@ type RedisOptions struct {
 	// Retention is how long progress is kept after a visitor's last
 	// change (share links: after their creation); zero means 45 days.
 	Retention time.Duration
+	// ChatRetention is how long a class message is kept; zero means 24 h.
+	ChatRetention time.Duration
 
 	Registerer prometheus.Registerer // the server's
 	Logger     *slog.Logger
@@ -40,6 +43,8 @@ type RedisBackends struct {
 	Presence *presence.RedisStore
 	Feed     *feed.RedisFeed
 	Progress *progress.RedisStore
+	Chat     *chat.RedisStore
+	ChatBus  *chat.RedisBus
 	Prefix   string
 
 	reg prometheus.Registerer
@@ -75,7 +80,17 @@ func NewRedisBackends(o RedisOptions) (*RedisBackends, error) {
 		_ = client.Close()
 		return nil, fmt.Errorf("server: progress: %w", err)
 	}
-	return &RedisBackends{Client: client, Presence: store, Feed: f, Progress: prog, Prefix: o.Prefix, reg: o.Registerer, log: o.Logger}, nil
+	cs, err := chat.NewRedisStore(client, chat.RedisConfig{Prefix: o.Prefix, Retention: o.ChatRetention})
+	if err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("server: chat: %w", err)
+	}
+	bus, err := chat.NewRedisBus(client, chat.RedisBusConfig{Prefix: o.Prefix, Node: FeedNode(o.Node)}, o.Registerer, o.Logger)
+	if err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("server: chat: %w", err)
+	}
+	return &RedisBackends{Client: client, Presence: store, Feed: f, Progress: prog, Chat: cs, ChatBus: bus, Prefix: o.Prefix, reg: o.Registerer, log: o.Logger}, nil
 }
 
 // Configure puts the backends in cfg, and a join limiter shared by the
@@ -83,6 +98,7 @@ func NewRedisBackends(o RedisOptions) (*RedisBackends, error) {
 // them): the join rate holds fair-wide however many nodes there are.
 func (b *RedisBackends) Configure(cfg *Config) {
 	cfg.Presence, cfg.Feed, cfg.Progress = b.Presence, b.Feed, b.Progress
+	cfg.Chat.Store, cfg.Chat.Bus = b.Chat, b.ChatBus
 	cfg.FeedConfig.Prefix = b.Prefix
 	// A bad rate is New's error to report; the node's own limiter then.
 	if l, err := admit.NewRedis(b.Client, admit.RedisConfig{Key: b.Prefix + ":joins", PerSecond: cfg.JoinRate, Burst: cfg.JoinBurst}, b.reg, b.log); err == nil {
@@ -90,7 +106,7 @@ func (b *RedisBackends) Configure(cfg *Config) {
 	}
 }
 
-// Close closes the feed, then the client.
+// Close closes the feed and the chat bus, then the client.
 func (b *RedisBackends) Close() error {
-	return errors.Join(b.Feed.Close(), b.Client.Close())
+	return errors.Join(b.Feed.Close(), b.ChatBus.Close(), b.Client.Close())
 }

@@ -96,6 +96,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: registering metrics: %w", err)
 	}
+	cm, err := newChatMetrics(cfg.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("server: registering metrics: %w", err)
+	}
 	shares, err := share.New(share.Config{
 		Source: cfg.Progress, PublicURL: cfg.PublicURL, Logger: log,
 		Badges: func(id string) (string, string, string, bool) {
@@ -154,6 +158,7 @@ func New(cfg Config) (*Server, error) {
 	s.hub = newHub(hubDeps{
 		world: w, store: store, sync: sync, metrics: m, late: s.late, log: log,
 		prog: newProgressHub(cat, cfg.Progress, cfg.ProgressConfig, pm),
+		chat: newChatHub(cfg.Chat, FeedNode(cfg.NodeID), cfg.World.ViewRadius, cm),
 		cfg: hubConfig{
 			tickRate: cfg.World.TickRate, zoneID: cfg.Zone.ID, build: cfg.Build, inboxSize: cfg.InboxSize,
 			radius: cfg.World.Radius, resumeWindow: cfg.ResumeWindow,
@@ -165,7 +170,7 @@ func New(cfg Config) (*Server, error) {
 	s.writers = newWriters(runtime.GOMAXPROCS(0))
 	s.env = &connEnv{
 		log: log, metrics: m, late: s.late, hub: s.hub, conns: s.conns, writers: s.writers, hello: s.hello,
-		ctx: s.ctx, hubCtx: s.hubCtx,
+		ctx: s.ctx, hubCtx: s.hubCtx, chatRates: cm.rates,
 		inputRate: cfg.InputRate, inputBurst: cfg.InputBurst, maxPending: cfg.MaxPendingEvents,
 		zoneW: cfg.Zone.Width, zoneH: cfg.Zone.Height,
 	}

@@ -112,6 +112,7 @@ func (h *hub) leave(c *conn, end bool) {
 // drop removes an attachment from the hub and its avatar from the world,
 // without telling the store.
 func (h *hub) drop(hs *hubSession) {
+	h.chatDropped(hs)
 	h.progressDropped(hs)
 	h.world.Leave(hs.avatar)
 	delete(h.conns, hs.avatar)

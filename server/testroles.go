@@ -7,8 +7,8 @@ import (
 )
 
 // Test-only roles. Real roles come with signed staff tokens (a later stage);
-// until then the page's and the bots' tests need professionals and teachers
-// in the world to check that they are drawn apart. With Config.TestRoles,
+// until then the page's and the bots' tests need professionals, teachers
+// and moderators in the world (drawn apart, chat rights). With Config.TestRoles,
 // and only then, a HELLO pseudonym starting with one of these prefixes joins
 // with that role; the prefix is removed before the pseudonym check.
 var testRolePrefixes = [...]struct {
@@ -17,6 +17,7 @@ var testRolePrefixes = [...]struct {
 }{
 	{"pro:", protocol.RoleProfessional},
 	{"prof:", protocol.RoleTeacher},
+	{"mod:", protocol.RoleModerator},
 }
 
 // testRole splits a test role prefix off a pseudonym. Without one (or when

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/usine-extraordinaire/fairworld/server"
+	"github.com/usine-extraordinaire/fairworld/server/chat"
 	"github.com/usine-extraordinaire/fairworld/server/progress"
 	"github.com/usine-extraordinaire/fairworld/web"
 	"github.com/usine-extraordinaire/fairworld/world"
@@ -45,6 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		contents   = fl.String("contents", "", "contents file of the hotspots (.json, its media/ folder beside it; docs/CONTENTS.md); empty: the embedded default contents")
 		publicURL  = fl.String("public-url", "", "the fair's public address, e.g. https://fair.example.org, for the absolute og:image of share pages; empty: the address each request came to")
 		retention  = fl.Duration("progress-retention", progress.DefaultRetention, "how long a visitor's progress, progress key and leaderboard entries are kept after their last change (share links: after their creation)")
+		chatKeep   = fl.Duration("chat-retention", chat.Retention, "how long a class chat message is kept (the class history; a message in an open report is kept with it)")
 		tickRate   = fl.Int("tick-rate", 20, fmt.Sprintf("world ticks per second, %d to %d", world.MinTickRate, world.MaxTickRate))
 		maxSpeed   = fl.Float64("max-speed", 5, "avatar speed limit, m/s")
 		cellSize   = fl.Float64("cell-size", 16, "spatial cell size, m")
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		resumeRate = fl.Float64("resume-rate", 2000, "resumes (HELLO with a token) admitted per second, outside -join-rate")
 		drainDelay = fl.Duration("drain-delay", -1, "at shutdown, /readyz fails this long before clients are closed; default 2s with -redis, 0 without")
 		drainSprd  = fl.Duration("drain-spread", -1, "at shutdown, the 1012 closes are spread over this long; default 10s with -redis, 0 without")
-		testRoles  = fl.Bool("test-roles", false, "TESTS ONLY: pseudonyms prefixed pro: or prof: join as professionals or teachers; refused unless -addr is a loopback address, never read from the environment")
+		testRoles  = fl.Bool("test-roles", false, "TESTS ONLY: pseudonyms prefixed pro:, prof: or mod: join as professionals, teachers or moderators; refused unless -addr is a loopback address, never read from the environment")
 		testRead   = fl.Float64("test-reading-scale", 0, "TESTS ONLY: multiplies the contents' reading times and the quiz answer gap (0.05: a 20 s reading takes 1 s); refused unless -addr is a loopback address, never read from the environment")
 	)
 	// Environment first, then the command line over it; a bad value is
@@ -149,6 +151,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return fmt.Errorf("loading the contents (%s): %w", source("contents"), err)
 	}
+	if *chatKeep < time.Second || *chatKeep > 30*24*time.Hour {
+		return fmt.Errorf("bad %s %v: from 1s to 720h", source("chat-retention"), *chatKeep)
+	}
 	if *retention < time.Minute {
 		return fmt.Errorf("bad %s %v: at least a minute", source("progress-retention"), *retention)
 	}
@@ -207,6 +212,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		TestRoles: *testRoles,
 	}
 	cfg.ProgressConfig.Retention = *retention
+	cfg.Chat.Retention = *chatKeep
 	if *testRead != 0 {
 		cfg.ProgressConfig.ReadingScale = *testRead
 		log.Warn("TEST READING SCALE IS ON: contents earn their points faster than anyone reads; never use this for a real fair", "scale", *testRead)
@@ -235,7 +241,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if multi {
 		b, err := server.NewRedisBackends(server.RedisOptions{
-			URL: *redisURL, Node: *nodeID, ResumeWindow: *resume, HeartbeatTTL: *hbTTL, Retention: *retention, Registerer: reg, Logger: log,
+			URL: *redisURL, Node: *nodeID, ResumeWindow: *resume, HeartbeatTTL: *hbTTL, Retention: *retention, ChatRetention: *chatKeep, Registerer: reg, Logger: log,
 		})
 		if err != nil {
 			return fmt.Errorf("bad %s: %w", source("redis"), err)

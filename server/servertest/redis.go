@@ -17,7 +17,8 @@ func Redis(tb testing.TB, url, node, prefix string, heartbeatTTL time.Duration) 
 		cfg.NodeID = node
 		b, err := server.NewRedisBackends(server.RedisOptions{
 			URL: url, Node: node, Prefix: prefix, ResumeWindow: cfg.ResumeWindow, HeartbeatTTL: heartbeatTTL,
-			Registerer: cfg.Registerer, Logger: cfg.Logger.With("node", node), Now: cfg.Now,
+			ChatRetention: cfg.Chat.Retention,
+			Registerer:    cfg.Registerer, Logger: cfg.Logger.With("node", node), Now: cfg.Now,
 		})
 		if err != nil {
 			tb.Fatalf("redis backends: %v", err)
