@@ -114,6 +114,9 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "index.html"
 	}
+	if name == "classe" { // the teacher's page (web/src/classe.html)
+		name = "classe.html"
+	}
 	if s.cfg.Page == nil {
 		s.pageMissing(w, name)
 		return
