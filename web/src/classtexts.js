@@ -23,6 +23,7 @@ export const CT = {
   badCode: (left) => (left > 0
     ? `Ce code n'ouvre aucune classe : vérifie les 8 lettres avec ton prof. Encore ${left} essai${s(left)}.`
     : "Ce code n'ouvre aucune classe. C'était ton dernier essai : au prochain code faux, la connexion sera fermée."),
+  codeTooFast: "Pas si vite : attends une seconde, puis réessaie ton code.",
   classFull: "Cette classe est fermée ou complète : demande à ton prof.",
   cannotJoin: "Tu ne peux pas rejoindre cette classe (tu es peut-être déjà dans une classe).",
   pausedWalk: "C'est la pause : attends la fin pour marcher.",

@@ -450,6 +450,8 @@ class App {
   // ------------------------------------------------------------ class
 
   joinClass(code) {
+    const input = document.getElementById("class-code");
+    if (input.value !== code) input.value = code; // to correct it when it is wrong
     const req = this.conn.joinClass(code);
     if (req) this.joinReq = req;
     return !!req;
@@ -634,6 +636,8 @@ class App {
       this.classView?.joinError(CT.classFull);
     } else if (ev.code === ERR.NOT_ALLOWED && ev.ref === this.joinReq) {
       this.classView?.joinError(CT.cannotJoin);
+    } else if ((ev.code === ERR.TOO_FAST || ev.code === ERR.UNAVAILABLE) && ev.ref && ev.ref === this.joinReq) {
+      this.classView?.joinError(ev.code === ERR.TOO_FAST ? CT.codeTooFast : T.unavailable);
     } else if (ev.code === ERR.PAUSED) {
       this.ui.toast(CT.pausedWalk);
     } else if (ev.code === ERR.NO_GROUP) {
