@@ -26,6 +26,13 @@ const (
 	ErrNotEarned       ErrorCode = 12 // SHARE or UNSHARE of a badge the visitor has not earned (or no such badge)
 	ErrUnavailable     ErrorCode = 13 // the fair's shared store cannot be reached: retry later
 	ErrNoGroup         ErrorCode = 14 // a class group leaderboard asked by a visitor in no group
+
+	// Classes (docs/PROTOCOL.md §5, "Classes").
+	ErrBadCode     ErrorCode = 15 // CLASS_JOIN with a code that opens no class (counts as a wrong try)
+	ErrClassClosed ErrorCode = 16 // CLASS_JOIN with the code of a closed or full class (not a wrong try)
+	ErrNotAllowed  ErrorCode = 17 // a teacher's message from another role or about another's class; a join from staff or a member
+	ErrPaused      ErrorCode = 18 // MOVE or GOTO while the class is paused
+	ErrBadClass    ErrorCode = 19 // a name refused, an unknown level, class, route, hotspot or order, too many steps or classes
 )
 
 var errorCodeNames = map[ErrorCode]string{
@@ -44,6 +51,12 @@ var errorCodeNames = map[ErrorCode]string{
 	ErrNotEarned:       "not_earned",
 	ErrUnavailable:     "unavailable",
 	ErrNoGroup:         "no_group",
+
+	ErrBadCode:     "bad_code",
+	ErrClassClosed: "class_closed",
+	ErrNotAllowed:  "not_allowed",
+	ErrPaused:      "paused",
+	ErrBadClass:    "bad_class",
 }
 
 func (c ErrorCode) String() string {
@@ -88,6 +101,14 @@ const (
 	// with this pseudonym, not three words of the list, or too many wrong
 	// keys): the reason is a French sentence for the visitor.
 	CloseKeyRefused CloseCode = 4016
+	// CloseTooManyCodes: the sixth wrong join code on a connection
+	// (CLASS_JOIN): five tries a connection.
+	CloseTooManyCodes CloseCode = 4017
+	// CloseStaffRefused: HELLO's staff ticket is unknown, used or expired,
+	// or the node takes no staff: get a new ticket.
+	CloseStaffRefused CloseCode = 4018
+	// CloseStaffRevoked: the staff token of the session was revoked.
+	CloseStaffRevoked CloseCode = 4019
 
 	// Sent by clients.
 	CloseReconnect CloseCode = 4901 // the client drops this socket to reconnect: the session stays resumable
@@ -117,6 +138,9 @@ var closeCodeNames = map[CloseCode]string{
 	CloseServiceUnavailable: "service_unavailable",
 	CloseErased:             "erased",
 	CloseKeyRefused:         "key_refused",
+	CloseTooManyCodes:       "too_many_codes",
+	CloseStaffRefused:       "staff_refused",
+	CloseStaffRevoked:       "staff_revoked",
 	CloseReconnect:          "reconnect",
 }
 
