@@ -660,11 +660,21 @@ class TeacherApp {
       build: BUILD,
       get connected() { return app.conn.connected; },
       get selfId() { return app.world ? app.world.selfId : 0; },
-      get self() { return app.world ? { x: app.world.self.x, y: app.world.self.y, known: app.world.self.known } : null; },
+      get self() { return app.world ? { x: app.world.self.serverX, y: app.world.self.serverY, known: app.world.self.known } : null; },
+      /** The teacher's avatar stands (no walk under way). */
+      get still() { return !!app.world && !app.world.self.intent; },
       get klass() { return app.klass ? { ...app.klass } : null; },
       get pupils() { return [...app.pupils.values()].map((p) => ({ ...p })); },
       get classes() { return app.classes.map((c) => ({ ...c })); },
       get readyRoutes() { return app.readyRoutes.map((r) => ({ ...r })); },
+      /** What the map draws: the pupils where they are (metres), drawn through the interpolated view when in it. */
+      get marks() {
+        if (!app.map) return [];
+        return app.map.marks.map((m) => {
+          const a = app.world.view.get(m.id);
+          return { ...m, x: a ? a.rx : m.x, y: a ? a.ry : m.y };
+        });
+      },
       get route() { return [...app.route]; },
       get follow() { return app.follow; },
       get pausing() { return app.pausing; },
