@@ -10,12 +10,14 @@ import { COLOURS } from "./look.js";
 export class Minimap {
   /**
    * opts: maxW, maxH (CSS pixels of the whole zone), labels (write the
-   * marks' names beside them), every (ms between two drawings).
+   * marks' names beside them), every (ms between two drawings), square
+   * (oneself as a square, without the camera's direction: the teacher's map).
    */
-  constructor(canvas, zone, onGoto, { maxW = 220, maxH = 180, labels = false, every = 200 } = {}) {
+  constructor(canvas, zone, onGoto, { maxW = 220, maxH = 180, labels = false, every = 200, square = false } = {}) {
     this.canvas = canvas;
     this.zone = zone;
     this.labels = labels;
+    this.square = square;
     this.every = every;
     this.marks = [];
     this.target = null;
@@ -103,6 +105,14 @@ export class Minimap {
     if (!self.known) return;
     const x = self.x * s;
     const y = self.y * s;
+    if (this.square) {
+      g.fillStyle = SELF_COLOR;
+      g.fillRect(x - 6, y - 6, 12, 12);
+      g.lineWidth = 2;
+      g.strokeStyle = "#1a1a1a";
+      g.strokeRect(x - 6, y - 6, 12, 12);
+      return;
+    }
     // Where the camera looks.
     g.beginPath();
     g.moveTo(x, y);

@@ -351,6 +351,7 @@ class TeacherApp {
     $("class-close").textContent = k.closed ? TT.reopen : TT.close;
     $("class-status").textContent = k.closed ? TT.closedNote : "";
     $("join-code").classList.toggle("closed", k.closed);
+    $("route-class").textContent = this.routeTotal ? TT.classDone(k.done, k.pupils) : "";
     $("class-title").textContent = TT.classTitle(k.name, levelLabel(k.level));
     $("join-code").textContent = TT.spacedCode(k.code);
     $("join-code").setAttribute("aria-label", TT.spelledCode(k.code));
@@ -358,7 +359,7 @@ class TeacherApp {
     $("code-dialog-code").textContent = TT.spacedCode(k.code);
     $("code-dialog-code").setAttribute("aria-label", TT.spelledCode(k.code));
     if (!this.map) {
-      this.map = new Minimap($("class-map"), this.zone, (x, y) => this.walkTo(x, y), { maxW: 760, maxH: 520, labels: true, every: 250 });
+      this.map = new Minimap($("class-map"), this.zone, (x, y) => this.walkTo(x, y), { maxW: 760, maxH: 520, labels: true, every: 250, square: true });
     }
     this.renderPupils();
     this.renderCommands();

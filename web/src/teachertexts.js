@@ -49,6 +49,7 @@ export const TT = {
   closedNote: "Classe fermée : le code ne marche plus, personne d'autre ne peut la rejoindre. Les élèves déjà dedans y restent.",
   classLine: (c) => `${c.level ? `${c.name} (${c.level})` : c.name} : ${c.pupils} élève${c.pupils > 1 ? "s" : ""}${c.closed ? ", fermée" : ""}`,
   open: "Ouvrir",
+  classDone: (done, all) => `Parcours fini par ${done} élève${done > 1 ? "s" : ""} sur ${all}.`,
   openClass: (name) => `Ouvrir la classe ${name}`,
   pupilsSummary: (online, all) => `${online} connecté${online > 1 ? "s" : ""} sur ${all} élève${all > 1 ? "s" : ""}`,
   readyRouteName: (label) => `Défi ${label}`,
