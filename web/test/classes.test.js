@@ -49,7 +49,7 @@ function stafftokenCmd(...args) {
     stafftoken = pjoin(keyDir, "stafftoken");
     execFileSync("go", ["build", "-o", stafftoken, "./cmd/stafftoken"], { cwd: repoDir, stdio: "inherit", timeout: 300_000 });
   }
-  return execFileSync(stafftoken, args, { cwd: keyDir, encoding: "utf8", timeout: 30_000 }).trim();
+  return execFileSync(stafftoken, args, { cwd: keyDir, encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "ignore"] }).trim();
 }
 
 let srv;
@@ -58,9 +58,10 @@ const pages = [];
 let teacherToken = "";
 
 before(async () => {
-  stafftokenCmd("keygen", "-dir", keyDir);
-  teacherToken = stafftokenCmd("issue", "-key", pjoin(keyDir, "staff.key"), "-role", "teacher", "-name", "Mme Durand", "-sub", "t-0042", "-ttl", "2h");
-  srv = await startServer(["-staff-key", pjoin(keyDir, "staff.pub"), "-test-reading-scale", "0.05"]);
+  const keys = pjoin(keyDir, "fair-staff");
+  stafftokenCmd("keygen", "-out", keys);
+  teacherToken = stafftokenCmd("issue", "-key", `${keys}.key`, "-role", "teacher", "-id", "t-0042", "-name", "Mme Durand", "-ttl", "2h");
+  srv = await startServer(["-staff-key", `${keys}.pub`, "-test-reading-scale", "0.05"]);
   browser = await launchBrowser({ webgl: false }); // the 2D view: the test is about the class, not the drawing
 });
 
