@@ -162,7 +162,12 @@ class App {
     if (!this.classView) {
       this.classView = new ClassView(zone, {
         join: (code) => this.joinClass(code),
-        go: (t) => this.walkTo(t.x, t.y),
+        // To the step's content: opened at once when near, else walked to and opened on arrival (the step is done).
+        go: (t) => {
+          const h = this.zone.hotspotById.get(t.id);
+          if (h) this.openHotspot(h);
+          else this.walkTo(t.x, t.y);
+        },
         stopFollow: () => this.stopFollow(),
         leave: () => this.conn.leaveClass(),
       });
@@ -534,7 +539,11 @@ class App {
     if (!cv) return;
     switch (ev.order) {
       case ORDER.GATHER:
-        if (ev.active) this.say(CT.gather);
+        if (ev.active) {
+          this.world.self.intent = null; // the server placed the avatar and cleared its intent
+          this.approach = null;
+          this.say(CT.gather);
+        }
         break;
       case ORDER.FOLLOW:
         if (ev.active) {
