@@ -43,7 +43,7 @@ type Message struct {
 // Order is a teacher's order as the nodes apply it.
 type Order struct {
 	_       struct{} `msgpack:",as_array"`
-	Order   uint8 // protocol.Order
+	Order   uint8    // protocol.Order
 	Active  bool
 	Until   int64 // a pause's end, unix milliseconds
 	Teacher uint32

@@ -59,11 +59,15 @@ func NewRedis(rc redis.UniversalClient, cfg RedisConfig) (*RedisStore, error) {
 	return &RedisStore{rc: rc, cfg: cfg, p: cfg.Prefix + ":{class}:"}, nil
 }
 
-func (r *RedisStore) kClass(id uint32) string  { return r.p + "c:" + strconv.FormatUint(uint64(id), 10) }
-func (r *RedisStore) kMembers(id uint32) string { return r.p + "m:" + strconv.FormatUint(uint64(id), 10) }
-func (r *RedisStore) kNumber(id uint32) string  { return r.p + "n:" + strconv.FormatUint(uint64(id), 10) }
-func (r *RedisStore) kCode(code string) string  { return r.p + "code:" + code }
-func (r *RedisStore) kTeacher(t string) string  { return r.p + "t:" + t }
+func (r *RedisStore) kClass(id uint32) string { return r.p + "c:" + strconv.FormatUint(uint64(id), 10) }
+func (r *RedisStore) kMembers(id uint32) string {
+	return r.p + "m:" + strconv.FormatUint(uint64(id), 10)
+}
+func (r *RedisStore) kNumber(id uint32) string {
+	return r.p + "n:" + strconv.FormatUint(uint64(id), 10)
+}
+func (r *RedisStore) kCode(code string) string { return r.p + "code:" + code }
+func (r *RedisStore) kTeacher(t string) string { return r.p + "t:" + t }
 func (r *RedisStore) kOf(progress string) string {
 	return r.p + "of:" + progress
 }
