@@ -392,6 +392,15 @@ func (w *World) Place(id ID, at nav.Point) bool {
 	return true
 }
 
+// Seq returns the seq of the last intent given to an avatar (MOVE or
+// GOTO), 0 before any: a path the server gives it keeps its ack.
+func (w *World) Seq(id ID) uint32 {
+	if s, ok := w.byID[id]; ok {
+		return w.av[s].seq
+	}
+	return 0
+}
+
 // Stop clears a local avatar's intent where it stands (a paused class),
 // keeping its ack.
 func (w *World) Stop(id ID) {
