@@ -24,6 +24,7 @@ type joinCmd struct {
 	c     *conn
 	s     presence.Session
 	prog  progressJoin // what the gateway found of its progress
+	cls   classJoin    // and of its class (class_work.go)
 	reply chan joinResult
 	claim *atomic.Int32
 }
@@ -52,6 +53,7 @@ func (j joinCmd) run(h *hub) {
 			r = joinResult{code: protocol.CloseServiceUnavailable, reason: unavailableReason}
 		} else {
 			h.progressJoined(j.c, sp)
+			h.classJoined(j.c, j.s, j.cls)
 		}
 	}
 	j.reply <- r
@@ -84,7 +86,7 @@ type moveCmd struct {
 
 func (mc moveCmd) run(h *hub) {
 	h.m.inputs.WithLabelValues("move").Inc()
-	if h.owns(mc.c) {
+	if h.owns(mc.c) && !h.classIntent(mc.c, mc.seq) {
 		h.cancelGoal(mc.c.avatar)
 		h.world.SetMove(mc.c.avatar, mc.seq, mc.dx, mc.dy)
 	}
@@ -98,7 +100,7 @@ type gotoCmd struct {
 
 func (g gotoCmd) run(h *hub) {
 	h.m.inputs.WithLabelValues("goto").Inc()
-	if h.owns(g.c) {
+	if h.owns(g.c) && !h.classIntent(g.c, g.seq) {
 		h.setGoal(g.c, g.seq, g.to)
 	}
 }

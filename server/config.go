@@ -41,6 +41,8 @@ type Config struct {
 	// ProgressConfig tunes how points are earned; zero values are the
 	// documented defaults.
 	ProgressConfig ProgressConfig
+	// Classes configures staff sign-in and classes (class_config.go).
+	Classes ClassConfig
 	// PublicURL is the fair's public address (https://fair.example.org),
 	// for the absolute og:image of share pages; zero means the address
 	// the request came to.
@@ -243,7 +245,7 @@ func (c *Config) setDefaults() error {
 	if c.Progress == nil {
 		c.Progress = progress.NewMemory(progress.MemoryConfig{Retention: c.ProgressConfig.Retention, Now: c.Now})
 	}
-	return nil
+	return c.Classes.setDefaults(c.Now)
 }
 
 // ProgressConfig says how points are earned (docs/PROTOCOL.md §5,

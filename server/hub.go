@@ -27,6 +27,7 @@ type hub struct {
 	cfg   hubConfig
 	inbox chan command
 	prog  *progressHub // points, badges, progress (progress.go)
+	cls   *classHub    // classes, routes, teachers' orders (class_hub.go)
 
 	// owned by the hub goroutine
 	conns      map[uint32]*conn       // avatar -> its current connection
@@ -194,6 +195,7 @@ func (h *hub) round(n int, dt time.Duration, now time.Time) {
 	}
 	h.writePositions(n)
 	h.progressRound(now)
+	h.classRound(now)
 	h.dispatchWaiting(time.Now())
 	h.world.Updates(func(id uint32, u *protocol.Update) {
 		if c := h.conns[id]; c != nil {

@@ -113,6 +113,7 @@ func (h *hub) leave(c *conn, end bool) {
 // without telling the store.
 func (h *hub) drop(hs *hubSession) {
 	h.progressDropped(hs)
+	h.classDropped(hs)
 	h.world.Leave(hs.avatar)
 	delete(h.conns, hs.avatar)
 	h.dropGoal(hs.avatar)

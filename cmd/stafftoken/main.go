@@ -94,7 +94,7 @@ func issue(args []string, stdout, stderr io.Writer, now time.Time) error {
 	fs.SetOutput(stderr)
 	key := fs.String("key", "fair-staff.key", "the private key (keygen)")
 	role := fs.String("role", "teacher", "professional, teacher, moderator or organiser")
-	id := fs.String("id", "", "the staff member's id (sub): 1 to 64 of A-Z a-z 0-9 . _ - ; a teacher's classes belong to it")
+	id := fs.String("id", "", "the staff member's id (sub): 1 to 64 of A-Z a-z 0-9 _ - ; a teacher's classes belong to it")
 	name := fs.String("name", "", "the display name shown on the avatar (\"Mme Durand\")")
 	booth := fs.String("booth", "", "a professional's booth id (b-07); required for them only")
 	ttl := fs.Duration("ttl", 72*time.Hour, "how long the token is good")

@@ -26,7 +26,7 @@ func Issue(priv ed25519.PrivateKey, s Staff, now time.Time) (string, error) {
 	case s.Expires.IsZero() || !s.Expires.After(now):
 		return "", errors.New("staff: the expiry must be in the future")
 	case !idPattern.MatchString(s.ID):
-		return "", fmt.Errorf("staff: id %q: 1 to 64 of A-Z a-z 0-9 . _ -", s.ID)
+		return "", fmt.Errorf("staff: id %q: 1 to 64 of A-Z a-z 0-9 _ -", s.ID)
 	case s.Name == "":
 		return "", errors.New("staff: a display name is required")
 	case (s.Role == protocol.RoleProfessional) != (s.Booth != ""):

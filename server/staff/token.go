@@ -25,8 +25,8 @@ type claims struct {
 }
 
 // idPattern bounds what a sub, a jti and a booth may hold: they become
-// parts of Redis keys and of log lines.
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+// parts of Redis keys, of a session record (dot-separated) and of log lines.
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // Verifier checks staff tokens with the fair's public key. It is safe for
 // concurrent use.
