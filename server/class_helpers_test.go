@@ -32,8 +32,13 @@ func newStaffKeys(t *testing.T) staffKeys {
 	return staffKeys{pub: pub, priv: priv}
 }
 
-// configure gives the nodes the public key.
-func (k staffKeys) configure(cfg *server.Config) { cfg.Classes.StaffKey = k.pub }
+// configure gives the nodes the public key, quick avatars and a class
+// message rate tests do not reach.
+func (k staffKeys) configure(cfg *server.Config) {
+	progressFast(cfg)
+	cfg.Classes.StaffKey = k.pub
+	cfg.Classes.RequestRate, cfg.Classes.RequestBurst = 100, 100
+}
 
 var staffSeq atomic.Int64
 
