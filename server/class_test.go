@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -289,5 +288,3 @@ func classOrders(t *testing.T, at, _ *servertest.Instance, tc *client.Client, tl
 	waitEv(t, ps[0].l, from, "the short pause's end", func(e protocol.ClassOrderEvent) bool { return e.Order == protocol.OrderPause && !e.Active })
 }
 
-var _ = context.Background
-var _ = server.Config{}
