@@ -6,7 +6,6 @@ import (
 
 	"github.com/usine-extraordinaire/fairworld/client"
 	"github.com/usine-extraordinaire/fairworld/protocol"
-	"github.com/usine-extraordinaire/fairworld/server"
 	"github.com/usine-extraordinaire/fairworld/server/class"
 	"github.com/usine-extraordinaire/fairworld/server/progress"
 	"github.com/usine-extraordinaire/fairworld/server/servertest"
@@ -221,7 +220,9 @@ func classOrders(t *testing.T, at, _ *servertest.Instance, tc *client.Client, tl
 	req, _ := tc.Order(info.Class, protocol.OrderGather, 0)
 	waitEv(t, tl, 0, "the gather's answer", func(e protocol.ClassOrderEvent) bool { return e.Req == req && e.Order == protocol.OrderGather })
 	for i, p := range ps {
-		waitEv(t, p.l, froms[i], "the gather", func(e protocol.ClassOrderEvent) bool { return e.Order == protocol.OrderGather && e.Teacher == tc.SelfID() })
+		waitEv(t, p.l, froms[i], "the gather", func(e protocol.ClassOrderEvent) bool {
+			return e.Order == protocol.OrderGather && e.Teacher == tc.SelfID()
+		})
 		waitFor(t, p.c, 15*time.Second, "the pupil next to the teacher", func(c *client.Client) bool { x, y := c.Self(); return dist(x, y, tx, ty) < 8 })
 	}
 
@@ -256,7 +257,9 @@ func classOrders(t *testing.T, at, _ *servertest.Instance, tc *client.Client, tl
 	})
 	// The teacher ends it for the others.
 	req, _ = tc.Order(info.Class, protocol.OrderEnd, 0)
-	waitEv(t, tl, 0, "the end's answer", func(e protocol.ClassOrderEvent) bool { return e.Req == req && !e.Active && e.Order == protocol.OrderFollow })
+	waitEv(t, tl, 0, "the end's answer", func(e protocol.ClassOrderEvent) bool {
+		return e.Req == req && !e.Active && e.Order == protocol.OrderFollow
+	})
 	for _, p := range ps[1:] {
 		waitEv(t, p.l, 0, "the follow ended", func(e protocol.ClassOrderEvent) bool { return e.Order == protocol.OrderFollow && !e.Active })
 	}
@@ -287,4 +290,3 @@ func classOrders(t *testing.T, at, _ *servertest.Instance, tc *client.Client, tl
 	waitEv(t, ps[0].l, from, "the short pause", func(e protocol.ClassOrderEvent) bool { return e.Order == protocol.OrderPause && e.Active })
 	waitEv(t, ps[0].l, from, "the short pause's end", func(e protocol.ClassOrderEvent) bool { return e.Order == protocol.OrderPause && !e.Active })
 }
-
