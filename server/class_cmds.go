@@ -19,12 +19,6 @@ func classCommand(c *conn, m *protocol.ClientMessage) command {
 	return nil
 }
 
-// Class messages' rate: 5 at once, then 1 a second.
-const (
-	classRate  = 1.0
-	classBurst = 5
-)
-
 // classMsgCmd is one class message of a client.
 type classMsgCmd struct {
 	c *conn
@@ -40,8 +34,8 @@ func (cm classMsgCmd) run(h *hub) {
 	h.m.inputs.WithLabelValues("class").Inc()
 	req := classReq(m)
 	now := time.Now()
-	if !cs.reqs.take(now, classRate, classBurst) {
-		h.classErr(cs, protocol.ErrTooFast, req, "class messages faster than 1 a second")
+	if !cs.reqs.take(now, h.cls.rate, h.cls.burst) {
+		h.classErr(cs, protocol.ErrTooFast, req, "class messages faster than %g a second", h.cls.rate)
 		return
 	}
 	teacher := cs.role == protocol.RoleTeacher || cs.role == protocol.RoleOrganiser

@@ -44,6 +44,10 @@ type ClassConfig struct {
 	// 2, with a queue of WorkQueue (zero: 1024).
 	Workers   int
 	WorkQueue int
+	// RequestRate and RequestBurst limit one session's class messages;
+	// zero means 1 a second, bursts of 5. Beyond: ERROR too_fast.
+	RequestRate  float64
+	RequestBurst int
 	// RevokeEvery is how often staff sessions are checked against the
 	// denylist; zero means 30 s.
 	RevokeEvery time.Duration
@@ -71,13 +75,20 @@ func (c *ClassConfig) setDefaults(now func() time.Time) error {
 	if c.WorkQueue == 0 {
 		c.WorkQueue = 1024
 	}
+	if c.RequestRate == 0 {
+		c.RequestRate = 1
+	}
+	if c.RequestBurst == 0 {
+		c.RequestBurst = 5
+	}
 	if c.RevokeEvery == 0 {
 		c.RevokeEvery = 30 * time.Second
 	}
 	if c.StaffKey != nil && len(c.StaffKey) != ed25519.PublicKeySize {
 		return errors.New("server: ClassConfig.StaffKey is not an Ed25519 public key")
 	}
-	if c.TicketRate < 0 || c.TicketBurst < 1 || c.Workers < 1 || c.WorkQueue < 1 || c.RevokeEvery < 0 {
+	if c.TicketRate < 0 || c.TicketBurst < 1 || c.Workers < 1 || c.WorkQueue < 1 || c.RevokeEvery < 0 ||
+		c.RequestRate < 0 || c.RequestBurst < 1 {
 		return errors.New("server: ClassConfig: a rate, burst, worker count or interval out of range")
 	}
 	return nil

@@ -30,6 +30,8 @@ type classHub struct {
 	work   chan classJob
 	m      *classMetrics
 	routes *routeBook
+	rate   float64 // class messages a second, a session
+	burst  int
 
 	live  map[uint32]*liveClass // class id -> its live state
 	sess  map[uint32]*classSess // local avatar -> its class state

@@ -27,6 +27,7 @@ func (s *Server) newClasses() error {
 		}
 	}
 	s.hub.cls = newClassHub(s.cfg.NodeID, cc.Bus, cc.WorkQueue, m, newRouteBook(s.cfg.Zone, s.cfg.Contents))
+	s.hub.cls.rate, s.hub.cls.burst = cc.RequestRate, cc.RequestBurst
 	return nil
 }
 
