@@ -230,6 +230,9 @@ class TeacherApp {
       case "order":
         this.onOrder(ev);
         break;
+      case "path":
+        this.world.path(ev.seq, ev.points);
+        break;
       case "error":
         this.onError(ev);
         break;
@@ -239,6 +242,8 @@ class TeacherApp {
   }
 
   onError(ev) {
+    const it = this.world.self.intent;
+    if (it && it.seq === ev.ref && (ev.code === ERR.BAD_INTENT || ev.code === ERR.UNREACHABLE)) this.world.self.intent = null;
     const text = {
       [ERR.BAD_CLASS]: TT.badClass,
       [ERR.NOT_ALLOWED]: TT.notAllowed,
