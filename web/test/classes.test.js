@@ -232,6 +232,42 @@ test("follow me and pause reach the pupils and end", T, async () => {
   for (const p of [teacher, ...pupils]) sameHost(p);
 });
 
+test("a ready-made route: each pupil sees the next step and the way; opening it moves the pupil and the class on", T, async () => {
+  assert.equal(pupils.length, 2, "the pupils of the tests before");
+  const { page } = teacher;
+  const [a, b] = pupils;
+  const routes = await waitFor(() => page.evaluate(() => (__classe.readyRoutes.length ? __classe.readyRoutes : null)), "the ready-made routes");
+  const r = routes.find((x) => x.id === "innovation");
+  assert.ok(r && r.hotspots.length >= 2, `ready-made routes: ${JSON.stringify(routes.map((x) => x.id))}`);
+  await page.selectOption("#route-ready", "innovation");
+  await page.click("#route-ready-form button");
+  assert.equal(await page.locator("#route-steps li").count(), r.hotspots.length);
+  await page.click("#route-send");
+  const total = r.hotspots.length;
+  const first = (await a.page.evaluate(() => __fair.zone())).hotspots.find((h) => h.id === r.hotspots[0]);
+  for (const p of pupils) {
+    await p.page.waitForSelector("#route-next:not([hidden])", { timeout: 15_000 });
+    assert.equal(await p.page.textContent("#route-next-title"), first.title);
+    assert.equal(await p.page.textContent("#route-progress"), `Étape 1 sur ${total}`);
+    assert.match(await p.page.textContent("#route-way"), /^(à \d+ m|Tu y es.*)$/);
+    assert.equal((await p.page.evaluate(() => __fair.routeStep)).id, first.id);
+  }
+  // The arrow turns toward the step as the pupil's camera turns.
+  const t0 = await a.page.evaluate(() => document.getElementById("route-arrow").style.transform);
+  assert.match(t0, /^rotate\(-?[\d.e-]+rad\)$/);
+  await waitFor(async () => /0 \/ \d+ étapes/.test(await page.textContent("#pupils")), "the teacher's list shows the route");
+  // A opens the step (walking there first): A's next step is the second; the teacher sees 1 step done.
+  await a.page.click("#route-go");
+  await waitFor(async () => (await a.page.textContent("#route-progress")) === `Étape 2 sur ${total}`, "A's second step", 90_000, 300);
+  const aName = await a.page.evaluate(() => __fair.pseudonym);
+  await waitFor(async () => (await page.locator(`#pupils tr:has(th:text-is("${aName}")) td`).nth(1).textContent()) === `1 / ${total} étapes`, "the teacher sees A's step");
+  assert.equal(await b.page.textContent("#route-progress"), `Étape 1 sur ${total}`, "B's step is B's own");
+  await a.page.keyboard.press("Escape");
+  await page.screenshot({ path: `${process.cwd()}/test-results/classe-route.png`, fullPage: true });
+  await axe(page, "the teacher's page with a route");
+  await axe(a.page, "a pupil's page with a route step");
+});
+
 test("a wrong code says why in French, and the sixth closes the connection", T, async () => {
   const { page } = await open();
   await join(page, `${srv.url}/`, pseudo("Sacha"));
