@@ -23,6 +23,7 @@ const MAX_ROUTE = 20;
 // made in the same tab's visitor page.
 const STORE_PSEUDO = "usine.staff.pseudo";
 const STORE_RESUME = "usine.staff.resume";
+const STORE_CLASS = "usine.staff.class"; // the class led, opened again after a reload of the tab
 const teacherStore = {
   save(pseudonym, token) {
     try {
@@ -41,7 +42,16 @@ const teacherStore = {
     try { sessionStorage.removeItem(STORE_RESUME); } catch { /* ignore */ }
   },
   clearAll() {
-    try { for (const k of [STORE_PSEUDO, STORE_RESUME]) sessionStorage.removeItem(k); } catch { /* ignore */ }
+    try { for (const k of [STORE_PSEUDO, STORE_RESUME, STORE_CLASS]) sessionStorage.removeItem(k); } catch { /* ignore */ }
+  },
+  saveClass(id) {
+    try {
+      if (id) sessionStorage.setItem(STORE_CLASS, String(id));
+      else sessionStorage.removeItem(STORE_CLASS);
+    } catch { /* memory only */ }
+  },
+  loadClass() {
+    try { return Number(sessionStorage.getItem(STORE_CLASS)) || 0; } catch { return 0; }
   },
   saveKey() { /* a teacher has no progress key */ },
 };
@@ -272,12 +282,15 @@ class TeacherApp {
     this.listed = true;
     this.fillReadyRoutes();
     this.renderMine();
-    if (!this.klass) this.showClass();
+    const led = teacherStore.loadClass();
+    if (!this.klass && led && this.classes.some((c) => c.classId === led)) this.conn.openClass(led);
+    else if (!this.klass) this.showClass();
   }
 
   onClass(ev) {
     const other = !this.klass || this.klass.classId !== ev.classId;
     this.klass = ev;
+    teacherStore.saveClass(ev.classId);
     if (other) {
       this.pupils.clear();
       this.follow = false;
@@ -426,6 +439,7 @@ class TeacherApp {
     $("class-other").addEventListener("click", () => {
       this.conn.leaveClass();
       this.klass = null;
+      teacherStore.saveClass(0);
       this.pupils.clear();
       this.conn.listClasses();
       this.showClass();

@@ -249,7 +249,9 @@ test("a ready-made route: each pupil sees the next step and the way; opening it 
     await p.page.waitForSelector("#route-next:not([hidden])", { timeout: 15_000 });
     assert.equal(await p.page.textContent("#route-next-title"), first.title);
     assert.equal(await p.page.textContent("#route-progress"), `Étape 1 sur ${total}`);
-    assert.match(await p.page.textContent("#route-way"), /^(à \d+ m|Tu y es.*)$/);
+    // The way is written a few times a second, from where the pupil is.
+    const way = await waitFor(async () => (await p.page.textContent("#route-way")) || null, "the way to the step");
+    assert.match(way, /^(à \d+ m|Tu y es.*)$/);
     assert.equal((await p.page.evaluate(() => __fair.routeStep)).id, first.id);
   }
   // The arrow turns toward the step as the pupil's camera turns.
@@ -295,4 +297,16 @@ test("a wrong code says why in French, and the sixth closes the connection", T, 
   assert.match(await page.textContent("#notice-text"), /Trop d'essais de code/);
   assert.equal(await page.evaluate(() => __fair.connected), false);
   await axe(page, "the notice after too many wrong codes");
+});
+
+test("a reload of the teacher's tab signs in again from the tab's token and leads the same class", T, async () => {
+  assert.ok(code, "the first test made a class");
+  const { page } = teacher;
+  await page.reload();
+  await page.waitForSelector("#classroom:not([hidden])", { timeout: 30_000 });
+  assert.equal((await page.evaluate(() => __classe.klass)).code, code);
+  assert.equal(await page.evaluate(() => location.hash), "");
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+  await waitFor(async () => (await page.evaluate(() => __classe.pupils)).filter((p) => p.online).length === 2, "the two pupils again");
+  sameHost(teacher);
 });
