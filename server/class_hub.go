@@ -153,10 +153,17 @@ func (h *hub) detachLocal(cs *classSess, gone bool) {
 		}
 	}
 	if cs.member == 0 && lc.teacher == cs.c.avatar {
-		lc.teacher = 0
+		// The teacher goes: a follow ends, here and everywhere, and in the
+		// class's record.
 		if lc.following {
-			h.endFollow(lc, true)
+			h.endFollow(lc, false)
+			info := lc.info
+			info.Following = false
+			lc.info = info
+			h.classJob(classJob{kind: jobUpdate, info: info})
+			h.publish(class.Message{Kind: class.KindOrder, Class: info.ID, Order: class.Order{Order: uint8(protocol.OrderFollow), Teacher: lc.teacher, X: lc.tx, Y: lc.ty}})
 		}
+		lc.teacher = 0
 	}
 	cs.class, cs.member, cs.follow = 0, 0, false
 }
@@ -486,8 +493,12 @@ func (h *hub) classBus(m class.Message, now time.Time) {
 			ln.rec = protocol.Member{Member: r.Member, Avatar: r.Avatar, Pseudonym: r.Name, X: r.X, Y: r.Y, Role: protocol.Role(r.Role),
 				Steps: r.Steps, Points: r.Points, Flags: protocol.MemberFlags(r.Flags)}
 			ln.heardAt = now
-			if r.Member == 0 && r.Flags&uint8(protocol.MemberOnline) != 0 {
-				lc.teacher, lc.tx, lc.ty = r.Avatar, r.X, r.Y
+			if r.Member == 0 {
+				if r.Flags&uint8(protocol.MemberOnline) != 0 {
+					lc.teacher, lc.tx, lc.ty = r.Avatar, r.X, r.Y
+				} else if lc.following {
+					h.endFollow(lc, false) // the teacher went: nobody to follow
+				}
 			}
 		}
 	case class.KindOrder:
