@@ -161,7 +161,7 @@ func (h *hub) setRoute(cs *classSess, lc *liveClass, r protocol.ClassRoute) {
 			continue
 		}
 		h.deliverTo(c, h.classInfo(lc, 0, false))
-		h.deliverTo(c, h.nextStep(lc, lc.lines[n], avatar))
+		h.sendStep(c, lc, lc.lines[n])
 	}
 	h.cls.m.requests.WithLabelValues("route", "ok").Inc()
 }
