@@ -146,8 +146,7 @@ func (h *hub) setRoute(cs *classSess, lc *liveClass, r protocol.ClassRoute) {
 		ln.gen, ln.steps, ln.rec.Steps = info.RouteGen, 0, 0
 		ln.rec.Flags &^= protocol.MemberDone
 	}
-	h.classJob(classJob{kind: jobUpdate, info: info})
-	h.publish(class.Message{Kind: class.KindChanged, Class: info.ID})
+	h.classJob(classJob{kind: jobUpdate, info: info, announce: true}) // the others reload once it is stored
 	for avatar, n := range lc.local {
 		c := h.conns[avatar]
 		if c == nil {
@@ -162,7 +161,7 @@ func (h *hub) setRoute(cs *classSess, lc *liveClass, r protocol.ClassRoute) {
 			continue
 		}
 		h.deliverTo(c, h.classInfo(lc, 0, false))
-		h.deliverTo(c, h.nextStep(lc, lc.lines[n], avatar))
+		h.sendStep(c, lc, lc.lines[n])
 	}
 	h.cls.m.requests.WithLabelValues("route", "ok").Inc()
 }

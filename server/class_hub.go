@@ -7,6 +7,7 @@ import (
 	"github.com/usine-extraordinaire/fairworld/protocol"
 	"github.com/usine-extraordinaire/fairworld/server/class"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
+	"github.com/usine-extraordinaire/fairworld/world/nav"
 )
 
 // Classes on the hub (docs/PROTOCOL.md §3, "Classes"). A class is the
@@ -153,10 +154,17 @@ func (h *hub) detachLocal(cs *classSess, gone bool) {
 		}
 	}
 	if cs.member == 0 && lc.teacher == cs.c.avatar {
-		lc.teacher = 0
+		// The teacher goes: a follow ends, here and everywhere, and in the
+		// class's record.
 		if lc.following {
-			h.endFollow(lc, true)
+			h.endFollow(lc, false)
+			info := lc.info
+			info.Following = false
+			lc.info = info
+			h.classJob(classJob{kind: jobUpdate, info: info})
+			h.publish(class.Message{Kind: class.KindOrder, Class: info.ID, Order: class.Order{Order: uint8(protocol.OrderFollow), Teacher: lc.teacher, X: lc.tx, Y: lc.ty}})
 		}
+		lc.teacher = 0
 	}
 	cs.class, cs.member, cs.follow = 0, 0, false
 }
@@ -221,7 +229,7 @@ func (h *hub) attachPupil(cs *classSess, info class.Class, members []class.Membe
 	h.deliverTo(c, protocol.RoleEvent{Role: protocol.RolePupil, Name: cs.name})
 	h.deliverTo(c, h.classInfo(lc, req, false))
 	h.deliverTo(c, h.membersFull(lc))
-	h.deliverTo(c, h.nextStep(lc, ln, c.avatar))
+	h.sendStep(c, lc, ln)
 	if now := time.Now(); lc.pause.After(now) {
 		h.world.Stop(c.avatar)
 		h.cancelGoal(c.avatar)
@@ -336,20 +344,65 @@ func (h *hub) membersFull(lc *liveClass) protocol.Members {
 	return ev
 }
 
-// nextStep is a pupil's ROUTE_STEP (without a path: the page draws the way
-// to the position; a GOTO gives it the path).
-func (h *hub) nextStep(lc *liveClass, ln *classLine, avatar uint32) protocol.NextStep {
+// nextStep is a pupil's ROUTE_STEP, without its path (sendStep asks the
+// path workers for it).
+func (h *hub) nextStep(lc *liveClass, ln *classLine) protocol.NextStep {
 	n := len(lc.info.Steps)
 	ev := protocol.NextStep{Steps: stepsDone(ln.steps, n), Total: uint8(n)}
 	for i, hid := range lc.info.Steps {
 		if ln.steps&(1<<i) == 0 {
 			ev.Hotspot = hid
 			ev.X, ev.Y = h.cls.routes.spot(hid)
-			ev.Path = h.cls.routes.way(h, avatar, hid)
 			break
 		}
 	}
 	return ev
+}
+
+// sendStep sends a pupil its ROUTE_STEP with the way to the step: the
+// path workers find it (never the hub), and the event goes when they
+// answer; without a step, or with the path queue full, it goes at once
+// without a path.
+func (h *hub) sendStep(c *conn, lc *liveClass, ln *classLine) {
+	ev := h.nextStep(lc, ln)
+	from, ok := h.world.Position(c.avatar)
+	if ev.Hotspot == "" || !ok {
+		h.deliverTo(c, ev)
+		return
+	}
+	to := nav.Point{X: protocol.Dequantise(ev.X), Y: protocol.Dequantise(ev.Y)}
+	req := pathRequest{c: c, st: &pathState{}, from: from, to: to,
+		done: func(path []nav.Point, _ protocol.ErrorCode) command { return stepWayCmd{c: c, ev: ev, path: path} }}
+	select {
+	case h.paths <- req:
+	default:
+		h.m.drops.WithLabelValues("path_queue_full").Inc()
+		h.deliverTo(c, ev)
+	}
+}
+
+// stepWayCmd is a ROUTE_STEP with the way the path workers found (none
+// when there is no path): sent unless the pupil's step changed meanwhile.
+type stepWayCmd struct {
+	c    *conn
+	ev   protocol.NextStep
+	path []nav.Point
+}
+
+func (s stepWayCmd) run(h *hub) {
+	cs := h.classSessOf(s.c)
+	if cs == nil || cs.class == 0 {
+		return
+	}
+	lc := h.cls.live[cs.class]
+	if lc == nil || lc.lines[cs.member] == nil || h.nextStep(lc, lc.lines[cs.member]).Hotspot != s.ev.Hotspot {
+		return // another route or step since: that one's ROUTE_STEP comes
+	}
+	ev := s.ev
+	for _, p := range s.path {
+		ev.Path = append(ev.Path, protocol.Quantise(p.X), protocol.Quantise(p.Y))
+	}
+	h.deliverTo(s.c, ev)
 }
 
 // toLocal delivers e to every member of lc connected here (one boxed
@@ -486,8 +539,12 @@ func (h *hub) classBus(m class.Message, now time.Time) {
 			ln.rec = protocol.Member{Member: r.Member, Avatar: r.Avatar, Pseudonym: r.Name, X: r.X, Y: r.Y, Role: protocol.Role(r.Role),
 				Steps: r.Steps, Points: r.Points, Flags: protocol.MemberFlags(r.Flags)}
 			ln.heardAt = now
-			if r.Member == 0 && r.Flags&uint8(protocol.MemberOnline) != 0 {
-				lc.teacher, lc.tx, lc.ty = r.Avatar, r.X, r.Y
+			if r.Member == 0 {
+				if r.Flags&uint8(protocol.MemberOnline) != 0 {
+					lc.teacher, lc.tx, lc.ty = r.Avatar, r.X, r.Y
+				} else if lc.following {
+					h.endFollow(lc, false) // the teacher went: nobody to follow
+				}
 			}
 		}
 	case class.KindOrder:
@@ -534,7 +591,7 @@ func (h *hub) refresh(info class.Class, members []class.Member) {
 			}
 			h.deliverTo(c, h.classInfo(lc, 0, n == 0))
 			if n != 0 && routeChanged {
-				h.deliverTo(c, h.nextStep(lc, lc.lines[n], avatar))
+				h.sendStep(c, lc, lc.lines[n])
 			}
 		}
 	}
@@ -560,7 +617,7 @@ func (h *hub) classOpened(c *conn, hotspot string) {
 	ln.rec.Steps = stepsDone(ln.steps, len(lc.info.Steps))
 	h.setDone(lc, ln)
 	h.classJob(classJob{kind: jobSteps, class: lc.info.ID, progress: ln.progress, gen: ln.gen, steps: ln.steps})
-	h.deliverTo(c, h.nextStep(lc, ln, c.avatar))
+	h.sendStep(c, lc, ln)
 	if ln.rec.Flags&protocol.MemberDone != 0 && c.sess.prog != nil {
 		c.sess.prog.st.MarkRoute()
 		h.progressChanged(c, time.Now(), nil)

@@ -18,9 +18,12 @@ import (
 // progress key, is still in the class.
 func TestClassAcrossNodes(t *testing.T) {
 	t.Parallel()
-	single, _ := sharedRedis()
+	eachRedis(t, classAcrossNodes)
+}
+
+func classAcrossNodes(t *testing.T, url string) {
 	keys := newStaffKeys(t)
-	nodes := fair(t, single, 2, keys.configure)
+	nodes := fair(t, url, 2, keys.configure)
 	// The ticket from node 0, the HELLO on node 1: tickets are fair-wide.
 	tc, tl := signIn(t, nodes[0], nodes[1], keys.token(t, protocol.RoleTeacher, "Mme Durand"))
 	info := newClass(t, tc, tl, "4e B Jules Verne")

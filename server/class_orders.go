@@ -64,8 +64,7 @@ func (h *hub) classOrder(cs *classSess, lc *liveClass, o protocol.ClassOrder) {
 	case protocol.OrderClose, protocol.OrderReopen:
 		info.Closed = o.Order == protocol.OrderClose
 		lc.info = info
-		h.classJob(classJob{kind: jobUpdate, info: info})
-		h.publish(class.Message{Kind: class.KindChanged, Class: info.ID})
+		h.classJob(classJob{kind: jobUpdate, info: info, announce: true}) // the others reload once it is stored
 		for avatar, n := range lc.local {
 			if mc := h.conns[avatar]; mc != nil {
 				req := uint32(0)

@@ -77,11 +77,6 @@ func (b *routeBook) spot(id string) (uint16, uint16) {
 	return p[0], p[1]
 }
 
-// way is the path to a route step's hotspot; none from this server yet
-// (path finding never runs on the hub): the page draws the way to the
-// step's position, and a GOTO there gives the path.
-func (b *routeBook) way(_ *hub, _ uint32, _ string) []uint16 { return nil }
-
 // resolve checks a CLASS_ROUTE: the route's id and steps, or a refusal.
 func (b *routeBook) resolve(route string, hotspots []string) (string, []string, protocol.ErrorCode, string) {
 	switch {

@@ -153,6 +153,9 @@ func TestClassRoute(t *testing.T) {
 	if first.Steps != 0 || first.Hotspot != hs[0].ID || first.X != protocol.Quantise(hs[0].X) || first.Y != protocol.Quantise(hs[0].Y) {
 		t.Fatalf("first ROUTE_STEP %+v", first)
 	}
+	if n := len(first.Path); n < 2 || dist(protocol.Dequantise(first.Path[n-2]), protocol.Dequantise(first.Path[n-1]), hs[0].X, hs[0].Y) > 4 {
+		t.Fatalf("first ROUTE_STEP's way %v does not lead to %s at (%.1f, %.1f)", first.Path, hs[0].ID, hs[0].X, hs[0].Y)
+	}
 	walkTo(t, p.c, in, hs[0])
 	_, _ = p.c.OpenHotspot(hs[0].ID)
 	waitEv(t, p.l, 0, "the second step", func(e protocol.NextStep) bool { return e.Steps == 1 && e.Hotspot == hs[1].ID })

@@ -64,6 +64,7 @@ type classJob struct {
 	gen       uint32
 	steps     uint64
 	info      class.Class
+	announce  bool // jobUpdate: tell the other nodes once it is written (KindChanged)
 }
 
 // classJob hands a job to the workers without waiting; a full queue
@@ -205,6 +206,9 @@ func (s *Server) doClassJob(ctx context.Context, j classJob) {
 	case jobUpdate:
 		if err := st.Update(ctx, j.info); err != nil {
 			s.log.Warn("class store", "job", "update", "err", err)
+		}
+		if j.announce {
+			s.hub.publishLater(j.info.ID)
 		}
 	case jobSteps:
 		if err := st.SetSteps(ctx, j.class, j.progress, j.gen, j.steps); err != nil && !errors.Is(err, class.ErrNotFound) {
