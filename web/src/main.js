@@ -427,6 +427,8 @@ class App {
         this.ui.setViewers(ev.hotspotId, ev.viewers);
         break;
       case "path":
+        // A guided tour's paths come with the seq of one's last intent (docs/PROTOCOL.md, "Orders"): walk them too.
+        if (this.classView?.following && ev.seq === this.world.self.lastSeq) this.world.self.intent = { kind: "wait", seq: ev.seq };
         this.world.path(ev.seq, ev.points);
         break;
       case "error":

@@ -686,6 +686,7 @@ class TeacherApp {
       get klass() { return app.klass ? { ...app.klass } : null; },
       get pupils() { return [...app.pupils.values()].map((p) => ({ ...p })); },
       get classes() { return app.classes.map((c) => ({ ...c })); },
+      get zone() { return app.zone ? { width: app.zone.width, height: app.zone.height, hotspots: app.zone.hotspots } : null; },
       get readyRoutes() { return app.readyRoutes.map((r) => ({ ...r })); },
       /** What the map draws: the pupils where they are (metres), drawn through the interpolated view when in it. */
       get marks() {

@@ -215,6 +215,19 @@ test("follow me and pause reach the pupils and end", T, async () => {
   await a.page.click("#follow-stop");
   await a.page.waitForSelector("#class-banner", { state: "hidden", timeout: 15_000 });
   assert.ok(!(await b.page.locator("#class-banner").isHidden()), "B still follows");
+  // The teacher walks on: B walks after, A (who stopped) stays.
+  const z = await page.evaluate(() => __classe.zone);
+  const here = await page.evaluate(() => __classe.self);
+  const aAt = await a.page.evaluate(() => __fair.self);
+  const to = z.hotspots.map((h) => ({ h, d: Math.hypot(h.x - here.x, h.y - here.y) })).filter((o) => o.d > 20 && o.d < 45).sort((p, q) => p.d - q.d)[0].h;
+  await page.evaluate(([x, y]) => __classe.walkTo(x, y), [to.x, to.y + 2]);
+  await waitFor(async () => {
+    const t = await page.evaluate(() => __classe.self);
+    const s = await b.page.evaluate(() => __fair.self);
+    return Math.hypot(t.x - here.x, t.y - here.y) > 15 && Math.hypot(s.serverX - t.x, s.serverY - t.y) < 6;
+  }, "B walked after the teacher", 60_000, 300);
+  const aNow = await a.page.evaluate(() => __fair.self);
+  assert.ok(Math.hypot(aNow.serverX - aAt.serverX, aNow.serverY - aAt.serverY) < 2, `A, who stopped following, stayed: ${JSON.stringify([aAt, aNow])}`);
   await page.click("#cmd-follow"); // « Arrêter la visite guidée »
   await b.page.waitForSelector("#class-banner", { state: "hidden", timeout: 15_000 });
   await waitFor(async () => (await page.getAttribute("#cmd-follow", "aria-pressed")) === "false", "the follow ended for the teacher");
