@@ -108,6 +108,7 @@ func (c *Client) handshake(ctx context.Context) error {
 	hello := protocol.AppendHello(nil, protocol.Hello{
 		Pseudonym: c.opts.Pseudonym, ResumeToken: c.opts.ResumeToken, Colour: c.opts.Colour, Shape: c.opts.Shape,
 		ProgressKey: c.opts.ProgressKey,
+		StaffTicket: c.opts.StaffTicket,
 	})
 	if err := c.conn.Write(ctx, websocket.MessageBinary, hello); err != nil {
 		// A server that refuses at once may have closed already: its

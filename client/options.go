@@ -26,6 +26,11 @@ type Options struct {
 	// earlier session of the same pseudonym), sent in HELLO to get that
 	// progress back; empty for none. Ignored on a resume.
 	ProgressKey string
+	// StaffTicket signs a member of staff in: a ticket from
+	// StaffTicket (POST /api/staff/ticket with a staff token). The
+	// session gets the token's role and display name; Pseudonym is then
+	// ignored. Empty for a visitor.
+	StaffTicket string
 	// Seq is the seq after which this connection numbers its intents. When
 	// resuming, pass the previous connection's LastSeq: the server's ack
 	// belongs to the session, so numbering must go on from there.

@@ -29,6 +29,17 @@ func TestRulesCheck(t *testing.T) {
 	t.Logf("%s", out)
 }
 
+// TestAlertUnits fires the alerts that synthetic series can check
+// (prometheus/alerts_test.yml: the class join code guessing alert).
+func TestAlertUnits(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command(promtool(t), "test", "rules", "prometheus/alerts_test.yml").CombinedOutput()
+	if err != nil {
+		t.Fatalf("promtool test rules: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
 // The dashboard's queries and the alerts' selectors against three real
 // nodes under load, scraped by a real Prometheus; then a forced feed gap
 // and a killed node fire their alerts.

@@ -30,6 +30,14 @@ type ClientMessage struct {
 	ChatReport ChatReport
 	ChatClass  ChatClass
 	Moderate   Moderate
+	// Classes, routes and the teacher's commands (class_msgs.go).
+	ClassCreate ClassCreate
+	ClassJoin   ClassJoin
+	ClassList   ClassList
+	ClassOpen   ClassOpen
+	ClassRoute  ClassRoute
+	ClassOrder  ClassOrder
+	ClassLeave  ClassLeave
 }
 
 // DecodeClient decodes one client message into m. A *DecodeError means the
@@ -68,6 +76,7 @@ func DecodeClient(b []byte, m *ClientMessage) error {
 		lookField(&f, &m.Hello.Colour, Colours)
 		lookField(&f, &m.Hello.Shape, Shapes)
 		f.str(&m.Hello.ProgressKey, MaxProgressKeyBytes)
+		f.str(&m.Hello.StaffTicket, MaxTicketBytes)
 	case TypeMove:
 		f.u32(&m.Move.Seq)
 		f.float(&m.Move.DX)
@@ -95,6 +104,8 @@ func DecodeClient(b []byte, m *ClientMessage) error {
 		f.str(&m.Share.Badge, MaxBadgeIDBytes)
 	case TypeErase:
 		f.u32(&m.Erase.Req)
+	case TypeClassCreate, TypeClassJoin, TypeClassList, TypeClassOpen, TypeClassRoute, TypeClassOrder, TypeClassLeave:
+		decodeClassMsg(&f, m)
 	default:
 		if !decodeChatClient(&f, m) {
 			f.optional() // an unknown type's payload is only skipped
@@ -140,7 +151,10 @@ func clientName(t Type) string {
 	case TypeErase:
 		return "ERASE"
 	}
-	return chatClientName(t)
+	if n := chatClientName(t); n != "" {
+		return n
+	}
+	return className(t)
 }
 
 // Validate reports ErrBadIntent for a direction that is not finite or
@@ -164,16 +178,19 @@ func (m Goto) Validate(width, height float64) (ErrorCode, bool) {
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // AppendHello appends an encoded HELLO. The look is written only when it is
-// not the default (0, 0) or a progress key follows it, so a default HELLO
-// is the 3-element form every server version accepts.
+// not the default (0, 0) or a progress key or a staff ticket follows it, so
+// a default HELLO is the 3-element form every server version accepts.
 func AppendHello(b []byte, h Hello) []byte {
-	look := h.Colour != 0 || h.Shape != 0 || h.ProgressKey != ""
+	look := h.Colour != 0 || h.Shape != 0 || h.ProgressKey != "" || h.StaffTicket != ""
 	n := 3
 	if look {
 		n = 5 // with colour and shape
 	}
-	if h.ProgressKey != "" {
+	if h.ProgressKey != "" || h.StaffTicket != "" {
 		n = 6
+	}
+	if h.StaffTicket != "" {
+		n = 7
 	}
 	b = appendArrayHeader(b, n)
 	b = appendUint(b, uint64(TypeHello))
@@ -183,8 +200,11 @@ func AppendHello(b []byte, h Hello) []byte {
 		b = appendUint(b, uint64(h.Colour))
 		b = appendUint(b, uint64(h.Shape))
 	}
-	if h.ProgressKey != "" {
+	if n >= 6 {
 		b = appendString(b, h.ProgressKey)
+	}
+	if n == 7 {
+		b = appendString(b, h.StaffTicket)
 	}
 	return b
 }

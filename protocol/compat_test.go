@@ -33,7 +33,7 @@ func closeCodeOf(err error) CloseCode {
 }
 
 func TestDecodeClientTypeCodes(t *testing.T) {
-	for _, code := range []uint64{0, 13, 63, 64, 255, 256, 300, 1000, 65535} {
+	for _, code := range []uint64{0, 40, 63, 64, 255, 256, 300, 1000, 65535} {
 		for _, msg := range [][]byte{
 			mp(t, code),
 			mp(t, code, "x", 1, 2.5),
@@ -77,12 +77,13 @@ func knownClientMessages() []struct {
 		want   ClientMessage
 		fields []any
 	}{
-		{ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ResumeToken: "tok", Colour: 2, Shape: 1}}, []any{1, "Léa", "tok", 2, 1}},
+		{ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ResumeToken: "tok", Colour: 2, Shape: 1}}, []any{1, "Léa", "tok", 2, 1, "", ""}}, // every optional field, so extras are beyond them
 		{ClientMessage{Type: TypeMove, Move: Move{Seq: 7, DX: 0.6, DY: -0.8}}, []any{2, 7, 0.6, -0.8}},
 		{ClientMessage{Type: TypeGoto, Goto: Goto{Seq: 9, X: 120, Y: 64.25}}, []any{3, 9, 120, 64.25}},
 		{ClientMessage{Type: TypeOpenHotspot, OpenHotspot: OpenHotspot{Req: 3, ID: "h-042"}}, []any{4, 3, "h-042"}},
 		{ClientMessage{Type: TypeCloseHotspot, CloseHotspot: CloseHotspot{ID: "h-042"}}, []any{5, "h-042"}},
 		{ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ResumeToken: "", Colour: 2, Shape: 1, ProgressKey: "pomme girafe nuage"}}, []any{1, "Léa", "", 2, 1, "pomme girafe nuage"}},
+		{ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", ProgressKey: "pomme girafe nuage", StaffTicket: "Tk7pQ2vX"}}, []any{1, "Léa", "", 0, 0, "pomme girafe nuage", "Tk7pQ2vX"}},
 		{ClientMessage{Type: TypeAnswer, Answer: Answer{Req: 4, HotspotID: "h-042", Question: 2, N: 2, Choices: [MaxAnswerChoices]uint8{0, 3}}}, []any{6, 4, "h-042", 2, []any{0, 3}}},
 		{ClientMessage{Type: TypeQuestionnaire, Questionnaire: QuestionnaireAnswers{Req: 5, HotspotID: "h-270", N: 3, Answers: [MaxQuestionnaireAnswers]int8{1, Skipped, 0}}}, []any{7, 5, "h-270", []any{1, nil, 0}}},
 		{ClientMessage{Type: TypeGetProgress, GetProgress: GetProgress{Req: 6}}, []any{8, 6}},
@@ -90,6 +91,13 @@ func knownClientMessages() []struct {
 		{ClientMessage{Type: TypeShare, Share: Share{Req: 8, Badge: "innovation-5"}}, []any{10, 8, "innovation-5"}},
 		{ClientMessage{Type: TypeUnshare, Share: Share{Req: 9, Badge: "innovation-5"}}, []any{11, 9, "innovation-5"}},
 		{ClientMessage{Type: TypeErase, Erase: Erase{Req: 10}}, []any{12, 10}},
+		{ClientMessage{Type: TypeClassCreate, ClassCreate: ClassCreate{Req: 11, Name: "4e B", Level: "4e"}}, []any{13, 11, "4e B", "4e"}},
+		{ClientMessage{Type: TypeClassJoin, ClassJoin: ClassJoin{Req: 12, Code: "KXWP DMTA"}}, []any{14, 12, "KXWP DMTA"}},
+		{ClientMessage{Type: TypeClassList, ClassList: ClassList{Req: 13}}, []any{15, 13}},
+		{ClientMessage{Type: TypeClassOpen, ClassOpen: ClassOpen{Req: 14, Class: 7}}, []any{16, 14, 7}},
+		{ClientMessage{Type: TypeClassRoute, ClassRoute: ClassRoute{Req: 15, Class: 7, Hotspots: []string{"h-001", "h-002"}}}, []any{17, 15, 7, "", []any{"h-001", "h-002"}}},
+		{ClientMessage{Type: TypeClassOrder, ClassOrder: ClassOrder{Req: 16, Class: 7, Order: OrderFollow}}, []any{18, 16, 7, 2, 0}},
+		{ClientMessage{Type: TypeClassLeave, ClassLeave: ClassLeave{Req: 17}}, []any{19, 17}},
 	}
 }
 

@@ -36,6 +36,12 @@ const (
 	ErrChatBadText     ErrorCode = 25 // empty, too long, control characters, no such quick phrase
 	ErrNotStaff        ErrorCode = 26 // a moderation action (or class setting) the visitor's role may not take
 	ErrUnknownChat     ErrorCode = 27 // no such message, report or avatar (gone, expired, removed)
+	// Classes (docs/PROTOCOL.md §5, "Classes").
+	ErrBadCode     ErrorCode = 15 // CLASS_JOIN with a code that opens no class (counts as a wrong try)
+	ErrClassClosed ErrorCode = 16 // CLASS_JOIN with the code of a closed or full class (not a wrong try)
+	ErrNotAllowed  ErrorCode = 17 // a teacher's message from another role or about another's class; a join from staff or a member
+	ErrPaused      ErrorCode = 18 // MOVE or GOTO while the class is paused
+	ErrBadClass    ErrorCode = 19 // a name refused, an unknown level, class, route, hotspot or order, too many steps or classes
 )
 
 var errorCodeNames = map[ErrorCode]string{
@@ -63,6 +69,11 @@ var errorCodeNames = map[ErrorCode]string{
 	ErrChatBadText:     "chat_bad_text",
 	ErrNotStaff:        "not_staff",
 	ErrUnknownChat:     "unknown_message",
+	ErrBadCode:         "bad_code",
+	ErrClassClosed:     "class_closed",
+	ErrNotAllowed:      "not_allowed",
+	ErrPaused:          "paused",
+	ErrBadClass:        "bad_class",
 }
 
 func (c ErrorCode) String() string {
@@ -113,6 +124,14 @@ const (
 	// CloseKicked: a moderator ended the session; the reason is a French
 	// sentence. The visitor may come back.
 	CloseKicked CloseCode = 4021
+	// CloseTooManyCodes: the sixth wrong join code on a connection
+	// (CLASS_JOIN): five tries a connection.
+	CloseTooManyCodes CloseCode = 4017
+	// CloseStaffRefused: HELLO's staff ticket is unknown, used or expired,
+	// or the node takes no staff: get a new ticket.
+	CloseStaffRefused CloseCode = 4018
+	// CloseStaffRevoked: the staff token of the session was revoked.
+	CloseStaffRevoked CloseCode = 4019
 
 	// Sent by clients.
 	CloseReconnect CloseCode = 4901 // the client drops this socket to reconnect: the session stays resumable
@@ -144,6 +163,9 @@ var closeCodeNames = map[CloseCode]string{
 	CloseKeyRefused:         "key_refused",
 	CloseBanned:             "banned",
 	CloseKicked:             "kicked",
+	CloseTooManyCodes:       "too_many_codes",
+	CloseStaffRefused:       "staff_refused",
+	CloseStaffRevoked:       "staff_revoked",
 	CloseReconnect:          "reconnect",
 }
 

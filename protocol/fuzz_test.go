@@ -82,6 +82,8 @@ func FuzzDecodeClient(f *testing.F) {
 			enc = AppendChatClass(nil, m.ChatClass)
 		case TypeModerate:
 			enc = AppendModerate(nil, m.Moderate)
+		default:
+			enc = AppendClassMessage(nil, &m)
 		}
 		var m2 ClientMessage
 		if err := DecodeClient(enc, &m2); err != nil {
@@ -92,9 +94,10 @@ func FuzzDecodeClient(f *testing.F) {
 		}
 		// Forward compatibility: one more trailing field (up to 16
 		// elements) changes nothing.
-		// (HELLO's look and progress key are optional: a shorter HELLO
-		// gets no extra field, which would be read as one of them.)
-		if n := int(b[0] & 0x0f); b[0]&0xf0 == 0x90 && n < 15 && len(b)+6 <= MaxClientMessage && (m.Type != TypeHello || n >= 6) {
+		// (HELLO's look, progress key and staff ticket are optional: a
+		// shorter HELLO gets no extra field, which would be read as one
+		// of them.)
+		if n := int(b[0] & 0x0f); b[0]&0xf0 == 0x90 && n < 15 && len(b)+6 <= MaxClientMessage && (m.Type != TypeHello || n >= 7) {
 			longer := append([]byte{0x90 | byte(n+1)}, b[1:]...)
 			longer = append(longer, 0xa5, 'l', 'a', 't', 'e', 'r')
 			var m3 ClientMessage

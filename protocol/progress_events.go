@@ -244,7 +244,7 @@ func progressDecoder(k EventKind) (func(f *fields) Event, string) {
 	case EventShareLink:
 		return decodeShareLink, "SHARE_LINK"
 	}
-	return nil, ""
+	return classDecoder(k)
 }
 
 func decodeAnswerResult(f *fields) Event {

@@ -12,7 +12,7 @@ type Type uint16
 
 // Client to server.
 const (
-	TypeHello        Type = 1 // [1, pseudonym, resume_token, colour, shape, progress_key]; the last three optional
+	TypeHello        Type = 1 // [1, pseudonym, resume_token, colour, shape, progress_key, staff_ticket]; the last four optional
 	TypeMove         Type = 2 // [2, seq, dx, dy]
 	TypeGoto         Type = 3 // [3, seq, x, y]
 	TypeOpenHotspot  Type = 4 // [4, req, hotspot_id]
@@ -55,6 +55,10 @@ type Hello struct {
 	// by PROGRESS), given back to get the progress of an earlier visit;
 	// "" for none. Optional, after the look; ignored on a resume.
 	ProgressKey string
+	// StaffTicket is a ticket from POST /api/staff/ticket: the session
+	// gets the staff token's role and display name (Pseudonym is then
+	// ignored). Optional, after the progress key; "" for none.
+	StaffTicket string
 }
 
 // The avatar looks are small fixed sets, so that a look says nothing
@@ -133,12 +137,19 @@ type Role uint8
 
 const (
 	RoleVisitor      Role = 0
-	RoleProfessional Role = 1 // later stage: professionals at their booths
-	RoleTeacher      Role = 2 // later stage: class groups
-	RolePupil        Role = 3 // a visitor who joined a class
-	RoleModerator    Role = 4 // staff: moderates the chat
-	RoleOrganiser    Role = 5 // staff: runs the fair
+	RoleProfessional Role = 1 // a staff token's: professionals at their booths
+	RoleTeacher      Role = 2 // a staff token's: leads classes
+	// RolePupil, RoleModerator and RoleOrganiser: class_msgs.go.
 )
+
+// Staff reports whether the role comes only from a signed staff token.
+func (r Role) Staff() bool {
+	switch r {
+	case RoleProfessional, RoleTeacher, RoleModerator, RoleOrganiser:
+		return true
+	}
+	return false
+}
 
 // Enter introduces an avatar into the client's view, at an absolute quantised
 // position, with its look (see Hello).

@@ -61,6 +61,16 @@ func vectorCases() []vectorCase {
 		{name: "share", client: &ClientMessage{Type: TypeShare, Share: Share{Req: 9, Badge: "innovation-5"}}},
 		{name: "unshare", client: &ClientMessage{Type: TypeUnshare, Share: Share{Req: 10, Badge: "innovation-5"}}},
 		{name: "erase", client: &ClientMessage{Type: TypeErase, Erase: Erase{Req: 11}}},
+		{name: "hello_staff", client: &ClientMessage{Type: TypeHello, Hello: Hello{StaffTicket: "Tk7pQ2vX9mR4sL8wN3bY6cF1"}}},
+		{name: "class_create", client: &ClientMessage{Type: TypeClassCreate, ClassCreate: ClassCreate{Req: 12, Name: "4e B Jules Verne", Level: "4e"}}},
+		{name: "class_join", client: &ClientMessage{Type: TypeClassJoin, ClassJoin: ClassJoin{Req: 1, Code: "KXWPDMTA"}}},
+		{name: "class_list", client: &ClientMessage{Type: TypeClassList, ClassList: ClassList{Req: 13}}},
+		{name: "class_open", client: &ClientMessage{Type: TypeClassOpen, ClassOpen: ClassOpen{Req: 14, Class: 7}}},
+		{name: "class_route", client: &ClientMessage{Type: TypeClassRoute, ClassRoute: ClassRoute{Req: 15, Class: 7, Hotspots: []string{"h-042", "h-007", "h-120"}}}},
+		{name: "class_route_ready", client: &ClientMessage{Type: TypeClassRoute, ClassRoute: ClassRoute{Req: 16, Class: 7, Route: "innovation"}}},
+		{name: "class_order_pause", client: &ClientMessage{Type: TypeClassOrder, ClassOrder: ClassOrder{Req: 17, Class: 7, Order: OrderPause, Seconds: 120}}},
+		{name: "class_order_end", client: &ClientMessage{Type: TypeClassOrder, ClassOrder: ClassOrder{Req: 18, Class: 7, Order: OrderEnd}}},
+		{name: "class_leave", client: &ClientMessage{Type: TypeClassLeave, ClassLeave: ClassLeave{Req: 2}}},
 		{name: "welcome", server: &ServerMessage{Type: TypeWelcome, Welcome: welcomeVector}},
 		{name: "welcome_fast", server: &ServerMessage{Type: TypeWelcome, Welcome: fastWelcome}},
 		{name: "update_self_only", server: &ServerMessage{Type: TypeUpdate, Update: Update{
@@ -146,6 +156,36 @@ func vectorCases() []vectorCase {
 				ShareLink{Req: 9, Badge: "innovation-5", Path: "/p/Vq3lM0d2yQJk8hB1xZ5wAg"},
 			},
 		}}},
+		{name: "update_class", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1211, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				RoleEvent{Role: RolePupil, Name: "Léa"},
+				ClassInfo{Req: 1, Class: 7, Name: "4e B Jules Verne", Level: "4e", Teacher: "Mme Durand", Route: "innovation",
+					Steps: []RouteStep{{Hotspot: "h-042", X: 1940, Y: 1100}, {Hotspot: "h-007", X: 600, Y: 2400}}, Pupils: 24, Done: 3},
+				NextStep{Steps: 1, Total: 2, Hotspot: "h-007", X: 600, Y: 2400, Path: []uint16{1936, 1024, 600, 1024, 600, 2400}},
+			},
+		}}},
+		{name: "update_teacher", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1212, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				RoleEvent{Role: RoleTeacher, Name: "Mme Durand"},
+				Classes{Req: 13, Classes: []ClassSummary{{Class: 7, Name: "4e B Jules Verne", Level: "4e", Code: "KXWPDMTA", Pupils: 24}},
+					Routes: []ReadyRoute{{ID: "innovation", Title: "Parcours Innovation", Hotspots: []string{"h-042", "h-007"}}}},
+				ClassInfo{Req: 14, Class: 7, Name: "4e B Jules Verne", Level: "4e", Teacher: "Mme Durand", Code: "KXWPDMTA", Closed: true, Pupils: 24},
+			},
+		}}},
+		{name: "update_members", server: &ServerMessage{Type: TypeUpdate, Update: Update{
+			Tick: 1213, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
+			Events: []Event{
+				Members{Full: true, Members: []Member{
+					{Member: 0, Avatar: 12, Pseudonym: "Mme Durand", X: 1936, Y: 1024, Role: RoleTeacher, Flags: MemberOnline},
+					{Member: 1, Avatar: 5, Pseudonym: "Léa", X: 2000, Y: 1000, Role: RolePupil, Steps: 2, Points: 45, Flags: MemberOnline | MemberFollowing | MemberDone},
+					{Member: 2, Pseudonym: "Tom", X: 100, Y: 3000, Role: RolePupil, Steps: 1, Points: 10},
+				}},
+				ClassOrderEvent{Req: 17, Order: OrderPause, Active: true, Seconds: 120, Teacher: 12},
+				ErrorEvent{Code: ErrBadCode, Ref: 1, Message: "no class has this code"},
+			},
+		}}},
 
 		{name: "chat_say", client: &ClientMessage{Type: TypeChatSay, ChatSay: ChatSay{Req: 12, Channel: ChannelClass, Text: "On se retrouve au quai ?"}}},
 		{name: "chat_quick", client: &ClientMessage{Type: TypeChatQuick, ChatQuick: ChatQuick{Req: 13, Channel: ChannelNearby, Phrase: 3}}},
@@ -179,7 +219,7 @@ func vectorCases() []vectorCase {
 
 		// Decode-only: what decoders must accept from other versions.
 		{name: "hello_later_fields", client: &ClientMessage{Type: TypeHello, Hello: Hello{Pseudonym: "Léa", Colour: 3, Shape: 1, ProgressKey: "pomme girafe nuage"}},
-			raw: rawArray(uint64(TypeHello), "Léa", "", uint64(3), uint64(1), "pomme girafe nuage", "later", []any{uint64(1), uint64(2)})},
+			raw: rawArray(uint64(TypeHello), "Léa", "", uint64(3), uint64(1), "pomme girafe nuage", "", "later", []any{uint64(1), uint64(2)})},
 		{name: "update_content_before_contents", server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1203, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
 			Events: []Event{HotspotContent{Req: 3, HotspotID: "h-042", Title: "La centrale marémotrice", Text: "La marée fait tourner les turbines.", Media: "/media/developpement-durable.svg", Challenge: "developpement-durable", Booth: "b-07", Viewers: 2}}}},
@@ -293,6 +333,8 @@ func encodeCase(c vectorCase) []byte {
 			return AppendChatClass(nil, m.ChatClass)
 		case TypeModerate:
 			return AppendModerate(nil, m.Moderate)
+		default:
+			return AppendClassMessage(nil, m)
 		}
 	}
 	if c.server.Type == TypeWelcome {

@@ -24,6 +24,7 @@ type joinCmd struct {
 	c     *conn
 	s     presence.Session
 	prog  progressJoin // what the gateway found of its progress
+	cls   classJoin    // and of its class (class_work.go)
 	reply chan joinResult
 	claim *atomic.Int32
 }
@@ -55,6 +56,8 @@ func (j joinCmd) run(h *hub) {
 			if r = h.chatJoined(j.c); r.code != 0 { // chat_hub.go: a ban
 				h.drop(j.c.sess)
 				h.store.End(j.s.SessionRef)
+			} else {
+				h.classJoined(j.c, j.s, j.cls)
 			}
 		}
 	}
@@ -88,7 +91,7 @@ type moveCmd struct {
 
 func (mc moveCmd) run(h *hub) {
 	h.m.inputs.WithLabelValues("move").Inc()
-	if h.owns(mc.c) {
+	if h.owns(mc.c) && !h.classIntent(mc.c, mc.seq) {
 		h.cancelGoal(mc.c.avatar)
 		h.world.SetMove(mc.c.avatar, mc.seq, mc.dx, mc.dy)
 	}
@@ -102,7 +105,7 @@ type gotoCmd struct {
 
 func (g gotoCmd) run(h *hub) {
 	h.m.inputs.WithLabelValues("goto").Inc()
-	if h.owns(g.c) {
+	if h.owns(g.c) && !h.classIntent(g.c, g.seq) {
 		h.setGoal(g.c, g.seq, g.to)
 	}
 }

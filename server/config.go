@@ -43,6 +43,8 @@ type Config struct {
 	ProgressConfig ProgressConfig
 	// Chat configures the chat (chat_config.go).
 	Chat ChatConfig
+	// Classes configures staff sign-in and classes (class_config.go).
+	Classes ClassConfig
 	// PublicURL is the fair's public address (https://fair.example.org),
 	// for the absolute og:image of share pages; zero means the address
 	// the request came to.
@@ -245,7 +247,10 @@ func (c *Config) setDefaults() error {
 	if c.Progress == nil {
 		c.Progress = progress.NewMemory(progress.MemoryConfig{Retention: c.ProgressConfig.Retention, Now: c.Now})
 	}
-	return c.Chat.setDefaults()
+	if err := c.Chat.setDefaults(); err != nil {
+		return err
+	}
+	return c.Classes.setDefaults(c.Now)
 }
 
 // ProgressConfig says how points are earned (docs/PROTOCOL.md §5,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/usine-extraordinaire/fairworld/protocol"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
+	"github.com/usine-extraordinaire/fairworld/server/progress"
 	"github.com/usine-extraordinaire/fairworld/server/pseudonym"
 )
 
@@ -153,7 +154,23 @@ func (s *Server) handshake(c *conn, b []byte) bool {
 	var sess presence.Session
 	var err error
 	var prog progressJoin
-	if token == "" {
+	var cls classJoin
+	switch {
+	case token == "" && m.Hello.StaffTicket != "": // a member of staff (staff_hello.go)
+		display, key, traits, code, why := s.staffHello(jctx, m.Hello.StaffTicket, m.Hello.Colour, m.Hello.Shape)
+		if code != 0 {
+			s.metrics.connAttempts.WithLabelValues(code.String()).Inc()
+			c.close(code, why)
+			return false
+		}
+		prog = progressJoin{id: progress.NewID()}
+		traits.Progress = prog.id
+		sess, err = s.store.Create(jctx, display, key, traits)
+		if err != nil {
+			s.refusePresence(c, err)
+			return false
+		}
+	case token == "":
 		name, role := testRole(s.cfg.TestRoles, m.Hello.Pseudonym)
 		display, key, err := s.pseudo.Check(name)
 		if err != nil {
@@ -175,18 +192,24 @@ func (s *Server) handshake(c *conn, b []byte) bool {
 			s.refusePresence(c, err)
 			return false
 		}
-	} else {
+		if m.Hello.ProgressKey != "" { // a pupil back another day: in their class again
+			cls = s.classLookup(jctx, pj.id)
+		}
+	default:
 		sess, err = s.store.Resume(jctx, token)
 		if err != nil {
 			s.refusePresence(c, err)
 			return false
 		}
 		prog = s.progressResume(jctx, sess)
+		if !sess.Traits.Role.Staff() {
+			cls = s.classLookup(jctx, prog.id)
+		}
 	}
 	reply := make(chan joinResult, 1)
 	var res joinResult
 	claim := new(atomic.Int32)
-	sent := s.hub.send(jctx, joinCmd{c: c, s: sess, prog: prog, reply: reply, claim: claim})
+	sent := s.hub.send(jctx, joinCmd{c: c, s: sess, prog: prog, cls: cls, reply: reply, claim: claim})
 	if sent {
 		select {
 		case res = <-reply:

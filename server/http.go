@@ -33,6 +33,8 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ws", s.serveWS)
 	mux.HandleFunc("GET /api/zone", s.serveZone)
+	mux.HandleFunc("POST /api/staff/ticket", s.serveTicket) // staff_http.go
+	mux.HandleFunc("GET /api/staff/ticket", s.serveTicket)  // 405 in JSON (the mux answers other methods)
 	mux.HandleFunc("GET /media/", s.serveMedia)
 	mux.Handle("GET /p/", s.shares) // share pages of badges (server/share)
 	mux.HandleFunc("GET /", s.servePage)
@@ -113,6 +115,9 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
 	if name == "" {
 		name = "index.html"
+	}
+	if name == "classe" { // the teacher's page (web/src/classe.html)
+		name = "classe.html"
 	}
 	if s.cfg.Page == nil {
 		s.pageMissing(w, name)

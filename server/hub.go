@@ -28,6 +28,7 @@ type hub struct {
 	inbox chan command
 	prog  *progressHub // points, badges, progress (progress.go)
 	chat  *chatHub     // chat and moderation (chat_hub.go)
+	cls   *classHub    // classes, routes, teachers' orders (class_hub.go)
 
 	// owned by the hub goroutine
 	conns      map[uint32]*conn       // avatar -> its current connection
@@ -197,6 +198,7 @@ func (h *hub) round(n int, dt time.Duration, now time.Time) {
 	h.writePositions(n)
 	h.progressRound(now)
 	h.chatRound(now)
+	h.classRound(now)
 	h.dispatchWaiting(time.Now())
 	h.world.Updates(func(id uint32, u *protocol.Update) {
 		if c := h.conns[id]; c != nil {

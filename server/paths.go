@@ -44,6 +44,9 @@ type pathRequest struct {
 	gen      uint64
 	seq      uint32
 	from, to nav.Point
+	// done, when set, makes the answer its command instead of a pathCmd:
+	// a way to show, not to walk (a class route's next step).
+	done func(path []nav.Point, err protocol.ErrorCode) command
 }
 
 // setGoal records a GOTO and starts its computation when its turn has come.
@@ -179,7 +182,11 @@ func (h *hub) pathWorker(ctx context.Context, grid *nav.Grid) {
 				}
 			}
 		}
-		if !h.send(ctx, cmd) {
+		var out command = cmd
+		if req.done != nil {
+			out = req.done(cmd.path, cmd.err)
+		}
+		if !h.send(ctx, out) {
 			return
 		}
 	}

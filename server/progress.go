@@ -145,6 +145,7 @@ func (h *hub) openHotspot(c *conn, req uint32, id string) {
 	ev := p.cat.HotspotContent(i, sp.st, req, viewers)
 	ev.ReadingMs = uint32(p.reading(i) / time.Millisecond) // the clock this server runs
 	h.deliverTo(c, ev)
+	h.classOpened(c, id) // a route step done
 	sp.opened, sp.openedAt = int32(i), now
 	if sp.st.Seen(i) {
 		return

@@ -29,7 +29,7 @@ func progressCommand(c *conn, m *protocol.ClientMessage) command {
 	case protocol.TypeErase:
 		return requestCmd{c: c, kind: jobErase, req: m.Erase.Req}
 	}
-	return nil
+	return classCommand(c, m) // class_cmds.go; nil for none
 }
 
 type answerCmd struct {

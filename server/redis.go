@@ -11,9 +11,11 @@ import (
 
 	"github.com/usine-extraordinaire/fairworld/server/admit"
 	"github.com/usine-extraordinaire/fairworld/server/chat"
+	"github.com/usine-extraordinaire/fairworld/server/class"
 	"github.com/usine-extraordinaire/fairworld/server/feed"
 	"github.com/usine-extraordinaire/fairworld/server/presence"
 	"github.com/usine-extraordinaire/fairworld/server/progress"
+	"github.com/usine-extraordinaire/fairworld/server/staff"
 )
 
 // RedisOptions say how a node joins a fair over Redis (what -redis sets up).
@@ -29,6 +31,9 @@ type RedisOptions struct {
 	Retention time.Duration
 	// ChatRetention is how long a class message is kept; zero means 24 h.
 	ChatRetention time.Duration
+	// ClassRetention is how long classes and memberships are kept after
+	// their last change; zero means 60 days (the whole event).
+	ClassRetention time.Duration
 
 	Registerer prometheus.Registerer // the server's
 	Logger     *slog.Logger
@@ -45,6 +50,11 @@ type RedisBackends struct {
 	Progress *progress.RedisStore
 	Chat     *chat.RedisStore
 	ChatBus  *chat.RedisBus
+	// Classes, the class bus, the staff denylist and tickets: the fair's.
+	Classes  *class.RedisStore
+	ClassBus *class.RedisBus
+	Denylist *staff.RedisDenylist
+	Tickets  *staff.RedisTickets
 	Prefix   string
 
 	reg prometheus.Registerer
@@ -90,7 +100,14 @@ func NewRedisBackends(o RedisOptions) (*RedisBackends, error) {
 		_ = client.Close()
 		return nil, fmt.Errorf("server: chat: %w", err)
 	}
-	return &RedisBackends{Client: client, Presence: store, Feed: f, Progress: prog, Chat: cs, ChatBus: bus, Prefix: o.Prefix, reg: o.Registerer, log: o.Logger}, nil
+	classes, err := class.NewRedis(client, class.RedisConfig{Prefix: o.Prefix, Retention: o.ClassRetention})
+	if err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("server: classes: %w", err)
+	}
+	return &RedisBackends{Client: client, Presence: store, Feed: f, Progress: prog, Chat: cs, ChatBus: bus, Prefix: o.Prefix, reg: o.Registerer, log: o.Logger,
+		Classes: classes, ClassBus: class.NewRedisBus(client, o.Prefix, o.Logger),
+		Denylist: staff.NewRedisDenylist(client, o.Prefix, 0), Tickets: staff.NewRedisTickets(client, o.Prefix, 0)}, nil
 }
 
 // Configure puts the backends in cfg, and a join limiter shared by the
@@ -99,6 +116,7 @@ func NewRedisBackends(o RedisOptions) (*RedisBackends, error) {
 func (b *RedisBackends) Configure(cfg *Config) {
 	cfg.Presence, cfg.Feed, cfg.Progress = b.Presence, b.Feed, b.Progress
 	cfg.Chat.Store, cfg.Chat.Bus = b.Chat, b.ChatBus
+	cfg.Classes.Store, cfg.Classes.Bus, cfg.Classes.Denylist, cfg.Classes.Tickets = b.Classes, b.ClassBus, b.Denylist, b.Tickets
 	cfg.FeedConfig.Prefix = b.Prefix
 	// A bad rate is New's error to report; the node's own limiter then.
 	if l, err := admit.NewRedis(b.Client, admit.RedisConfig{Key: b.Prefix + ":joins", PerSecond: cfg.JoinRate, Burst: cfg.JoinBurst}, b.reg, b.log); err == nil {

@@ -32,6 +32,7 @@ func (s *Server) Serve(ctx context.Context, public, admin net.Listener) error {
 	}
 	bg.Go(func() { s.hub.run(s.hubCtx) })
 	bg.Go(func() { s.chatWorker(s.hubCtx) }) // chat_work.go
+	s.runClasses(&bg)                        // class_server.go
 	for range s.cfg.PathWorkers {
 		bg.Go(func() { s.hub.pathWorker(s.hubCtx, s.grid) })
 	}

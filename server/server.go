@@ -55,6 +55,10 @@ type Server struct {
 	wrongKeys *rate.Limiter
 	tops      topCache
 
+	// Staff sign-in and classes (staff_*.go, class_*.go).
+	staff      *staffSignIn
+	classNames *classNameChecker
+
 	ctx     context.Context // ends when the connections must go
 	cancel  context.CancelFunc
 	hubCtx  context.Context // ends after the connections are gone
@@ -164,6 +168,9 @@ func New(cfg Config) (*Server, error) {
 			radius: cfg.World.Radius, resumeWindow: cfg.ResumeWindow,
 		},
 	})
+	if err := s.newClasses(); err != nil {
+		return nil, err
+	}
 	if s.readers, err = newReaders(runtime.GOMAXPROCS(0)); err != nil {
 		return nil, fmt.Errorf("server: pollers: %w", err)
 	}

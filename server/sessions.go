@@ -114,6 +114,7 @@ func (h *hub) leave(c *conn, end bool) {
 func (h *hub) drop(hs *hubSession) {
 	h.chatDropped(hs)
 	h.progressDropped(hs)
+	h.classDropped(hs)
 	h.world.Leave(hs.avatar)
 	delete(h.conns, hs.avatar)
 	h.dropGoal(hs.avatar)

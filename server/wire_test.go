@@ -106,10 +106,10 @@ func TestForwardCompatibleMessages(t *testing.T) {
 	t.Parallel()
 	in := servertest.Start(t, nil)
 	// HELLO with fields a later version appends (colour, shape, the
-	// progress key, more).
-	rc := rawJoin(t, in, mp(t, 1, name(), "", 2, 3, "", 0xff8800, "later", []any{1, 2}))
+	// progress key, the staff ticket, more).
+	rc := rawJoin(t, in, mp(t, 1, name(), "", 2, 3, "", "", 0xff8800, "later", []any{1, 2}))
 	for _, msg := range [][]byte{
-		mp(t, 13),
+		mp(t, 40),
 		mp(t, 255, "x"),
 		mp(t, 256),
 		mp(t, 300, "x", 1, 2.5, nil),

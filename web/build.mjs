@@ -1,6 +1,8 @@
 // Builds the page into dist/: content-hashed assets under dist/assets/, an
-// index.html referencing them, a build id (dist/build.txt, also in the page),
-// and .gz/.br copies of every compressible file. Prints the first-load size.
+// index.html referencing them (the visitor's page) and classe.html (the
+// teacher's page, served at /classe), a build id (dist/build.txt, also in
+// both pages), and .gz/.br copies of every compressible file. Prints the
+// visitor page's first-load size.
 //
 //   node build.mjs            build
 //   node build.mjs --quiet    build, print only the summary line
@@ -27,7 +29,7 @@ mkdirSync(assets, { recursive: true });
 writeFileSync(join(dist, ".gitkeep"), "");
 
 const result = await build({
-  entryPoints: { app: join(src, "main.js"), style: join(src, "style.css") },
+  entryPoints: { app: join(src, "main.js"), teacher: join(src, "teacher.js"), style: join(src, "style.css") },
   bundle: true,
   splitting: true,
   format: "esm",
@@ -47,20 +49,21 @@ const result = await build({
 const outputs = result.metafile.outputs;
 const rel = (p) => relative(dist, join(root, p)).split("\\").join("/");
 let jsEntry = "";
+let teacherEntry = "";
 let cssEntry = "";
 for (const [file, o] of Object.entries(outputs)) {
   if (o.entryPoint && o.entryPoint.endsWith("main.js")) jsEntry = file;
+  if (o.entryPoint && o.entryPoint.endsWith("teacher.js")) teacherEntry = file;
   if (file.endsWith(".css") && o.entryPoint && o.entryPoint.endsWith("style.css")) cssEntry = file;
 }
-if (!jsEntry || !cssEntry) throw new Error("build: entry outputs not found");
+if (!jsEntry || !teacherEntry || !cssEntry) throw new Error("build: entry outputs not found");
 // style.css also yields an empty JS stub in some esbuild versions: drop it.
 for (const [file, o] of Object.entries(outputs)) {
   if (o.entryPoint && o.entryPoint.endsWith("style.css") && file.endsWith(".js")) rmSync(join(root, file), { force: true });
 }
 
-// Static imports of the entry (shared chunks) are preloaded; the 3D view is a
+// Static imports of an entry (shared chunks) are preloaded; the 3D view is a
 // dynamic import fetched only where WebGL works.
-const staticImports = (outputs[jsEntry].imports || []).filter((i) => i.kind === "import-statement").map((i) => i.path);
 const dynamicImports = (outputs[jsEntry].imports || []).filter((i) => i.kind === "dynamic-import").map((i) => i.path);
 const closure = (files) => {
   const seen = new Set();
@@ -82,13 +85,15 @@ for (const f of assetFiles) {
 }
 const buildId = `web-${h.digest("hex").slice(0, 12)}`;
 
-const preload = staticImports.map((p) => `<link rel="modulepreload" href="/${rel(p)}">\n`).join("");
-const html = readFileSync(join(src, "index.html"), "utf8")
+const preloadOf = (entry) => (outputs[entry].imports || []).filter((i) => i.kind === "import-statement")
+  .map((i) => `<link rel="modulepreload" href="/${rel(i.path)}">\n`).join("");
+const page = (template, entry) => readFileSync(join(src, template), "utf8")
   .replace("%BUILD%", buildId)
   .replace("%CSS%", `/${rel(cssEntry)}`)
-  .replace("%JS%", `/${rel(jsEntry)}`)
-  .replace("%PRELOAD%", preload);
-writeFileSync(join(dist, "index.html"), html);
+  .replace("%JS%", `/${rel(entry)}`)
+  .replace("%PRELOAD%", preloadOf(entry));
+writeFileSync(join(dist, "index.html"), page("index.html", jsEntry));
+writeFileSync(join(dist, "classe.html"), page("classe.html", teacherEntry));
 writeFileSync(join(dist, "build.txt"), `${buildId}\n`);
 
 // Compressed copies.

@@ -348,6 +348,70 @@ func (w *World) SetGroup(id ID, group uint32) {
 	}
 }
 
+// SetRole changes a local avatar's role (a visitor who joins a class
+// becomes a pupil); its viewers get it at their next recomputation, the
+// other nodes with the identity's next export.
+func (w *World) SetRole(id ID, role protocol.Role) {
+	if s, ok := w.byID[id]; ok && !w.av[s].remote && w.av[s].who.Role != role {
+		a := &w.av[s]
+		a.who.Role = role
+		w.hot[s].tag = makeTag(role, a.who.Group)
+		a.refresh = true
+		a.expIdent = true
+		w.moved(s)
+	}
+}
+
+// Place moves a local avatar at once to the walkable point nearest to at
+// (a teacher gathering the class) and stops it: its intent is cleared, the
+// ack kept. Its viewers see it move, or leave and enter. It reports
+// whether the avatar was placed (false: unknown, remote, or no room).
+func (w *World) Place(id ID, at nav.Point) bool {
+	s, ok := w.byID[id]
+	if !ok || w.av[s].remote {
+		return false
+	}
+	if w.grid.Collides(at, w.cfg.Radius) {
+		p, ok := w.grid.NearestWalkable(at, w.cfg.Radius, 4*w.cfg.CellSize)
+		if !ok {
+			return false
+		}
+		at = p
+	}
+	a := &w.av[s]
+	a.dir = nav.Point{}
+	clear(a.path)
+	a.path, a.pathI = a.path[:0], 0
+	w.pos[s] = at
+	w.moved(s)
+	h := &w.hot[s]
+	h.x, h.y, h.q = float32(at.X), float32(at.Y), quant(at)
+	if len(a.open) > 0 {
+		w.checkOpen(s, at)
+	}
+	return true
+}
+
+// Seq returns the seq of the last intent given to an avatar (MOVE or
+// GOTO), 0 before any: a path the server gives it keeps its ack.
+func (w *World) Seq(id ID) uint32 {
+	if s, ok := w.byID[id]; ok {
+		return w.av[s].seq
+	}
+	return 0
+}
+
+// Stop clears a local avatar's intent where it stands (a paused class),
+// keeping its ack.
+func (w *World) Stop(id ID) {
+	if s, ok := w.byID[id]; ok && !w.av[s].remote {
+		a := &w.av[s]
+		a.dir = nav.Point{}
+		clear(a.path)
+		a.path, a.pathI = a.path[:0], 0
+	}
+}
+
 // Identity returns an avatar's identity.
 func (w *World) Identity(id ID) (Identity, bool) {
 	s, ok := w.byID[id]

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -22,7 +23,9 @@ import (
 
 	"github.com/usine-extraordinaire/fairworld/server"
 	"github.com/usine-extraordinaire/fairworld/server/chat"
+	"github.com/usine-extraordinaire/fairworld/server/class"
 	"github.com/usine-extraordinaire/fairworld/server/progress"
+	"github.com/usine-extraordinaire/fairworld/server/staff"
 	"github.com/usine-extraordinaire/fairworld/web"
 	"github.com/usine-extraordinaire/fairworld/world"
 	"github.com/usine-extraordinaire/fairworld/world/content"
@@ -73,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		resumeRate = fl.Float64("resume-rate", 2000, "resumes (HELLO with a token) admitted per second, outside -join-rate")
 		drainDelay = fl.Duration("drain-delay", -1, "at shutdown, /readyz fails this long before clients are closed; default 2s with -redis, 0 without")
 		drainSprd  = fl.Duration("drain-spread", -1, "at shutdown, the 1012 closes are spread over this long; default 10s with -redis, 0 without")
+		staffKey   = fl.String("staff-key", "", "staff sign-in: the PEM file of the fair's Ed25519 public key (stafftoken keygen's .pub), or the PEM itself; empty: no staff sign-in (the ticket endpoint answers 404, a ticket in HELLO gets 4018)")
+		classKeep  = fl.Duration("class-retention", class.DefaultRetention, "with -redis: how long classes and memberships are kept after their last change")
 		testRoles  = fl.Bool("test-roles", false, "TESTS ONLY: pseudonyms prefixed pro:, prof: or mod: join as professionals, teachers or moderators; refused unless -addr is a loopback address, never read from the environment")
 		testRead   = fl.Float64("test-reading-scale", 0, "TESTS ONLY: multiplies the contents' reading times and the quiz answer gap (0.05: a 20 s reading takes 1 s); refused unless -addr is a loopback address, never read from the environment")
 	)
@@ -213,6 +218,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	cfg.ProgressConfig.Retention = *retention
 	cfg.Chat.Retention = *chatKeep
+	if *staffKey != "" {
+		pemText := []byte(*staffKey)
+		if !strings.HasPrefix(strings.TrimSpace(*staffKey), "-----BEGIN") {
+			b, err := os.ReadFile(*staffKey)
+			if err != nil {
+				return fmt.Errorf("bad %s: %w", source("staff-key"), err)
+			}
+			pemText = b
+		}
+		pub, err := staff.ParsePublicKey(pemText)
+		if err != nil {
+			return fmt.Errorf("bad %s: %w", source("staff-key"), err)
+		}
+		cfg.Classes.StaffKey = pub
+		log.Info("staff sign-in is on")
+	}
 	if *testRead != 0 {
 		cfg.ProgressConfig.ReadingScale = *testRead
 		log.Warn("TEST READING SCALE IS ON: contents earn their points faster than anyone reads; never use this for a real fair", "scale", *testRead)
@@ -241,7 +262,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	if multi {
 		b, err := server.NewRedisBackends(server.RedisOptions{
-			URL: *redisURL, Node: *nodeID, ResumeWindow: *resume, HeartbeatTTL: *hbTTL, Retention: *retention, ChatRetention: *chatKeep, Registerer: reg, Logger: log,
+			URL: *redisURL, Node: *nodeID, ResumeWindow: *resume, HeartbeatTTL: *hbTTL, Retention: *retention, ClassRetention: *classKeep, ChatRetention: *chatKeep,
+			Registerer: reg, Logger: log,
 		})
 		if err != nil {
 			return fmt.Errorf("bad %s: %w", source("redis"), err)

@@ -97,14 +97,22 @@ type Traits struct {
 	// Progress is the session's progress id (base64url, no dots), "" for
 	// none: the points and badges a resume on any node must find again.
 	Progress string
+	// Staff, JTI and Booth are a staff session's token: its sub, its id
+	// (for revocation) and a professional's booth (server/staff; no dots).
+	// "" for a visitor.
+	Staff, JTI, Booth string
 }
 
 // String is the traits' form in a Redis session record:
-// "role.colour.shape", then ".progress" when there is one.
+// "role.colour.shape", then ".progress" when there is one, then
+// ".staff.jti.booth" for a staff session.
 func (t Traits) String() string {
 	s := fmt.Sprintf("%d.%d.%d", t.Role, t.Colour, t.Shape)
-	if t.Progress != "" {
+	if t.Progress != "" || t.Staff != "" {
 		s += "." + t.Progress
+	}
+	if t.Staff != "" {
+		s += "." + t.Staff + "." + t.JTI + "." + t.Booth
 	}
 	return s
 }
@@ -112,7 +120,7 @@ func (t Traits) String() string {
 // parseTraits reads String's form; anything else (a record written before
 // traits existed) is the zero Traits.
 func parseTraits(s string) Traits {
-	parts := strings.SplitN(s, ".", 4)
+	parts := strings.SplitN(s, ".", 7)
 	if len(parts) < 3 {
 		return Traits{}
 	}
@@ -125,8 +133,11 @@ func parseTraits(s string) Traits {
 		v[i] = uint8(n)
 	}
 	t := Traits{Role: protocol.Role(v[0]), Colour: v[1], Shape: v[2]}
-	if len(parts) == 4 {
+	if len(parts) >= 4 {
 		t.Progress = parts[3]
+	}
+	if len(parts) == 7 {
+		t.Staff, t.JTI, t.Booth = parts[4], parts[5], parts[6]
 	}
 	return t
 }

@@ -345,3 +345,22 @@ func counterValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	}
 	return total
 }
+
+// TestTraitsForm: a staff session's token fields round-trip through the
+// record form, with or without a progress id; older forms still read.
+func TestTraitsForm(t *testing.T) {
+	for _, tr := range []Traits{
+		{},
+		{Role: 2, Colour: 3, Shape: 1},
+		{Role: 0, Progress: "AbC-d_9"},
+		{Role: 2, Staff: "t-0042", JTI: "Jx_9", Colour: 1},
+		{Role: 1, Progress: "p1", Staff: "p-7", JTI: "j", Booth: "b-07"},
+	} {
+		if got := parseTraits(tr.String()); got != tr {
+			t.Errorf("parseTraits(%q) = %+v, want %+v", tr.String(), got, tr)
+		}
+	}
+	if got := parseTraits("2.1.0.p1"); got != (Traits{Role: 2, Colour: 1, Progress: "p1"}) {
+		t.Errorf("an older record: %+v", got)
+	}
+}

@@ -13,7 +13,11 @@ const (
 	BadgeChallenge     BadgeKind = iota // contents of one challenge seen
 	BadgeQuiz                           // quiz questions answered right
 	BadgeQuestionnaire                  // the questionnaire answered
+	BadgeRoute                          // the route of the pupil's class done (server/class)
 )
+
+// RouteBadge is the id of the badge of a class's route done.
+const RouteBadge = "parcours-classe"
 
 // Badge is one badge of the fair: earned when the count it watches
 // reaches Need. Badges are derived from the contents (how many there are
@@ -110,5 +114,6 @@ func buildBadges(challenges []string, total []int, questions int, questionnaire 
 	if questionnaire {
 		out = append(out, Badge{ID: "metiers", Title: "Boussole des métiers", Description: "Le questionnaire « Quel métier est fait pour toi ? » terminé", Kind: BadgeQuestionnaire, Need: 1})
 	}
+	out = append(out, Badge{ID: RouteBadge, Title: "Parcours de classe", Description: "Le parcours de ta classe terminé", Kind: BadgeRoute, Need: 1})
 	return out
 }

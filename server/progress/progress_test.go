@@ -130,7 +130,7 @@ func TestDefaultBadges(t *testing.T) {
 		}
 	}
 	want := "innovation-5 innovation-20 innovation-all inclusion-5 inclusion-20 inclusion-all industrie-4.0-5 industrie-4.0-20 industrie-4.0-all " +
-		"developpement-durable-5 developpement-durable-20 developpement-durable-all quiz-1 quiz-10 quiz-all metiers"
+		"developpement-durable-5 developpement-durable-20 developpement-durable-all quiz-1 quiz-10 quiz-all metiers parcours-classe"
 	if got := strings.Join(ids, " "); got != want {
 		t.Fatalf("badges\n%s\nwant\n%s", got, want)
 	}
@@ -140,7 +140,7 @@ func TestDefaultBadges(t *testing.T) {
 	}
 	// A small set: a challenge of 12 contents has 5 and all, not 20.
 	small := buildBadges([]string{zone.ChallengeInnovation}, []int{12}, 3, false)
-	if len(small) != 4 || small[0].ID != "innovation-5" || small[1].ID != "innovation-all" || small[2].ID != "quiz-1" || small[3].ID != "quiz-all" {
+	if len(small) != 5 || small[0].ID != "innovation-5" || small[1].ID != "innovation-all" || small[2].ID != "quiz-1" || small[3].ID != "quiz-all" || small[4].ID != RouteBadge {
 		t.Fatalf("small set badges %+v", small)
 	}
 }

@@ -30,6 +30,7 @@ type State struct {
 	answered      bitset // by fair-wide question number
 	right         bitset
 	questionnaire bool
+	route         bool     // the class's route done (MarkRoute)
 	badges        uint32   // by badge index
 	earned        []uint32 // unix seconds, by badge index; nil until the first badge
 	// Unknown keeps what a record held that this catalogue does not know
@@ -145,6 +146,10 @@ func (s *State) MarkAnswer(c *Catalogue, i, q int, right bool) uint32 {
 // MarkQuestionnaire records that the questionnaire was answered.
 func (s *State) MarkQuestionnaire() { s.questionnaire = true }
 
+// MarkRoute records that the visitor did every step of their class's
+// route: the route badge comes with the next NewBadges.
+func (s *State) MarkRoute() { s.route = true }
+
 // Questionnaire reports whether the questionnaire was answered.
 func (s *State) Questionnaire() bool { return s.questionnaire }
 
@@ -192,6 +197,10 @@ func (s *State) count(c *Catalogue, b *Badge) int {
 		return s.right.count()
 	case BadgeQuestionnaire:
 		if s.questionnaire {
+			return 1
+		}
+	case BadgeRoute:
+		if s.route {
 			return 1
 		}
 	}

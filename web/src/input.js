@@ -16,6 +16,9 @@ const TAP_MS = 600;
  * handlers: onDirection(dx, dy) in zone axes (unit or zero), onTap(px, py),
  * onOrbit(dAz, dEl), onZoom(factor), onEnter(); getAzimuth() -> radians.
  */
+// Boxes drawn over the view: presses on them never walk nor turn the camera.
+const OVERLAYS = "button, a, input, select, label, .notice, .outage, .visitor-card, .class-banner, .pause-overlay";
+
 export class Input {
   constructor(view, handlers) {
     this.view = view;
@@ -73,6 +76,8 @@ export class Input {
 
     v.addEventListener("pointerdown", (ev) => {
       if (ev.pointerType === "mouse" && ev.button !== 0) return;
+      // A press on a box over the view (a notice, the visitor card, the class banner, the pause) is not a tap on the ground.
+      if (ev.target !== v && ev.target.closest?.(OVERLAYS)) return;
       v.setPointerCapture?.(ev.pointerId);
       this.pointers.set(ev.pointerId, { x0: ev.clientX, y0: ev.clientY, x: ev.clientX, y: ev.clientY, t0: performance.now(), moved: false });
       if (this.pointers.size === 2) this.pinch = this._pinchDist();

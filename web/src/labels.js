@@ -73,6 +73,7 @@ export class Labels {
     this.layer = layer;
     this.avatars = new Pool(layer, "label label-avatar", MAX_AVATAR_LABELS + 1);
     this.visibleAvatars = 0;
+    this.classmates = new Set(); // avatar ids of one's class, labelled as such
     this.selfBox = null;
     this.markerBoxes = [];
     this.measure = document.createElement("canvas").getContext("2d");
@@ -147,8 +148,10 @@ export class Labels {
       if (!onScreen(p)) continue;
       if (view.occluded(a.rx, a.ry, HEAD)) continue;
       const tag = roleOf(a.role).tag;
-      const kind = a.role === 1 ? "pro" : a.role === 2 ? "teacher" : "";
-      if (place(tag ? `${a.pseudonym} (${tag.toLowerCase()})` : a.pseudonym, p.x, p.y, kind)) n++;
+      const mate = this.classmates && this.classmates.has(a.id);
+      const kind = a.role === 1 ? "pro" : a.role === 2 ? "teacher" : mate ? "classmate" : "";
+      const text = tag ? `${a.pseudonym} (${tag.toLowerCase()})` : mate ? `${a.pseudonym} (ma classe)` : a.pseudonym;
+      if (place(text, p.x, p.y, kind)) n++;
     }
     this.avatars.end();
     this.visibleAvatars = n;

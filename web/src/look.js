@@ -26,6 +26,9 @@ export const ROLES = [
   { card: "En visite", tag: "" },
   { card: "Pro de l'industrie", tag: "PRO" },
   { card: "Équipe enseignante", tag: "PROF" },
+  { card: "Élève en visite avec sa classe", tag: "" },
+  { card: "Équipe de modération", tag: "MODO" },
+  { card: "Équipe d'organisation", tag: "ORGA" },
 ];
 
 export const colourOf = (i) => COLOURS[i] || COLOURS[0];

@@ -10,7 +10,9 @@ import { Labels } from "./labels.js";
 import { Minimap } from "./minimap.js";
 import { Input } from "./input.js";
 import { View2D } from "./view2d.js";
-import { ERR, SCOPE } from "./protocol.js";
+import { ERR, SCOPE, ORDER, ROLE, toMetres } from "./protocol.js";
+import { ClassView, normaliseCode } from "./classview.js";
+import { CT } from "./classtexts.js";
 import { ContentView } from "./contentview.js";
 import { ProgressView } from "./progressview.js";
 import { T, whereText, pseudonymHelp } from "./texts.js";
@@ -88,6 +90,13 @@ class App {
     this.remember = false;
     this.key = "";
     this.answers = new Map(); // ANSWER req -> question, for its errors
+    this.klass = null; // the pupil's class: a CLASS event
+    this.mates = new Map(); // member number -> member (positions in metres), oneself left out
+    this.classCode = ""; // a code typed on the welcome screen, sent after WELCOME
+    this.joinReq = 0; // the CLASS_JOIN waiting for its answer
+    this.wrongCodes = 0; // wrong codes on this connection (the server closes at the sixth)
+    this.selfStopped = false; // the pupil ended the follow
+    this.classView = null;
     this.progress = new ProgressView({
       share: (id) => this.conn.share(id),
       unshare: (id) => this.conn.unshare(id),
@@ -150,6 +159,20 @@ class App {
     this.labels = this.labels || new Labels(document.getElementById("labels"));
     this.minimap = new Minimap(document.getElementById("minimap"), zone, (x, y) => this.walkTo(x, y));
     this.minimap.setSeen(this.progress.seen);
+    if (!this.classView) {
+      this.classView = new ClassView(zone, {
+        join: (code) => this.joinClass(code),
+        // To the step's content: opened at once when near, else walked to and opened on arrival (the step is done).
+        go: (t) => {
+          const h = this.zone.hotspotById.get(t.id);
+          if (h) this.openHotspot(h);
+          else this.walkTo(t.x, t.y);
+        },
+        stopFollow: () => this.stopFollow(),
+        leave: () => this.conn.leaveClass(),
+      });
+    } else this.classView.setZone(zone);
+    this.refreshMates();
     this.ui.fillTravel(zone, (x, y, name) => {
       this.walkTo(x, y);
       this.ui.toast(`En route : ${name}`, 2500);
@@ -216,6 +239,7 @@ class App {
       return;
     }
     this.typed = pseudonym;
+    this.classCode = normaliseCode(document.getElementById("join-class-code").value);
     this.progress.reset();
     this.conn.start(pseudonym, "", key);
   }
@@ -329,6 +353,13 @@ class App {
     if (this.input.walking) this.input._direction();
     if (this.key) session.saveKey(w.pseudonym, this.key, this.remember);
     this.progress.setKey(this.key, this.remember);
+    this.wrongCodes = 0; // five tries a connection
+    if (!w.resumed) this.leftClass(false);
+    if (this.classCode) {
+      const code = this.classCode;
+      this.classCode = "";
+      this.joinClass(code);
+    }
     clearInterval(this.lbTimer);
     this.lbTimer = setInterval(() => this.conn.connected && this.conn.leaderboard(this.progress.scope), LEADERBOARD_EVERY_MS);
     setTimeout(() => this.conn.leaderboard(this.progress.scope), 500);
@@ -396,14 +427,157 @@ class App {
         this.ui.setViewers(ev.hotspotId, ev.viewers);
         break;
       case "path":
+        // A guided tour's paths come with the seq of one's last intent (docs/PROTOCOL.md, "Orders"): walk them too.
+        if (this.classView?.following && ev.seq === this.world.self.lastSeq) this.world.self.intent = { kind: "wait", seq: ev.seq };
         this.world.path(ev.seq, ev.points);
         break;
       case "error":
         this.onError(ev);
         break;
+      case "role":
+        if (ev.role !== ROLE.PUPIL && this.klass) this.leftClass(true);
+        break;
+      case "class":
+        this.onClass(ev);
+        break;
+      case "members":
+        this.onMembers(ev);
+        break;
+      case "routeStep":
+        this.onRouteStep(ev);
+        break;
+      case "order":
+        this.onOrder(ev);
+        break;
       default:
         break;
     }
+  }
+
+  // ------------------------------------------------------------ class
+
+  joinClass(code) {
+    const input = document.getElementById("class-code");
+    if (input.value !== code) input.value = code; // to correct it when it is wrong
+    const req = this.conn.joinClass(code);
+    if (req) this.joinReq = req;
+    return !!req;
+  }
+
+  onClass(ev) {
+    const first = !this.klass || this.klass.classId !== ev.classId;
+    this.klass = ev;
+    this.classView?.setClass({ name: ev.name, level: ev.level, teacher: ev.teacher });
+    if (first && ev.req && ev.req === this.joinReq) {
+      this.joinReq = 0;
+      this.say(CT.joined(ev.name));
+    }
+    this.conn.leaderboard(this.progress.scope);
+  }
+
+  /** Out of the class (it was closed, or a new session): nothing of it stays on the page. */
+  leftClass(say) {
+    if (!this.klass) return;
+    this.klass = null;
+    this.mates.clear();
+    this.classView?.setClass(null);
+    this.minimap?.setTarget(null);
+    this.refreshMates();
+    if (say) this.say(CT.classClosed);
+  }
+
+  onMembers(ev) {
+    if (ev.full) this.mates.clear();
+    for (const m of ev.members) {
+      if (m.gone || (m.avatarId && m.avatarId === this.world.selfId)) {
+        this.mates.delete(m.member);
+        continue;
+      }
+      const had = this.mates.get(m.member);
+      this.mates.set(m.member, {
+        ...m, x: toMetres(m.x), y: toMetres(m.y),
+        colour: had ? had.colour : 0, shape: had ? had.shape : 0,
+      });
+    }
+    this.refreshMates();
+  }
+
+  /** The class list, the minimap's marks and the labels from the members held. */
+  refreshMates() {
+    const list = [...this.mates.values()];
+    for (const m of list) {
+      const a = m.avatarId && this.world?.view.get(m.avatarId);
+      if (a) {
+        m.colour = a.colour;
+        m.shape = a.shape;
+      }
+    }
+    const pupils = list.map((m) => ({ id: m.avatarId || -m.member - 1, pseudonym: m.role === ROLE.TEACHER ? `${m.pseudonym} (prof)` : m.pseudonym, online: m.online, colour: m.colour, shape: m.shape, x: m.x, y: m.y }));
+    this.classView?.setMates(pupils);
+    this.minimap?.setMarks(list.filter((m) => m.online && (m.x || m.y)).map((m) => ({
+      id: m.avatarId, x: m.x, y: m.y, colour: m.colour, label: m.pseudonym, kind: m.role === ROLE.TEACHER ? "teacher" : "classmate",
+    })));
+    if (this.labels) this.labels.classmates = new Set(list.filter((m) => m.avatarId).map((m) => m.avatarId));
+  }
+
+  onRouteStep(ev) {
+    const st = {
+      steps: ev.steps, total: ev.total, hotspot: ev.hotspot, x: toMetres(ev.x), y: toMetres(ev.y),
+      path: ev.path.map((p) => ({ x: toMetres(p.x), y: toMetres(p.y) })),
+    };
+    const changed = this.classView?.setStep(st);
+    const t = this.classView?.target || null;
+    this.minimap?.setTarget(t);
+    if (changed && t) this.say(CT.newStep(t.title));
+  }
+
+  teacherName() {
+    for (const m of this.mates.values()) if (m.role === ROLE.TEACHER) return m.pseudonym;
+    return this.klass ? this.klass.teacher : "";
+  }
+
+  onOrder(ev) {
+    const cv = this.classView;
+    if (!cv) return;
+    switch (ev.order) {
+      case ORDER.GATHER:
+        if (ev.active) {
+          this.world.self.intent = null; // the server placed the avatar and cleared its intent
+          this.approach = null;
+          this.say(CT.gather);
+        }
+        break;
+      case ORDER.FOLLOW:
+        if (ev.active) {
+          this.selfStopped = false;
+          cv.setFollow(true, this.teacherName());
+        } else if (cv.following) {
+          cv.setFollow(false);
+          this.say(this.selfStopped ? CT.followStopped : CT.followEnded);
+        }
+        break;
+      case ORDER.PAUSE:
+        if (ev.active) {
+          this.world.self.intent = null;
+          cv.setPause(Date.now() + ev.seconds * 1000);
+        } else if (cv.paused) {
+          cv.setPause(0);
+          this.say(CT.pauseEnded);
+        }
+        break;
+      case ORDER.END:
+        if (cv.following) cv.setFollow(false);
+        if (cv.paused) cv.setPause(0);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The pupil ends the guided tour: a stop intent (any intent of one's own ends the follow). */
+  stopFollow() {
+    this.selfStopped = true;
+    this.walk(0, 0);
   }
 
   /** A PROGRESS: the side panel, the seen marks, the points of the open content, the key. */
@@ -466,6 +640,17 @@ class App {
       const text = ev.code === ERR.NOT_OPEN ? T.notOpen : T.tooFast;
       if (this.ui.panelOpen) this.content.questionnaireError(text);
       else this.ui.toast(text);
+    } else if (ev.code === ERR.BAD_CODE && ev.ref === this.joinReq) {
+      this.wrongCodes++;
+      this.classView?.joinError(CT.badCode(5 - this.wrongCodes));
+    } else if (ev.code === ERR.CLASS_CLOSED && ev.ref === this.joinReq) {
+      this.classView?.joinError(CT.classFull);
+    } else if (ev.code === ERR.NOT_ALLOWED && ev.ref === this.joinReq) {
+      this.classView?.joinError(CT.cannotJoin);
+    } else if ((ev.code === ERR.TOO_FAST || ev.code === ERR.UNAVAILABLE) && ev.ref && ev.ref === this.joinReq) {
+      this.classView?.joinError(ev.code === ERR.TOO_FAST ? CT.codeTooFast : T.unavailable);
+    } else if (ev.code === ERR.PAUSED) {
+      this.ui.toast(CT.pausedWalk);
     } else if (ev.code === ERR.NO_GROUP) {
       this.progress.noGroup();
     } else if (ev.code === ERR.UNAVAILABLE || ev.code === ERR.NOT_EARNED) {
@@ -479,11 +664,16 @@ class App {
 
   walk(dx, dy) {
     this.approach = null;
+    if (this.classView?.paused && (dx || dy)) return;
     const seq = this.conn.move(dx, dy);
     if (seq) this.world.setIntent({ kind: "move", dx, dy, seq });
   }
 
   walkTo(x, y) {
+    if (this.classView?.paused) {
+      this.ui.toast(CT.pausedWalk);
+      return;
+    }
     const seq = this.conn.goto(x, y);
     if (seq) this.world.setIntent({ kind: "wait", seq });
   }
@@ -578,6 +768,10 @@ class App {
     if (!w.self.known) return;
     this.ui.setNearby(hotspotsNear(this.zone, w.self.x, w.self.y, NEARBY_RANGE), this.progress.seen, (h) => this.openHotspot(h));
     this.ui.setPlace(whereText(placeAt(this.zone, w.self.x, w.self.y)));
+    if (this.klass) {
+      if (this.mates.size) this.refreshMates();
+      this.classView?.refresh(w.self, this.view ? this.view.azimuth : 0, (x, y) => whereText(placeAt(this.zone, x, y)).replace(/^Tu es /, ""));
+    }
     const close = nearest.filter((a) => a.dist < AROUND_RANGE);
     const names = close.slice(0, 5).map((a) => a.pseudonym);
     this.ui.setAround(names, close.length - names.length);
@@ -629,6 +823,11 @@ class App {
       seenOnMap(id) { return { minimap: !!app.minimap?.seen?.has(id), view: !!app.view?.seen?.has(id) }; },
       open(id) { const h = app.zone && app.zone.hotspotById.get(id); if (h) app.openHotspot(h); return !!h; },
       toast(text) { app.ui.toast(text); },
+      get klass() { return app.klass ? { classId: app.klass.classId, name: app.klass.name, level: app.klass.level, teacher: app.klass.teacher } : null; },
+      get classmates() { return [...app.mates.values()].map((m) => ({ avatarId: m.avatarId, pseudonym: m.pseudonym, online: m.online, role: m.role, x: m.x, y: m.y })); },
+      get routeStep() { const t = app.classView?.target; return t ? { ...t, path: undefined } : null; },
+      get following() { return !!app.classView?.following; },
+      get paused() { return !!app.classView?.paused; },
     };
   }
 }

@@ -6,6 +6,7 @@ import {
   SUBPROTOCOL, decodeServer, encodeHello, encodeMove, encodeGoto,
   encodeOpenHotspot, encodeCloseHotspot, encodeAnswer, encodeQuestionnaire,
   encodeGetProgress, encodeGetLeaderboard, encodeShare, encodeUnshare, encodeErase,
+  encodeClassCreate, encodeClassJoin, encodeClassList, encodeClassOpen, encodeClassRoute, encodeClassOrder, encodeClassLeave,
 } from "./protocol.js";
 import { closeInfo, T } from "./texts.js";
 
@@ -93,6 +94,9 @@ export class Connection {
     this.received = 0;
     this.look = { colour: 0, shape: 0 }; // the avatar's look, sent in HELLO
     this.key = ""; // a progress key for the next new session's HELLO
+    this.ticket = ""; // a staff ticket for the next new session's HELLO (the teacher's page)
+    // Where the pseudonym and resume token are kept (the teacher's page keeps its own).
+    this.store = handlers.store || session;
   }
 
   /**
@@ -162,7 +166,7 @@ export class Connection {
       if (this.ws !== ws) return;
       opened = true;
       this.failedBeforeOpen = 0;
-      this._send(encodeHello(this.pseudonym, this.token, this.look.colour, this.look.shape, this.token ? "" : this.key));
+      this._send(encodeHello(this.pseudonym, this.token, this.look.colour, this.look.shape, this.token ? "" : this.key, this.token ? "" : this.ticket));
     };
     ws.onmessage = (ev) => {
       if (this.ws !== ws || !(ev.data instanceof ArrayBuffer)) return;
@@ -194,7 +198,7 @@ export class Connection {
       this.attempt = 0;
       this.token = msg.resumeToken;
       this.pseudonym = msg.pseudonym || this.pseudonym;
-      session.save(this.pseudonym, this.token);
+      this.store.save(this.pseudonym, this.token);
       this.h.onReset?.();
       this._setStatus("open", T.connected);
       this.h.onWelcome?.(msg);
@@ -209,24 +213,24 @@ export class Connection {
     if (wasOpen) this.h.onReset?.();
     if (info.action === "ask") {
       this.token = "";
-      session.clearToken();
+      this.store.clearToken();
       this._setStatus("refused", info.text, { code, key: !!info.key });
       return;
     }
     if (info.action === "erased") {
       this.token = "";
       this.key = "";
-      session.clearAll();
+      this.store.clearAll();
       this._setStatus("erased", info.text, { code });
       return;
     }
     if (info.action === "stop") {
-      this._setStatus("stopped", info.text, { code, reload: !!info.reload, resumeHere: !!info.resumeHere });
+      this._setStatus("stopped", info.text, { code, reload: !!info.reload, resumeHere: !!info.resumeHere, staff: !!info.staff, revoked: !!info.revoked });
       return;
     }
     if (info.action === "new") {
       this.token = "";
-      session.clearToken();
+      this.store.clearToken();
       this._schedule(jitter(0.2, 1), info.text);
       return;
     }
@@ -319,5 +323,34 @@ export class Connection {
 
   erase() {
     return this._request((req) => encodeErase(req));
+  }
+
+  // Classes: a pupil joins or leaves; a teacher creates, opens and leads.
+  joinClass(code) {
+    return this._request((req) => encodeClassJoin(req, code));
+  }
+
+  leaveClass() {
+    return this._request((req) => encodeClassLeave(req));
+  }
+
+  createClass(name, level) {
+    return this._request((req) => encodeClassCreate(req, name, level));
+  }
+
+  listClasses() {
+    return this._request((req) => encodeClassList(req));
+  }
+
+  openClass(classId) {
+    return this._request((req) => encodeClassOpen(req, classId));
+  }
+
+  setRoute(classId, routeId, hotspots) {
+    return this._request((req) => encodeClassRoute(req, classId, routeId, hotspots));
+  }
+
+  order(classId, order, seconds = 0) {
+    return this._request((req) => encodeClassOrder(req, classId, order, seconds));
   }
 }

@@ -10,6 +10,7 @@ export const SUBPROTOCOL = "usine.v1";
 export const C2S = {
   HELLO: 1, MOVE: 2, GOTO: 3, OPEN_HOTSPOT: 4, CLOSE_HOTSPOT: 5,
   ANSWER: 6, QUESTIONNAIRE: 7, GET_PROGRESS: 8, GET_LEADERBOARD: 9, SHARE: 10, UNSHARE: 11, ERASE: 12,
+  CLASS_CREATE: 13, CLASS_JOIN: 14, CLASS_LIST: 15, CLASS_OPEN: 16, CLASS_ROUTE: 17, CLASS_ORDER: 18, CLASS_LEAVE: 19,
 };
 // Server -> client type codes.
 export const S2C = { WELCOME: 64, UPDATE: 65 };
@@ -17,16 +18,24 @@ export const S2C = { WELCOME: 64, UPDATE: 65 };
 export const EVENT = {
   HOTSPOT_CONTENT: 1, HOTSPOT_DISCOVERED: 2, HOTSPOT_VIEWERS: 3, ERROR: 4, PATH: 5,
   ANSWER_RESULT: 6, QUESTIONNAIRE_RESULT: 7, PROGRESS: 8, BADGE: 9, BADGE_NOTICE: 10, LEADERBOARD: 11, SHARE_LINK: 12,
+  ROLE: 13, CLASS: 14, CLASSES: 15, MEMBERS: 16, ROUTE_STEP: 17, CLASS_ORDER: 18,
 };
 // ERROR event codes.
 export const ERR = {
   UNKNOWN_TYPE: 1, BAD_INTENT: 2, UNREACHABLE: 3, UNKNOWN_HOTSPOT: 4,
   OUT_OF_RANGE: 5, RATE_LIMITED: 6, NOT_READY: 7,
   TOO_FAST: 8, NOT_OPEN: 9, ALREADY_ANSWERED: 10, BAD_ANSWER: 11, NOT_EARNED: 12, UNAVAILABLE: 13, NO_GROUP: 14,
+  BAD_CODE: 15, CLASS_CLOSED: 16, NOT_ALLOWED: 17, PAUSED: 18, BAD_CLASS: 19,
 };
 // GET_LEADERBOARD scopes.
 export const SCOPE = { FAIR: 0, GROUP: 1 };
-export const ROLE = { VISITOR: 0, PROFESSIONAL: 1, TEACHER: 2 };
+export const ROLE = { VISITOR: 0, PROFESSIONAL: 1, TEACHER: 2, PUPIL: 3, MODERATOR: 4, ORGANISER: 5 };
+// A teacher's orders to a class (CLASS_ORDER).
+export const ORDER = { END: 0, GATHER: 1, FOLLOW: 2, PAUSE: 3, CLOSE: 4, REOPEN: 5 };
+// A class member's state (MEMBERS flags).
+export const MEMBER = { ONLINE: 1, FOLLOWING: 2, DONE: 4, GONE: 8 };
+/** The longest pause, in seconds; a CLASS_ORDER pause of 0 s is this long. */
+export const MAX_PAUSE_SECONDS = 300;
 
 /** Positions on the wire are uint16 counts of 1/16 m. */
 export const QUANTUM = 16;
@@ -82,15 +91,18 @@ export const look = (v, n) => {
 
 /**
  * HELLO; the look is written only when it is not the default (0, 0) or a
- * progress key follows it, as the Go client does.
+ * progress key or a staff ticket follows it, the key only when it is not
+ * empty or a ticket follows it, as the Go client does.
  */
-export function encodeHello(pseudonym, resumeToken = "", colour = 0, shape = 0, progressKey = "") {
+export function encodeHello(pseudonym, resumeToken = "", colour = 0, shape = 0, progressKey = "", staffTicket = "") {
   const c = look(colour, COLOURS);
   const s = look(shape, SHAPES);
   const key = String(progressKey || "");
+  const ticket = String(staffTicket || "");
   const items = [C2S.HELLO, String(pseudonym), String(resumeToken || "")];
-  if (c || s || key) items.push(c, s);
-  if (key) items.push(key);
+  if (c || s || key || ticket) items.push(c, s);
+  if (key || ticket) items.push(key);
+  if (ticket) items.push(ticket);
   return encodeArray(items);
 }
 export function encodeMove(seq, dx, dy) {
@@ -127,6 +139,31 @@ export function encodeUnshare(req, badgeId) {
 }
 export function encodeErase(req) {
   return encodeArray([C2S.ERASE, u32(req)]);
+}
+
+// Classes (docs/PROTOCOL.md §3, "Classes").
+export function encodeClassCreate(req, name, level) {
+  return encodeArray([C2S.CLASS_CREATE, u32(req), String(name), String(level)]);
+}
+export function encodeClassJoin(req, code) {
+  return encodeArray([C2S.CLASS_JOIN, u32(req), String(code)]);
+}
+export function encodeClassList(req) {
+  return encodeArray([C2S.CLASS_LIST, u32(req)]);
+}
+export function encodeClassOpen(req, classId) {
+  return encodeArray([C2S.CLASS_OPEN, u32(req), u32(classId)]);
+}
+/** CLASS_ROUTE: a ready-made route's id (hotspots empty), or an ordered list of hotspot ids (route ""). */
+export function encodeClassRoute(req, classId, routeId, hotspots = []) {
+  return encodeArray([C2S.CLASS_ROUTE, u32(req), u32(classId), String(routeId || ""), hotspots.map(String)]);
+}
+/** CLASS_ORDER: one of ORDER; seconds for a pause (0: the longest). */
+export function encodeClassOrder(req, classId, order, seconds = 0) {
+  return encodeArray([C2S.CLASS_ORDER, u32(req), u32(classId), order >>> 0, seconds >>> 0]);
+}
+export function encodeClassLeave(req) {
+  return encodeArray([C2S.CLASS_LEAVE, u32(req)]);
 }
 
 // ---------------------------------------------------------------- decoding
@@ -341,6 +378,67 @@ export function decodeEvent(e) {
     case EVENT.SHARE_LINK:
       need(e, 4, "SHARE_LINK");
       return { kind: "share", req: num(e[1]), badge: str(e[2]), path: str(e[3]) };
+    default:
+      return decodeClassEvent(e);
+  }
+}
+
+// Class events (docs/PROTOCOL.md §5, "Classes"); positions stay quantised, like enters.
+function decodeClassEvent(e) {
+  switch (num(e[0], -1)) {
+    case EVENT.ROLE:
+      need(e, 4, "ROLE");
+      return { kind: "role", role: num(e[1]), name: str(e[2]), booth: str(e[3]) };
+    case EVENT.CLASS:
+      need(e, 12, "CLASS");
+      return {
+        kind: "class", req: num(e[1]), classId: num(e[2]), name: str(e[3]), level: str(e[4]), teacher: str(e[5]),
+        code: str(e[6]), closed: e[7] === true, route: str(e[8]),
+        steps: arr(e[9]).map((st) => {
+          need(st, 3, "route step");
+          return { hotspot: str(st[0]), x: num(st[1]), y: num(st[2]) };
+        }),
+        pupils: num(e[10]), done: num(e[11]),
+      };
+    case EVENT.CLASSES:
+      need(e, 4, "CLASSES");
+      return {
+        kind: "classes", req: num(e[1]),
+        classes: arr(e[2]).map((c) => {
+          need(c, 6, "class");
+          return { classId: num(c[0]), name: str(c[1]), level: str(c[2]), code: str(c[3]), closed: c[4] === true, pupils: num(c[5]) };
+        }),
+        routes: arr(e[3]).map((r) => {
+          need(r, 3, "ready-made route");
+          return { id: str(r[0]), title: str(r[1]), hotspots: strs(r[2]) };
+        }),
+      };
+    case EVENT.MEMBERS:
+      need(e, 3, "MEMBERS");
+      return {
+        kind: "members", full: e[1] === true,
+        members: arr(e[2]).map((m) => {
+          need(m, 9, "member");
+          const flags = num(m[8]);
+          return {
+            member: num(m[0]), avatarId: num(m[1]), pseudonym: str(m[2]), x: num(m[3]), y: num(m[4]), role: num(m[5]),
+            steps: num(m[6]), points: num(m[7]), flags,
+            online: (flags & MEMBER.ONLINE) !== 0, following: (flags & MEMBER.FOLLOWING) !== 0,
+            done: (flags & MEMBER.DONE) !== 0, gone: (flags & MEMBER.GONE) !== 0,
+          };
+        }),
+      };
+    case EVENT.ROUTE_STEP: {
+      need(e, 7, "ROUTE_STEP");
+      const flat = nums(e[6]);
+      if (flat.length % 2) throw new ProtocolError("ROUTE_STEP has an odd number of coordinates");
+      const path = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) path.push({ x: flat[i], y: flat[i + 1] });
+      return { kind: "routeStep", steps: num(e[1]), total: num(e[2]), hotspot: str(e[3]), x: num(e[4]), y: num(e[5]), path };
+    }
+    case EVENT.CLASS_ORDER:
+      need(e, 6, "CLASS_ORDER");
+      return { kind: "order", req: num(e[1]), order: num(e[2]), active: e[3] === true, seconds: num(e[4]), teacher: num(e[5]) };
     default:
       return null;
   }

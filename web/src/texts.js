@@ -171,6 +171,14 @@ export function closeInfo(code, reason) {
     case 4016:
       // The progress key of the HELLO opens nothing: the reason says why.
       return { action: "ask", key: true, text: reason || "Cette clé n'ouvre aucune progression : vérifie les trois mots et ton pseudonyme." };
+    case 4017:
+      // The sixth wrong join code on this connection.
+      return { action: "stop", text: reason || "Trop d'essais de code : demande le bon code à ton professeur, puis reviens." };
+    case 4018:
+      // A staff ticket refused: the teacher's page gets a new one.
+      return { action: "stop", staff: true, text: "Connexion enseignant refusée : nouvel essai…" };
+    case 4019:
+      return { action: "stop", staff: true, revoked: true, text: "Ce lien enseignant a été annulé par les organisateurs. Demandez-en un nouveau." };
     case 4005:
     case 4013:
     case 1001:

@@ -6,6 +6,7 @@ import { encode } from "@msgpack/msgpack";
 import {
   encodeHello, encodeMove, encodeGoto, encodeOpenHotspot, encodeCloseHotspot,
   encodeAnswer, encodeQuestionnaire, encodeGetProgress, encodeGetLeaderboard, encodeShare, encodeUnshare, encodeErase,
+  encodeClassCreate, encodeClassJoin, encodeClassList, encodeClassOpen, encodeClassRoute, encodeClassOrder, encodeClassLeave,
   decodeServer, decodeValue, applyUpdate, applyMoves, ProtocolError, DEFAULT_MAX_SPEED,
 } from "../src/protocol.js";
 import { World } from "../src/world.js";
@@ -26,7 +27,7 @@ function normalise(v) {
 function encodeC2S(value) {
   const [type, ...a] = value;
   switch (type) {
-    case 1: return encodeHello(a[0], a[1], a[2], a[3], a[4]);
+    case 1: return encodeHello(a[0], a[1], a[2], a[3], a[4], a[5]);
     case 2: return encodeMove(a[0], a[1], a[2]);
     case 3: return encodeGoto(a[0], a[1], a[2]);
     case 4: return encodeOpenHotspot(a[0], a[1]);
@@ -38,6 +39,13 @@ function encodeC2S(value) {
     case 10: return encodeShare(a[0], a[1]);
     case 11: return encodeUnshare(a[0], a[1]);
     case 12: return encodeErase(a[0]);
+    case 13: return encodeClassCreate(a[0], a[1], a[2]);
+    case 14: return encodeClassJoin(a[0], a[1]);
+    case 15: return encodeClassList(a[0]);
+    case 16: return encodeClassOpen(a[0], a[1]);
+    case 17: return encodeClassRoute(a[0], a[1], a[2], a[3]);
+    case 18: return encodeClassOrder(a[0], a[1], a[2], a[3]);
+    case 19: return encodeClassLeave(a[0]);
     default: throw new Error(`no encoder for ${type}`);
   }
 }
@@ -80,7 +88,7 @@ for (const vec of vectors) {
     assert.equal(hex(msg.moves), v[5]);
     assert.deepEqual(msg.enters, v[6].map(([id, pseudonym, x, y, role, colour = 0, shape = 0]) => ({ id, pseudonym, x, y, role, colour, shape })));
     assert.deepEqual(msg.leaves, v[7]);
-    const known = v[8].filter((e) => e[0] >= 1 && e[0] <= 12);
+    const known = v[8].filter((e) => e[0] >= 1 && e[0] <= 18);
     assert.equal(msg.events.length, known.length, "every known event kind is decoded, unknown ones skipped");
     if (!vec.decode_only) assert.equal(known.length, v[8].length, "the encoder writes known kinds only");
     assert.equal(msg.crowd, v[9]);
@@ -317,4 +325,56 @@ test("closes 4015 and 4016: erased, key refused", async () => {
   const k = closeInfo(4016, "Ce pseudonyme et cette clé ne vont pas ensemble : vérifie les trois mots et ton pseudonyme.");
   assert.equal(k.action, "ask");
   assert.match(k.text, /clé/);
+});
+
+test("class events decode to their fields", () => {
+  const ev = (name) => decodeServer(unhex(vectors.find((v) => v.name === name).hex)).events;
+  const [role, klass, step] = ev("update_class");
+  assert.deepEqual(role, { kind: "role", role: 3, name: "Léa", booth: "" });
+  assert.deepEqual(klass, {
+    kind: "class", req: 1, classId: 7, name: "4e B Jules Verne", level: "4e", teacher: "Mme Durand", code: "",
+    closed: false, route: "innovation",
+    steps: [{ hotspot: "h-042", x: 1940, y: 1100 }, { hotspot: "h-007", x: 600, y: 2400 }], pupils: 24, done: 3,
+  });
+  assert.deepEqual(step, {
+    kind: "routeStep", steps: 1, total: 2, hotspot: "h-007", x: 600, y: 2400,
+    path: [{ x: 1936, y: 1024 }, { x: 600, y: 1024 }, { x: 600, y: 2400 }],
+  });
+  const [trole, classes, opened] = ev("update_teacher");
+  assert.equal(trole.role, 2);
+  assert.deepEqual(classes, {
+    kind: "classes", req: 13,
+    classes: [{ classId: 7, name: "4e B Jules Verne", level: "4e", code: "KXWPDMTA", closed: false, pupils: 24 }],
+    routes: [{ id: "innovation", title: "Parcours Innovation", hotspots: ["h-042", "h-007"] }],
+  });
+  assert.equal(opened.code, "KXWPDMTA");
+  assert.equal(opened.closed, true);
+  assert.deepEqual(opened.steps, []);
+  const [members, order, error] = ev("update_members");
+  assert.equal(members.full, true);
+  assert.deepEqual(members.members.map((m) => [m.member, m.avatarId, m.pseudonym, m.role, m.steps, m.points, m.online, m.following, m.done, m.gone]), [
+    [0, 12, "Mme Durand", 2, 0, 0, true, false, false, false],
+    [1, 5, "Léa", 3, 2, 45, true, true, true, false],
+    [2, 0, "Tom", 3, 1, 10, false, false, false, false],
+  ]);
+  assert.deepEqual([members.members[1].x, members.members[1].y], [2000, 1000]);
+  assert.deepEqual(order, { kind: "order", req: 17, order: 3, active: true, seconds: 120, teacher: 12 });
+  assert.deepEqual(error, { kind: "error", code: 15, ref: 1, message: "no class has this code" });
+});
+
+test("class events: short records are errors, a route step's odd path is an error", () => {
+  const upd = (events) => encode([65, 1, 0, 0, 0, new Uint8Array(0), [], [], events, 0, 0]);
+  assert.throws(() => decodeServer(upd([[16, true, [[1, 5, "Léa", 0, 0, 3, 0, 0]]]])), ProtocolError);
+  assert.throws(() => decodeServer(upd([[17, 0, 2, "h-1", 1, 2, [1, 2, 3]]])), ProtocolError);
+  assert.throws(() => decodeServer(upd([[14, 1, 7, "x"]])), ProtocolError);
+  // A member's later fields are ignored; MEMBERS' gone flag is read.
+  const m = decodeServer(upd([[16, false, [[3, 0, "Tom", 0, 0, 3, 0, 0, 8, "later"]]]])).events[0].members[0];
+  assert.equal(m.gone, true);
+});
+
+test("HELLO with a staff ticket writes the look and an empty key before it", () => {
+  const v = decodeValue(encodeHello("", "", 0, 0, "", "Tk7pQ2vX9mR4sL8wN3bY6cF1"));
+  assert.deepEqual(v, [1, "", "", 0, 0, "", "Tk7pQ2vX9mR4sL8wN3bY6cF1"]);
+  // A resume never carries it (the page sends the ticket only with an empty token).
+  assert.deepEqual(decodeValue(encodeHello("", "tok", 0, 0, "", "")), [1, "", "tok"]);
 });
