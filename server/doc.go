@@ -19,7 +19,11 @@
 // commands.go (one command type per kind of input), sessions.go (this
 // node's attachments: join, leave, take-over, position writes), paths.go
 // (GOTO path finding), keepalive.go, watchdog.go, inputrate.go,
-// lateness.go (the overload policy), http.go, metrics.go, registry.go.
+// lateness.go (the overload policy), http.go, metrics.go, registry.go;
+// staff sign-in (staff_http.go: the ticket endpoint, staff_hello.go:
+// HELLO's ticket and the revocation sweep) and classes (class_hub.go: the
+// live classes on the hub, class_orders.go, class_routes.go,
+// class_cmds.go, class_work.go: the class workers, class_server.go).
 // The public listener is internal/demux.
 //
 // # Ways into a client's UPDATE
@@ -46,6 +50,9 @@
 //     a control channel reader); ends after the hub, when its last writes
 //     are out;
 //   - the lateness sampler (lateness.run); ends with the hub context;
+//   - ClassConfig.Workers class workers (the class store's I/O), the class
+//     bus (Bus.Run: with Redis a subscriber and a publisher) and the staff
+//     revocation sweep; end with the hub context;
 //   - keepalive and the watchdog; end with the connections' context;
 //   - the demux accept loop, the public http.Server and the admin one;
 //   - the readers: one netpoll.Poller per core (read.go), which read
