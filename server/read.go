@@ -114,6 +114,10 @@ func (c *conn) readSome(buf []byte, limit int) readResult {
 			c.tail = append([]byte(nil), data[used:]...)
 		}
 		if res == handedOver {
+			if f := c.handoff; f != nil { // after tail: the new holder reads it
+				c.handoff = nil
+				go f()
+			}
 			return res
 		}
 		switch {
@@ -242,7 +246,7 @@ func (c *conn) message(ev wsframe.Event) readResult {
 			// The hub's inbox is full: this client waits (its bytes wait in
 			// its socket), on a goroutine of its own.
 			rest := append([]command(nil), cmds[i:k]...)
-			go c.sendThenRead(rest)
+			c.handoff = func() { c.sendThenRead(rest) } // readSome starts it
 			return handedOver
 		}
 	}
@@ -272,7 +276,7 @@ func (c *conn) startHandshake(hello []byte) readResult {
 	c.mu.Unlock()
 	c.phase = phaseJoining
 	msg := append([]byte(nil), hello...)
-	go c.env.hello(c, msg)
+	c.handoff = func() { c.env.hello(c, msg) } // readSome starts it
 	return handedOver
 }
 
