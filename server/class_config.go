@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -102,15 +103,20 @@ const (
 
 // classNameChecker checks class names with the pseudonym deny-list (insults,
 // slurs); titles are allowed in a class name. The moderation package will
-// take this over (one call site: checkClassName).
-type classNameChecker struct{ words *pseudonym.Checker }
+// take this over (one call site: checkClassName). Its checker is built at
+// the first class created, not at the node's start (which it would slow
+// by the deny-list's parsing). Safe for concurrent use.
+type classNameChecker struct {
+	once  sync.Once
+	words *pseudonym.Checker
+	err   error
+}
 
-func newClassNameChecker() (*classNameChecker, error) {
-	pc, err := pseudonym.New(pseudonym.Config{MinLen: 1, MaxLen: 64})
-	if err != nil {
-		return nil, err
-	}
-	return &classNameChecker{words: pc}, nil
+func newClassNameChecker() (*classNameChecker, error) { return &classNameChecker{}, nil }
+
+func (k *classNameChecker) checker() (*pseudonym.Checker, error) {
+	k.once.Do(func() { k.words, k.err = pseudonym.New(pseudonym.Config{MinLen: 1, MaxLen: 64}) })
+	return k.words, k.err
 }
 
 // checkClassName returns a class name's display form (NFKC, white space
@@ -140,8 +146,12 @@ func (k *classNameChecker) checkClassName(raw string) (string, bool) {
 	if words == "" {
 		return "", false
 	}
+	pc, err := k.checker()
+	if err != nil {
+		return "", false // cannot happen: the built-in list parses (New checks it at start)
+	}
 	var pe *pseudonym.Error
-	if _, _, err := k.words.Check(words); errors.As(err, &pe) && pe.Rule == pseudonym.RuleDenied {
+	if _, _, err := pc.Check(words); errors.As(err, &pe) && pe.Rule == pseudonym.RuleDenied {
 		return "", false
 	}
 	return d, true

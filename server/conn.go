@@ -76,12 +76,15 @@ type conn struct {
 
 	// Reading: the goroutine that set rstate from readIdle owns the fields
 	// below until it sets it back (read.go).
-	rstate        atomic.Int32
-	rd            wsframe.Reader
-	tail          []byte // bytes read that are not a whole frame yet; nil most of the time
-	rdFailed      bool   // a frame error or the client's close frame: nothing more is parsed
+	rstate atomic.Int32
+	rd     wsframe.Reader
+	tail   []byte // bytes read that are not a whole frame yet; nil most of the time
+	// handoff is the goroutine that takes the reading over (handedOver):
+	// readSome starts it once tail is stored, so that the two never read
+	// the connection's state at once. Owned by the reading's holder.
+	handoff       func()
+	rdFailed      bool // a frame error or the client's close frame: nothing more is parsed
 	phase         readPhase
-	handoff       func()        // set with handedOver: readSome starts it once the tail is saved
 	confirm       bool          // resumed: the first message read confirms the new token
 	limiter       *rate.Limiter // the input rate, control frames counted too (inputrate.go)
 	chatGate      *chat.Gate    // the chat rate (chat_cmds.go); nil until the first chat message

@@ -24,6 +24,10 @@
 // loop's hook and the chat rate), chat_hub.go (channels, delivery),
 // chat_remote.go (the other nodes' records), chat_mod.go (reports, moderation), chat_work.go
 // (the chat worker), over server/chat.
+// staff sign-in (staff_http.go: the ticket endpoint, staff_hello.go:
+// HELLO's ticket and the revocation sweep) and classes (class_hub.go: the
+// live classes on the hub, class_orders.go, class_routes.go,
+// class_cmds.go, class_work.go: the class workers, class_server.go).
 // The public listener is internal/demux.
 //
 // # Ways into a client's UPDATE
@@ -53,6 +57,9 @@
 //   - the chat worker (chatWorker: store writes, bus publishes, history
 //     reads, the state read every 10 s); ends with the hub context; with
 //     a chat.RedisBus, its reader (ends when RedisBackends closes it);
+//   - ClassConfig.Workers class workers (the class store's I/O), the class
+//     bus (Bus.Run: with Redis a subscriber and a publisher) and the staff
+//     revocation sweep; end with the hub context;
 //   - keepalive and the watchdog; end with the connections' context;
 //   - the demux accept loop, the public http.Server and the admin one;
 //   - the readers: one netpoll.Poller per core (read.go), which read

@@ -141,6 +141,12 @@ func (s *Server) handshake(c *conn, b []byte) bool {
 	if token != "" {
 		limiter, reason = s.resumes, "resume_rate"
 	}
+	// A new session that presence cannot create now (Redis not reached
+	// yet, or away) is refused before it takes from the fair-wide budget.
+	if token == "" && s.store.Ready() != nil {
+		s.refusePresence(c, s.store.Ready())
+		return false
+	}
 	if !limiter.Allow(s.ctx) {
 		s.metrics.admission.WithLabelValues(reason).Inc()
 		s.metrics.connAttempts.WithLabelValues(reason).Inc()
