@@ -272,3 +272,37 @@ func (s *Server) classLookup(ctx context.Context, progress string) classJoin {
 	}
 	return classJoin{member: &m, info: c, members: ms}
 }
+
+// classErase ends a visitor's class membership when their data is erased
+// (ERASE): the member's line and their member-of key leave the store, the
+// other nodes leading the class read it again (KindChanged), and so does
+// this one (classReloadCmd), so that no teacher's list keeps the erased
+// pseudonym. Called by the progress worker that erases the rest.
+func (s *Server) classErase(ctx context.Context, progress string) error {
+	if progress == "" {
+		return nil
+	}
+	st := s.cfg.Classes.Store
+	m, err := st.Membership(ctx, progress)
+	switch {
+	case errors.Is(err, class.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := st.Leave(ctx, m.Class, progress); err != nil {
+		return err
+	}
+	s.hub.publishLater(m.Class)
+	s.hub.send(ctx, classReloadCmd{class: m.Class})
+	return nil
+}
+
+// classReloadCmd reads a class this node leads again from the store.
+type classReloadCmd struct{ class uint32 }
+
+func (r classReloadCmd) run(h *hub) {
+	if lc := h.cls.live[r.class]; lc != nil {
+		h.classJob(classJob{kind: jobReload, class: lc.info.ID})
+	}
+}

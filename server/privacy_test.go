@@ -23,6 +23,7 @@ import (
 	"github.com/usine-extraordinaire/fairworld/server"
 	"github.com/usine-extraordinaire/fairworld/server/feed"
 	"github.com/usine-extraordinaire/fairworld/server/servertest"
+	"github.com/usine-extraordinaire/fairworld/server/staff"
 	"github.com/usine-extraordinaire/fairworld/world/content"
 )
 
@@ -55,12 +56,14 @@ func TestPrivacyKeys(t *testing.T) {
 	p := &privacyRun{
 		t: t, rc: rc, url: srv.URL(), prefix: prefixOf(t),
 		resume: 30 * time.Second, heartbeat: time.Second, retention: 2 * time.Hour,
+		classRetention: 3 * time.Hour, keys: newStaffKeys(t),
 		joinRate: 1, joinBurst: 100,
 		nodes: map[string]*deathNode{}, clients: map[string]*client.Client{}, logs: map[string]*evlog{},
 		touched: map[string]bool{},
 	}
 	p.env = map[string]time.Duration{
 		"resume window": p.resume, "heartbeat TTL": p.heartbeat, "retention": p.retention,
+		"class retention": p.classRetention, "ticket TTL": staff.TicketTTL,
 		"join window": time.Duration(float64(p.joinBurst) / p.joinRate * float64(time.Second)),
 	}
 	p.rules = privacyRules(t, p.prefix)
@@ -129,9 +132,11 @@ func privacyScenario() []privacyStep {
 		{"leaderboards", privacyBoards},
 		{"a share link, its page, deleted, shared again", privacyShare},
 		{"a wrong progress key", privacyWrongKey},
+		{"a class: staff sign-in, creation, route, a pupil, an order; a token revoked", privacyClass}, // class_privacy_test.go
 		{"a drop, then a resume on another node", privacyResume},
 		{"leave, then come back with the progress key", privacyKeyBack},
 		{"erasure", privacyErase},
+		{"erasure left no class membership", privacyClassErased}, // class_privacy_test.go
 		{"a node dies and is evicted", privacyDeath},
 		{"a node drains", privacyDrain},
 	}
@@ -147,6 +152,8 @@ type privacyRun struct {
 	step   string // the current step, for messages
 
 	resume, heartbeat, retention time.Duration
+	classRetention               time.Duration
+	keys                         staffKeys // the fair's staff key pair (the class step's teacher)
 	joinRate                     float64
 	joinBurst                    int
 	env                          map[string]time.Duration // the names of the TTL rules
@@ -178,10 +185,12 @@ func (p *privacyRun) node(n string) *deathNode {
 		cfg.NodeID, cfg.ResumeWindow = n, p.resume
 		cfg.TestRoles = true // the chat step's teacher and moderator (prof:, mod:)
 		cfg.JoinRate, cfg.JoinBurst = p.joinRate, p.joinBurst
+		cfg.Classes.StaffKey = p.keys.pub
+		cfg.Classes.RequestRate, cfg.Classes.RequestBurst = 100, 100
 		var err error
 		b, err = server.NewRedisBackends(server.RedisOptions{
 			URL: p.url, Node: n, Prefix: p.prefix, ResumeWindow: p.resume, HeartbeatTTL: p.heartbeat,
-			Retention: p.retention, Registerer: cfg.Registerer, Logger: cfg.Logger.With("node", n),
+			Retention: p.retention, ClassRetention: p.classRetention, Registerer: cfg.Registerer, Logger: cfg.Logger.With("node", n),
 		})
 		if err != nil {
 			p.t.Fatal(err)

@@ -127,7 +127,7 @@ func (s *Server) doJob(ctx context.Context, j progressJob) {
 		}
 		s.hub.send(ctx, deliverCmd{avatar: j.avatar, ev: protocol.ShareLink{Req: j.req, Badge: j.badge}})
 	case jobErase:
-		err := errors.Join(s.chatErase(ctx, j.who), store.Erase(ctx, j.id, progress.WhoHash(j.who)))
+		err := errors.Join(s.chatErase(ctx, j.who), s.classErase(ctx, j.id), store.Erase(ctx, j.id, progress.WhoHash(j.who)))
 		if err != nil {
 			result = "failed"
 		}
