@@ -124,8 +124,9 @@ export class ChatView {
     const cls = this.channel === CHANNEL.CLASS;
     $("chat-tab-class").setAttribute("aria-pressed", String(cls));
     $("chat-tab-nearby").setAttribute("aria-pressed", String(!cls));
-    this.logs[CHANNEL.CLASS].hidden = !cls;
-    this.logs[CHANNEL.NEARBY].hidden = cls;
+    // A channel's box (role log, around its list) is shown when it holds messages.
+    this.logs[CHANNEL.CLASS].parentElement.hidden = !cls || !this.logs[CHANNEL.CLASS].children.length;
+    this.logs[CHANNEL.NEARBY].parentElement.hidden = cls || !this.logs[CHANNEL.NEARBY].children.length;
     let note;
     if (cls) note = !this.inClass ? CHAT.noClass : this.state.classOn ? "" : CHAT.classOff;
     else note = this.freeText ? CHAT.nearbyFree : CHAT.nearbyHelp;
@@ -226,8 +227,8 @@ export class ChatView {
       const field = $("chat-text");
       if (field.value.trim() === msg.text) field.value = "";
     }
-    if (!msg.past) log.scrollTop = log.scrollHeight;
     this.render();
+    if (!msg.past) log.parentElement.scrollTop = log.parentElement.scrollHeight;
   }
 
   /** CHAT_REMOVED: the message leaves the panel. */
