@@ -13,6 +13,7 @@ export const clock = (at) => {
 export const CHAT = {
   classChannel: "Ma classe",
   nearbyChannel: "Autour de moi",
+  tab: (name, unread) => (unread ? `${name} (${unread} nouveau${unread > 1 ? "x" : ""})` : name),
   classOff: "Ton prof a fermé le tchat de la classe pour le moment.",
   noClass: "Rejoins ta classe avec le code de ton prof pour parler avec elle.",
   nearbyHelp: "Autour de toi, on parle avec les phrases toutes faites : tout le monde peut les lire.",
@@ -36,7 +37,7 @@ export const CHAT = {
     other: "Ce message ne peut pas être envoyé : reformule-le.",
   },
   blockedNote: "Ton message n'a été envoyé à personne. Corrige-le puis renvoie-le.",
-  rateLimited: (until) => `Tu écris trop vite : attends jusqu'à ${clock(until)} pour écrire de nouveau.`,
+  rateLimited: (until) => `Tu écris trop vite : attends 30 secondes (jusqu'à ${clock(until)}) pour écrire de nouveau.`,
   muted: (until) => (until ? `Tu ne peux plus écrire dans le tchat jusqu'à ${clock(until)}.` : "Tu ne peux pas écrire dans le tchat pour le moment."),
   closed: "Le tchat de la classe est fermé.",
   notAllowed: "Ici, seules les phrases toutes faites sont possibles.",

@@ -35,6 +35,7 @@ export class ChatView {
     this.reports = new Map(); // CHAT_REPORT req -> true
     this.reportTarget = null; // {messageId, avatarId, who, opener}
     this.muteTimer = 0;
+    this.unread = { [CHANNEL.CLASS]: 0, [CHANNEL.NEARBY]: 0 }; // new messages of the channel not shown
     this.logs = { [CHANNEL.CLASS]: $("chat-log-class"), [CHANNEL.NEARBY]: $("chat-log-nearby") };
 
     for (const [id, ch] of [["chat-tab-class", CHANNEL.CLASS], ["chat-tab-nearby", CHANNEL.NEARBY]]) {
@@ -110,6 +111,7 @@ export class ChatView {
 
   show(channel) {
     this.channel = channel;
+    this.unread[channel] = 0;
     this.error("");
     this.render();
   }
@@ -124,6 +126,8 @@ export class ChatView {
     const cls = this.channel === CHANNEL.CLASS;
     $("chat-tab-class").setAttribute("aria-pressed", String(cls));
     $("chat-tab-nearby").setAttribute("aria-pressed", String(!cls));
+    $("chat-tab-class").textContent = CHAT.tab(CHAT.classChannel, this.unread[CHANNEL.CLASS]);
+    $("chat-tab-nearby").textContent = CHAT.tab(CHAT.nearbyChannel, this.unread[CHANNEL.NEARBY]);
     // A channel's box (role log, around its list) is shown when it holds messages.
     this.logs[CHANNEL.CLASS].parentElement.hidden = !cls || !this.logs[CHANNEL.CLASS].children.length;
     this.logs[CHANNEL.NEARBY].parentElement.hidden = cls || !this.logs[CHANNEL.NEARBY].children.length;
@@ -222,6 +226,7 @@ export class ChatView {
     if (msg.past) before = [...log.children].find((c) => this.messages.get(Number(c.dataset.message))?.msg.at > msg.at) || null;
     log.insertBefore(li, before);
     this.messages.set(msg.messageId, { msg, li });
+    if (!msg.past && !mine && msg.channel !== this.channel) this.unread[msg.channel]++;
     while (log.children.length > KEEP) this.drop(Number(log.firstElementChild.dataset.message));
     if (mine && !msg.phrase) {
       const field = $("chat-text");

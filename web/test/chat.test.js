@@ -153,6 +153,23 @@ test("nearby: quick phrases between pupils, free text once the teacher opens it"
   await page.click("#chat-send");
   await waitFor(async () => (await shown(tom.page, "nearby")).some((m) => m.text === "Je suis devant le robot"), "Tom gets Léa's nearby free text");
   await page.click("#chat-tab-class");
+
+  // Tom reports Léa herself from her visitor card (the moderator, who signs in later, gets it then).
+  const box = await tom.page.locator("#view").boundingBox();
+  const at = await waitFor(async () => {
+    const v = (await tom.page.evaluate(() => __fair.avatars())).find((x) => x.pseudonym === lea.name);
+    const q = v && await tom.page.evaluate(([x, y]) => __fair.project(x, y, 0.9), [v.x, v.y]);
+    const hidden = v && await tom.page.evaluate(([x, y]) => __fair.occluded(x, y, 1), [v.x, v.y]);
+    return q && q.visible && !hidden && q.x > 20 && q.y > 20 && q.x < box.width - 20 && q.y < box.height - 60 ? q : null;
+  }, "Léa on Tom's screen");
+  await tom.page.mouse.click(box.x + at.x, box.y + at.y);
+  await tom.page.waitForSelector("#card:not([hidden])", { timeout: 5000 });
+  await tom.page.click("#card-report");
+  await tom.page.waitForSelector("#report-dialog[open]");
+  assert.match(await tom.page.textContent("#report-intro"), new RegExp(lea.name));
+  await tom.page.check('input[name="report-reason"][value="3"]');
+  await tom.page.click("#report-send");
+  await waitFor(async () => /signalement a été envoyé/.test(await tom.page.textContent("#toasts")), "the thanks for the avatar's report");
 });
 
 test("a phone number is refused with its reason; the text stays in the field", T, async () => {
@@ -224,6 +241,10 @@ test("a pupil reports a message with a reason; a moderator sees it with its evid
   }
   const left = await shown(page, "class");
   assert.ok(left.some((m) => m.text === "Bravo !"), `the other messages stay: ${JSON.stringify(left)}`);
+  // The report on Léa's avatar, made before the moderator signed in, is in the queue too, with her latest messages.
+  const onAvatar = (await mod.page.evaluate(() => __moderation.reports)).find((x) => x.messageId === 0);
+  assert.ok(onAvatar, "the avatar's report");
+  assert.deepEqual([onAvatar.reason, onAvatar.pseudonym, onAvatar.reporter], [3, lea.name, tom.name]);
   // Closing the report takes it out of the queue.
   await card.locator('button[data-action="close"]').click();
   await waitFor(async () => !(await mod.page.evaluate(() => __moderation.reports)).some((x) => x.reportId === r.reportId), "the report closed");
