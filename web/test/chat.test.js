@@ -95,6 +95,7 @@ let code = "";
 let lea;
 let tom;
 let reported = 0; // the message Tom reported
+let mod; // the moderator's page
 
 test("a teacher's class: two pupils chat in the class channel, the history reaches a late joiner", T, async () => {
   teacher = await open();
@@ -198,7 +199,7 @@ test("a pupil reports a message with a reason; a moderator sees it with its evid
   assert.ok(msg, "Tom still shows Léa's message");
   reported = msg.id;
   // The moderator signs in first: reports reach the moderators online.
-  const mod = await open();
+  mod = await open();
   await mod.page.goto(`${srv.url}/moderation#staff=${tokens.moderator}`);
   await waitFor(() => mod.page.evaluate(() => location.hash === ""), "the fragment removed");
   assert.ok(!mod.page.url().includes(tokens.moderator));
@@ -252,4 +253,34 @@ test("a pupil reports a message with a reason; a moderator sees it with its evid
   sameHost(mod);
   sameHost(tom);
   for (const p of [lea, tom, mod]) assert.deepEqual(p.errors.filter((e) => !/WebSocket|net::/.test(e)), [], `console errors of ${p.name || "the moderator"}`);
+});
+
+test("a mute by a moderator and the chat rate's mute are shown with their end", T, async () => {
+  assert.ok(mod, "the moderator signed in");
+  // The moderator mutes Léa from the report on her avatar.
+  const r = (await mod.page.evaluate(() => __moderation.reports)).find((x) => x.messageId === 0);
+  const card = mod.page.locator(`article[data-report="${r.reportId}"]`);
+  await card.locator("select").selectOption("600");
+  await card.locator('button[data-action="mute"]').click();
+  await waitFor(async () => /muet/.test(await card.locator(".report-status").textContent()), "the MODERATED of the mute");
+  const { page } = lea;
+  await page.waitForSelector("#chat-mute:not([hidden])", { timeout: 15_000 });
+  assert.match(await page.textContent("#chat-mute"), /jusqu'à \d+ h \d\d/);
+  await page.click('#chat-quick button[data-phrase="8"]');
+  await waitFor(async () => /ne peux plus écrire|pas écrire/.test(await page.textContent("#chat-error")), "a muted pupil's message refused");
+  await axe(page, "the chat panel of a muted pupil");
+
+  // Tom sends a dozen quick phrases at once: past the bucket of 5, the rate mutes him for 30 s.
+  await tom.page.evaluate(() => {
+    const b = document.querySelector('#chat-quick button[data-phrase="9"]');
+    for (let i = 0; i < 12; i++) b.click();
+  });
+  await waitFor(async () => /trop vite/.test(await tom.page.textContent("#chat-error")), "the rate's notice");
+  assert.equal(await tom.page.isVisible("#chat-mute"), true);
+  // The bucket's 5 (a 6th if a second passed) came back to Tom; Léa got the same ones, no more.
+  const oui = async (p) => (await shown(p.page, "class")).filter((m) => m.text === "Oui").length;
+  const sent = await waitFor(async () => { const n = await oui(tom); return n >= 5 && n; }, "the bucket's messages back to Tom");
+  assert.ok(sent <= 6, `${sent} of 12 delivered`);
+  await waitFor(async () => (await oui(lea)) === sent, "Léa got the same messages");
+  await card.locator('button[data-action="close"]').click();
 });
