@@ -116,8 +116,8 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "index.html"
 	}
-	if name == "classe" { // the teacher's page (web/src/classe.html)
-		name = "classe.html"
+	if name == "classe" || name == "moderation" { // the teacher's and the moderators' pages (web/src/*.html)
+		name += ".html"
 	}
 	if s.cfg.Page == nil {
 		s.pageMissing(w, name)

@@ -1,7 +1,8 @@
 // Builds the page into dist/: content-hashed assets under dist/assets/, an
-// index.html referencing them (the visitor's page) and classe.html (the
-// teacher's page, served at /classe), a build id (dist/build.txt, also in
-// both pages), and .gz/.br copies of every compressible file. Prints the
+// index.html referencing them (the visitor's page), classe.html (the
+// teacher's page, served at /classe) and moderation.html (the moderators',
+// at /moderation), a build id (dist/build.txt, also in
+// every page), and .gz/.br copies of every compressible file. Prints the
 // visitor page's first-load size.
 //
 //   node build.mjs            build
@@ -29,7 +30,7 @@ mkdirSync(assets, { recursive: true });
 writeFileSync(join(dist, ".gitkeep"), "");
 
 const result = await build({
-  entryPoints: { app: join(src, "main.js"), teacher: join(src, "teacher.js"), style: join(src, "style.css") },
+  entryPoints: { app: join(src, "main.js"), teacher: join(src, "teacher.js"), moderation: join(src, "moderation.js"), style: join(src, "style.css") },
   bundle: true,
   splitting: true,
   format: "esm",
@@ -50,13 +51,15 @@ const outputs = result.metafile.outputs;
 const rel = (p) => relative(dist, join(root, p)).split("\\").join("/");
 let jsEntry = "";
 let teacherEntry = "";
+let moderationEntry = "";
 let cssEntry = "";
 for (const [file, o] of Object.entries(outputs)) {
   if (o.entryPoint && o.entryPoint.endsWith("main.js")) jsEntry = file;
   if (o.entryPoint && o.entryPoint.endsWith("teacher.js")) teacherEntry = file;
+  if (o.entryPoint && o.entryPoint.endsWith("moderation.js")) moderationEntry = file;
   if (file.endsWith(".css") && o.entryPoint && o.entryPoint.endsWith("style.css")) cssEntry = file;
 }
-if (!jsEntry || !teacherEntry || !cssEntry) throw new Error("build: entry outputs not found");
+if (!jsEntry || !teacherEntry || !moderationEntry || !cssEntry) throw new Error("build: entry outputs not found");
 // style.css also yields an empty JS stub in some esbuild versions: drop it.
 for (const [file, o] of Object.entries(outputs)) {
   if (o.entryPoint && o.entryPoint.endsWith("style.css") && file.endsWith(".js")) rmSync(join(root, file), { force: true });
@@ -94,6 +97,7 @@ const page = (template, entry) => readFileSync(join(src, template), "utf8")
   .replace("%PRELOAD%", preloadOf(entry));
 writeFileSync(join(dist, "index.html"), page("index.html", jsEntry));
 writeFileSync(join(dist, "classe.html"), page("classe.html", teacherEntry));
+writeFileSync(join(dist, "moderation.html"), page("moderation.html", moderationEntry));
 writeFileSync(join(dist, "build.txt"), `${buildId}\n`);
 
 // Compressed copies.

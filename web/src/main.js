@@ -12,6 +12,7 @@ import { Input } from "./input.js";
 import { View2D } from "./view2d.js";
 import { ERR, SCOPE, ORDER, ROLE, toMetres } from "./protocol.js";
 import { ClassView, normaliseCode } from "./classview.js";
+import { ChatView } from "./chatview.js";
 import { CT } from "./classtexts.js";
 import { ContentView } from "./contentview.js";
 import { ProgressView } from "./progressview.js";
@@ -113,6 +114,18 @@ class App {
         if (req) this.answers.set(req, q);
       },
       questionnaire: (id, answers) => this.conn.questionnaire(id, answers),
+    });
+    this.chat = new ChatView({
+      say: (channel, text) => this.conn.chatSay(channel, text),
+      quick: (channel, phrase) => this.conn.chatQuick(channel, phrase),
+      report: (messageId, avatarId, reason) => this.conn.chatReport(messageId, avatarId, reason),
+      toast: (text) => this.ui.toast(text, 5000),
+      selfId: () => (this.world ? this.world.selfId : 0),
+    });
+    document.getElementById("card-report").addEventListener("click", () => {
+      const id = this.ui.cardAvatar;
+      const a = id && this.world?.view.get(id);
+      if (a) this.chat.openReport({ messageId: 0, avatarId: a.id, who: a.pseudonym });
     });
     this.conn = new Connection({
       onStatus: (s) => this.onStatus(s),
@@ -449,6 +462,21 @@ class App {
       case "order":
         this.onOrder(ev);
         break;
+      case "chat":
+        this.chat.add(ev);
+        break;
+      case "chatRemoved":
+        this.chat.remove(ev.messageId);
+        break;
+      case "chatState":
+        this.chat.setState(ev);
+        break;
+      case "chatBlocked":
+        this.chat.blocked(ev);
+        break;
+      case "moderated":
+        this.chat.moderated(ev);
+        break;
       default:
         break;
     }
@@ -467,6 +495,7 @@ class App {
   onClass(ev) {
     const first = !this.klass || this.klass.classId !== ev.classId;
     this.klass = ev;
+    this.chat.setClass(true);
     this.classView?.setClass({ name: ev.name, level: ev.level, teacher: ev.teacher });
     if (first && ev.req && ev.req === this.joinReq) {
       this.joinReq = 0;
@@ -480,6 +509,7 @@ class App {
     if (!this.klass) return;
     this.klass = null;
     this.mates.clear();
+    this.chat.setClass(false);
     this.classView?.setClass(null);
     this.minimap?.setTarget(null);
     this.refreshMates();
@@ -618,6 +648,7 @@ class App {
   onError(ev) {
     const it = this.world.self.intent;
     if (it && it.seq === ev.ref && (ev.code === ERR.BAD_INTENT || ev.code === ERR.UNREACHABLE)) this.world.self.intent = null;
+    if (this.chat.onError(ev)) return; // the chat's own (chatview.js)
     if (ev.code === ERR.OUT_OF_RANGE) {
       const p = this.pendingOpen;
       this.ui.toast(T.outOfRange);
@@ -828,6 +859,7 @@ class App {
       get routeStep() { const t = app.classView?.target; return t ? { ...t, path: undefined } : null; },
       get following() { return !!app.classView?.following; },
       get paused() { return !!app.classView?.paused; },
+      get chat() { return app.chat.snapshot(); },
     };
   }
 }

@@ -7,6 +7,7 @@ import {
   encodeOpenHotspot, encodeCloseHotspot, encodeAnswer, encodeQuestionnaire,
   encodeGetProgress, encodeGetLeaderboard, encodeShare, encodeUnshare, encodeErase,
   encodeClassCreate, encodeClassJoin, encodeClassList, encodeClassOpen, encodeClassRoute, encodeClassOrder, encodeClassLeave,
+  encodeChatSay, encodeChatQuick, encodeChatReport, encodeChatClass, encodeModerate,
 } from "./protocol.js";
 import { closeInfo, T } from "./texts.js";
 
@@ -352,5 +353,22 @@ export class Connection {
 
   order(classId, order, seconds = 0) {
     return this._request((req) => encodeClassOrder(req, classId, order, seconds));
+  }
+
+  // Chat and moderation (docs/PROTOCOL.md §9).
+  chatSay(channel, text) {
+    return this._request((req) => encodeChatSay(req, channel, text));
+  }
+  chatQuick(channel, phrase) {
+    return this._request((req) => encodeChatQuick(req, channel, phrase));
+  }
+  chatReport(messageId, avatarId, reason) {
+    return this._request((req) => encodeChatReport(req, messageId, avatarId, reason));
+  }
+  chatClass(classOn, nearbyFree) {
+    return this._request((req) => encodeChatClass(req, classOn, nearbyFree));
+  }
+  moderate(action, avatarId, messageId, reportId, seconds) {
+    return this._request((req) => encodeModerate(req, action, avatarId, messageId, reportId, seconds));
   }
 }

@@ -11,6 +11,7 @@ export const C2S = {
   HELLO: 1, MOVE: 2, GOTO: 3, OPEN_HOTSPOT: 4, CLOSE_HOTSPOT: 5,
   ANSWER: 6, QUESTIONNAIRE: 7, GET_PROGRESS: 8, GET_LEADERBOARD: 9, SHARE: 10, UNSHARE: 11, ERASE: 12,
   CLASS_CREATE: 13, CLASS_JOIN: 14, CLASS_LIST: 15, CLASS_OPEN: 16, CLASS_ROUTE: 17, CLASS_ORDER: 18, CLASS_LEAVE: 19,
+  CHAT_SAY: 20, CHAT_QUICK: 21, CHAT_REPORT: 22, CHAT_CLASS: 23, MODERATE: 24,
 };
 // Server -> client type codes.
 export const S2C = { WELCOME: 64, UPDATE: 65 };
@@ -19,6 +20,7 @@ export const EVENT = {
   HOTSPOT_CONTENT: 1, HOTSPOT_DISCOVERED: 2, HOTSPOT_VIEWERS: 3, ERROR: 4, PATH: 5,
   ANSWER_RESULT: 6, QUESTIONNAIRE_RESULT: 7, PROGRESS: 8, BADGE: 9, BADGE_NOTICE: 10, LEADERBOARD: 11, SHARE_LINK: 12,
   ROLE: 13, CLASS: 14, CLASSES: 15, MEMBERS: 16, ROUTE_STEP: 17, CLASS_ORDER: 18,
+  CHAT: 20, CHAT_REMOVED: 21, CHAT_STATE: 22, CHAT_BLOCKED: 23, REPORT: 24, REPORT_CLOSED: 25, MODERATED: 26,
 };
 // ERROR event codes.
 export const ERR = {
@@ -26,7 +28,25 @@ export const ERR = {
   OUT_OF_RANGE: 5, RATE_LIMITED: 6, NOT_READY: 7,
   TOO_FAST: 8, NOT_OPEN: 9, ALREADY_ANSWERED: 10, BAD_ANSWER: 11, NOT_EARNED: 12, UNAVAILABLE: 13, NO_GROUP: 14,
   BAD_CODE: 15, CLASS_CLOSED: 16, NOT_ALLOWED: 17, PAUSED: 18, BAD_CLASS: 19,
+  CHAT_RATE_LIMITED: 20, CHAT_MUTED: 21, CHAT_CLOSED: 22, CHAT_NOT_ALLOWED: 23, CHAT_UNAVAILABLE: 24,
+  CHAT_BAD_TEXT: 25, NOT_STAFF: 26, UNKNOWN_MESSAGE: 27,
 };
+// Chat channels (docs/PROTOCOL.md §9).
+export const CHANNEL = { CLASS: 0, NEARBY: 1 };
+/** The quick phrases, by number (index 0 unused); numbers are never reused. */
+export const QUICK_PHRASES = [
+  "", "Salut !", "Tu as trouvé le quiz ?", "On y va ensemble ?", "Suis-moi !", "Attends-moi !", "Regarde ça !",
+  "Bravo !", "Merci !", "Oui", "Non", "Où est le prochain stand ?", "À plus tard !",
+];
+/** CHAT_SAY's longest text: 200 code points (the server also caps 280 bytes). */
+export const CHAT_MAX_CHARS = 200;
+export const CHAT_MAX_BYTES = 280;
+// CHAT_REPORT reasons.
+export const REPORT_REASON = { OTHER: 0, INSULT: 1, CONTACT: 2, HARASSMENT: 3, SHOCKING: 4 };
+// MODERATE actions.
+export const ACTION = { REMOVE: 1, MUTE: 2, UNMUTE: 3, KICK: 4, BAN: 5, CLOSE_REPORT: 6 };
+// CHAT_BLOCKED reasons a client knows; any other value reads as "other".
+export const BLOCK_REASONS = ["phone", "email", "handle", "link", "insult", "hate", "sexual", "drugs", "other"];
 // GET_LEADERBOARD scopes.
 export const SCOPE = { FAIR: 0, GROUP: 1 };
 export const ROLE = { VISITOR: 0, PROFESSIONAL: 1, TEACHER: 2, PUPIL: 3, MODERATOR: 4, ORGANISER: 5 };
@@ -79,6 +99,11 @@ function encodeArray(items) {
 }
 
 const u32 = (n) => (Number(n) >>> 0);
+/** A message id or any count up to 2^53 - 1 (written as the smallest msgpack uint). */
+const u53 = (n) => {
+  const v = Math.trunc(Number(n));
+  return Number.isSafeInteger(v) && v >= 0 ? v : 0;
+};
 
 // Avatar looks (docs/PROTOCOL.md §3): indexes into two fixed sets.
 export const COLOURS = 8;
@@ -164,6 +189,25 @@ export function encodeClassOrder(req, classId, order, seconds = 0) {
 }
 export function encodeClassLeave(req) {
   return encodeArray([C2S.CLASS_LEAVE, u32(req)]);
+}
+
+// Chat and moderation (docs/PROTOCOL.md §9).
+export function encodeChatSay(req, channel, text) {
+  return encodeArray([C2S.CHAT_SAY, u32(req), channel >>> 0, String(text)]);
+}
+export function encodeChatQuick(req, channel, phrase) {
+  return encodeArray([C2S.CHAT_QUICK, u32(req), channel >>> 0, phrase >>> 0]);
+}
+/** CHAT_REPORT: a message (its id and author) or an avatar (messageId 0). */
+export function encodeChatReport(req, messageId, avatarId, reason) {
+  return encodeArray([C2S.CHAT_REPORT, u32(req), u53(messageId), u32(avatarId), reason >>> 0]);
+}
+export function encodeChatClass(req, classOn, nearbyFree) {
+  return encodeArray([C2S.CHAT_CLASS, u32(req), classOn === true, nearbyFree === true]);
+}
+/** MODERATE: one of ACTION; seconds for a mute (0: ten minutes). */
+export function encodeModerate(req, action, avatarId = 0, messageId = 0, reportId = 0, seconds = 0) {
+  return encodeArray([C2S.MODERATE, u32(req), action >>> 0, u32(avatarId), u53(messageId), u53(reportId), seconds >>> 0]);
 }
 
 // ---------------------------------------------------------------- decoding
@@ -439,6 +483,49 @@ function decodeClassEvent(e) {
     case EVENT.CLASS_ORDER:
       need(e, 6, "CLASS_ORDER");
       return { kind: "order", req: num(e[1]), order: num(e[2]), active: e[3] === true, seconds: num(e[4]), teacher: num(e[5]) };
+    default:
+      return decodeChatEvent(e);
+  }
+}
+
+/** A CHAT's fields from index `at` on (an event without its kind, or a report's evidence record). */
+function chatFields(a, at) {
+  return {
+    messageId: num(a[at]), channel: num(a[at + 1]), avatarId: num(a[at + 2]), pseudonym: str(a[at + 3]),
+    role: num(a[at + 4]), text: str(a[at + 5]), phrase: num(a[at + 6]), at: num(a[at + 7]), past: a[at + 8] === true,
+  };
+}
+
+// Chat events (docs/PROTOCOL.md §9).
+function decodeChatEvent(e) {
+  switch (num(e[0], -1)) {
+    case EVENT.CHAT:
+      need(e, 10, "CHAT");
+      return { kind: "chat", ...chatFields(e, 1) };
+    case EVENT.CHAT_REMOVED:
+      need(e, 2, "CHAT_REMOVED");
+      return { kind: "chatRemoved", messageId: num(e[1]) };
+    case EVENT.CHAT_STATE:
+      need(e, 4, "CHAT_STATE");
+      return { kind: "chatState", classOn: e[1] === true, nearbyFree: e[2] === true, mutedUntil: num(e[3]) };
+    case EVENT.CHAT_BLOCKED: {
+      need(e, 4, "CHAT_BLOCKED");
+      const reason = str(e[2]);
+      return { kind: "chatBlocked", req: num(e[1]), reason: BLOCK_REASONS.includes(reason) ? reason : "other", hint: str(e[3]) };
+    }
+    case EVENT.REPORT:
+      need(e, 9, "REPORT");
+      return {
+        kind: "report", reportId: num(e[1]), reason: num(e[2]), at: num(e[3]), reporter: str(e[4]),
+        avatarId: num(e[5]), pseudonym: str(e[6]), messageId: num(e[7]),
+        evidence: arr(e[8]).map((r) => chatFields(need(r, 9, "evidence"), 0)),
+      };
+    case EVENT.REPORT_CLOSED:
+      need(e, 2, "REPORT_CLOSED");
+      return { kind: "reportClosed", reportId: num(e[1]) };
+    case EVENT.MODERATED:
+      need(e, 3, "MODERATED");
+      return { kind: "moderated", req: num(e[1]), action: num(e[2]) };
     default:
       return null;
   }

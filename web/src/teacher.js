@@ -9,7 +9,7 @@ import { loadZone } from "./zone.js";
 import { Connection } from "./net.js";
 import { World } from "./world.js";
 import { Minimap } from "./minimap.js";
-import { takeStaffToken, forgetStaffToken, fetchTicket } from "./staff.js";
+import { staffStore, StaffSignIn } from "./staffsession.js";
 import { CHALLENGES, challengeLabel } from "./texts.js";
 import { ORDER, ROLE, ERR, toMetres, MAX_PAUSE_SECONDS } from "./protocol.js";
 import { TT, LEVELS, levelLabel } from "./teachertexts.js";
@@ -19,50 +19,17 @@ const BUILD = document.querySelector('meta[name="build"]')?.content || "dev";
 const $ = (id) => document.getElementById(id);
 const MAX_ROUTE = 20;
 
-// The teacher's connection keeps its own resume token, apart from a visit
-// made in the same tab's visitor page.
-const STORE_PSEUDO = "usine.staff.pseudo";
-const STORE_RESUME = "usine.staff.resume";
-const STORE_CLASS = "usine.staff.class"; // the class led, opened again after a reload of the tab
-const teacherStore = {
-  save(pseudonym, token) {
-    try {
-      sessionStorage.setItem(STORE_PSEUDO, pseudonym);
-      sessionStorage.setItem(STORE_RESUME, token);
-    } catch { /* memory only */ }
-  },
-  load() {
-    try {
-      return { pseudonym: sessionStorage.getItem(STORE_PSEUDO) || "", token: sessionStorage.getItem(STORE_RESUME) || "" };
-    } catch {
-      return { pseudonym: "", token: "" };
-    }
-  },
-  clearToken() {
-    try { sessionStorage.removeItem(STORE_RESUME); } catch { /* ignore */ }
-  },
-  clearAll() {
-    try { for (const k of [STORE_PSEUDO, STORE_RESUME, STORE_CLASS]) sessionStorage.removeItem(k); } catch { /* ignore */ }
-  },
-  saveClass(id) {
-    try {
-      if (id) sessionStorage.setItem(STORE_CLASS, String(id));
-      else sessionStorage.removeItem(STORE_CLASS);
-    } catch { /* memory only */ }
-  },
-  loadClass() {
-    try { return Number(sessionStorage.getItem(STORE_CLASS)) || 0; } catch { return 0; }
-  },
-  saveKey() { /* a teacher has no progress key */ },
-};
+// The teacher's connection keeps its own resume token (staffsession.js),
+// and the class led, opened again after a reload of the tab.
+const teacherStore = staffStore("staff", ["class"]);
+teacherStore.saveClass = (id) => teacherStore.set("class", id || "");
+teacherStore.loadClass = () => Number(teacherStore.get("class")) || 0;
 
 class TeacherApp {
   constructor() {
     this.zone = null;
     this.world = null;
     this.map = null;
-    this.token = "";
-    this.ticket = "";
     this.klass = null; // the class led: a CLASS event
     this.classes = []; // the teacher's classes (CLASSES)
     this.readyRoutes = []; // [{id, title, hotspots}] (CLASSES)
@@ -74,12 +41,25 @@ class TeacherApp {
     this.follow = false;
     this.pauseUntil = 0; // ms since the epoch, 0: no pause
     this.rows = new Map(); // pupil id -> <tr>
+    // The class's chat settings (a new class: channel on, nearby quick phrases only), CHAT_CLASS waiting for its MODERATED.
+    this.chatSettings = { classOn: true, nearbyFree: false };
+    this.chatPending = null;
+    this.chatReq = 0;
     this.conn = new Connection({
       onStatus: (s) => this.onStatus(s),
       onWelcome: (w) => this.onWelcome(w),
       onUpdate: (u) => this.onUpdate(u),
       onReset: () => this.world && this.world.reset(),
       store: teacherStore,
+    });
+    this.staff = new StaffSignIn(this.conn, teacherStore, {
+      roles: [ROLE.TEACHER, ROLE.ORGANISER],
+      texts: { ...TT, wrongRole: TT.notTeacher },
+      showSignin: (text, retry) => this.showSignin(text, retry),
+      signedIn: (t) => {
+        if (t.name) $("who").textContent = TT.signedInAs(t.name);
+        $("signin").hidden = true;
+      },
     });
     this.wireForms();
     this.exposeHook();
@@ -88,11 +68,7 @@ class TeacherApp {
   // ------------------------------------------------------------ start
 
   async start() {
-    this.token = takeStaffToken();
-    if (!this.token) {
-      this.showSignin(TT.noToken);
-      return;
-    }
+    if (!this.staff.take()) return;
     this.setStatus(TT.signingIn);
     try {
       this.zone = await loadZone();
@@ -108,35 +84,8 @@ class TeacherApp {
     requestAnimationFrame((t) => this.frame(t));
   }
 
-  /** Trades the staff token for a ticket and connects (again). */
-  async signIn() {
-    let t;
-    try {
-      t = await fetchTicket(this.token);
-    } catch (err) {
-      if (err.kind === "refused") {
-        forgetStaffToken();
-        teacherStore.clearAll();
-        this.showSignin(err.text || TT.tokenRefused);
-      } else if (err.kind === "disabled") {
-        this.showSignin(err.text || TT.staffDisabled);
-      } else {
-        this.showSignin(err.text || TT.ticketUnavailable, true);
-      }
-      return false;
-    }
-    if (t.roleCode !== ROLE.TEACHER && t.roleCode !== ROLE.ORGANISER) {
-      this.showSignin(TT.notTeacher);
-      return false;
-    }
-    this.ticket = t.ticket;
-    this.conn.ticket = t.ticket;
-    if (t.name) $("who").textContent = TT.signedInAs(t.name);
-    $("signin").hidden = true;
-    const saved = teacherStore.load();
-    // A staff session's name is its token's: HELLO's pseudonym is ignored.
-    this.conn.start("", saved.token);
-    return true;
+  signIn() {
+    return this.staff.signIn();
   }
 
   showSignin(text, retry = false) {
@@ -173,28 +122,13 @@ class TeacherApp {
         this.setStatus(TT.connected);
         break;
       case "stopped":
-        if (s.staff && s.revoked) {
-          forgetStaffToken();
-          teacherStore.clearAll();
-          this.showSignin(s.text);
-        } else if (s.staff && !this.staffRetried) {
-          // The ticket was refused (used, expired): a new one, once.
-          this.staffRetried = true;
-          teacherStore.clearToken();
-          this.signIn();
-        } else if (s.staff) {
-          this.showSignin(TT.ticketRefused, true);
-        } else this.setStatus(s.text || TT.disconnected);
+        if (!this.staff.onStatus(s)) this.setStatus(s.text || TT.disconnected);
         break;
       case "refused":
         this.setStatus(s.text || TT.disconnected);
         break;
       case "retrying":
-        // The session is gone (4007): a new one needs a new ticket first.
-        if (!this.conn.token && !this.conn.ticket) {
-          clearTimeout(this.conn.timer);
-          this.signIn();
-        }
+        this.staff.onStatus(s);
         this.setStatus(s.text || "");
         break;
       default:
@@ -204,10 +138,9 @@ class TeacherApp {
 
   onWelcome(w) {
     this.world.welcome(w);
-    this.staffRetried = false;
+    this.staff.welcomed();
     $("who").textContent = TT.signedInAs(w.pseudonym);
     this.listed = false;
-    this.conn.ticket = ""; // a ticket is good for one session
     this.conn.listClasses();
     if (this.klass) this.conn.openClass(this.klass.classId);
   }
@@ -246,6 +179,18 @@ class TeacherApp {
       case "error":
         this.onError(ev);
         break;
+      case "chatState":
+        this.chatSettings = { classOn: ev.classOn, nearbyFree: ev.nearbyFree };
+        this.renderChatSettings();
+        break;
+      case "moderated":
+        if (ev.req && ev.req === this.chatReq) {
+          this.chatReq = 0;
+          this.chatSettings = { ...this.chatPending };
+          this.renderChatSettings();
+          $("chat-settings-state").textContent = TT.chatSaved(this.chatSettings.classOn, this.chatSettings.nearbyFree);
+        }
+        break;
       default:
         break;
     }
@@ -265,6 +210,12 @@ class TeacherApp {
       this.createReq = 0;
       $("create-btn").disabled = false;
       $("create-error").textContent = ev.code === ERR.BAD_CLASS ? TT.nameRefused : text || TT.unavailable;
+      return;
+    }
+    if (ev.ref && ev.ref === this.chatReq) {
+      this.chatReq = 0;
+      this.renderChatSettings(); // back to what the server holds
+      $("chat-settings-state").textContent = TT.chatRefused;
       return;
     }
     if (ev.ref && ev.ref === this.routeReq) {
@@ -292,6 +243,8 @@ class TeacherApp {
     this.klass = ev;
     teacherStore.saveClass(ev.classId);
     if (other) {
+      this.chatSettings = { classOn: true, nearbyFree: false };
+      this.renderChatSettings();
       this.pupils.clear();
       this.follow = false;
       this.pauseUntil = 0;
@@ -445,6 +398,7 @@ class TeacherApp {
       this.showClass();
     });
     $("cmd-gather").addEventListener("click", () => this.order(ORDER.GATHER));
+    for (const id of ["chat-class-on", "chat-nearby-free"]) $(id).addEventListener("change", () => this.sendChatSettings());
     $("cmd-follow").addEventListener("click", () => this.order(this.follow ? ORDER.END : ORDER.FOLLOW));
     $("cmd-pause").addEventListener("click", () => {
       const s = Math.min(MAX_PAUSE_SECONDS, Number($("pause-length").value) || MAX_PAUSE_SECONDS);
@@ -633,6 +587,24 @@ class TeacherApp {
     }
   }
 
+  /** CHAT_CLASS with the two switches' state; MODERATED confirms it. */
+  sendChatSettings() {
+    this.chatPending = { classOn: $("chat-class-on").checked, nearbyFree: $("chat-nearby-free").checked };
+    const req = this.conn.chatClass(this.chatPending.classOn, this.chatPending.nearbyFree);
+    if (req) {
+      this.chatReq = req;
+      $("chat-settings-state").textContent = "";
+    } else {
+      this.renderChatSettings();
+      $("chat-settings-state").textContent = TT.notConnected;
+    }
+  }
+
+  renderChatSettings() {
+    $("chat-class-on").checked = this.chatSettings.classOn;
+    $("chat-nearby-free").checked = this.chatSettings.nearbyFree;
+  }
+
   renderCommands() {
     const f = $("cmd-follow");
     f.setAttribute("aria-pressed", this.follow ? "true" : "false");
@@ -698,6 +670,7 @@ class TeacherApp {
       },
       get route() { return [...app.route]; },
       get follow() { return app.follow; },
+      get chatSettings() { return { ...app.chatSettings }; },
       get pausing() { return app.pausing; },
       walkTo(x, y) { app.walkTo(x, y); },
     };

@@ -60,4 +60,6 @@ export const TT = {
   stepUp: (t) => `Monter « ${t} »`,
   stepDown: (t) => `Descendre « ${t} »`,
   stepRemove: (t) => `Retirer « ${t} »`,
+  chatSaved: (classOn, nearbyFree) => `Tchat de la classe ${classOn ? "ouvert" : "fermé"} ; texte libre entre élèves proches ${nearbyFree ? "permis" : "fermé"}.`,
+  chatRefused: "Le réglage du tchat n'a pas été pris : réessayez.",
 };

@@ -179,6 +179,12 @@ export function closeInfo(code, reason) {
       return { action: "stop", staff: true, text: "Connexion enseignant refusée : nouvel essai…" };
     case 4019:
       return { action: "stop", staff: true, revoked: true, text: "Ce lien enseignant a été annulé par les organisateurs. Demandez-en un nouveau." };
+    case 4020:
+      // Banned by a moderator (docs/PROTOCOL.md §9): never reconnect.
+      return { action: "stop", text: reason || "Tu as été exclu du salon par la modération." };
+    case 4021:
+      // Kicked: the session ended; the visitor may come back later by reloading.
+      return { action: "stop", text: reason || "La modération a mis fin à ta visite." };
     case 4005:
     case 4013:
     case 1001:

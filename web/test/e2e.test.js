@@ -291,8 +291,8 @@ test("keyboard: skip links are reachable, visible on focus, and lead to the view
   const page = p.page;
   await join(page, srv.url, pseudo("Tom"));
   assert.equal(await page.evaluate(() => document.activeElement.id), "view", "the view has the focus after joining");
-  // Back over the five skip links (progress, travel, nearby, class, view) to the first.
-  for (let i = 0; i < 5; i++) await page.keyboard.press("Shift+Tab");
+  // Back over the six skip links (progress, travel, nearby, chat, class, view) to the first.
+  for (let i = 0; i < 6; i++) await page.keyboard.press("Shift+Tab");
   const focused = await page.evaluate(() => ({ cls: document.activeElement.className, text: document.activeElement.textContent, left: document.activeElement.getBoundingClientRect().left }));
   assert.equal(focused.cls, "skip");
   assert.equal(focused.text, "Aller à la vue de l'usine");

@@ -209,3 +209,15 @@ export const pseudo = (base) => {
   } while (k > 0);
   return `${base}${process.pid % 1000}${s}`;
 };
+
+/** Polls fn until it returns a truthy value (returned), or throws after ms. */
+export async function waitFor(fn, what, ms = 30_000, every = 150) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last;
+    await sleep(every);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}

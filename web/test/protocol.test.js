@@ -7,6 +7,7 @@ import {
   encodeHello, encodeMove, encodeGoto, encodeOpenHotspot, encodeCloseHotspot,
   encodeAnswer, encodeQuestionnaire, encodeGetProgress, encodeGetLeaderboard, encodeShare, encodeUnshare, encodeErase,
   encodeClassCreate, encodeClassJoin, encodeClassList, encodeClassOpen, encodeClassRoute, encodeClassOrder, encodeClassLeave,
+  encodeChatSay, encodeChatQuick, encodeChatReport, encodeChatClass, encodeModerate,
   decodeServer, decodeValue, applyUpdate, applyMoves, ProtocolError, DEFAULT_MAX_SPEED,
 } from "../src/protocol.js";
 import { World } from "../src/world.js";
@@ -46,6 +47,11 @@ function encodeC2S(value) {
     case 17: return encodeClassRoute(a[0], a[1], a[2], a[3]);
     case 18: return encodeClassOrder(a[0], a[1], a[2], a[3]);
     case 19: return encodeClassLeave(a[0]);
+    case 20: return encodeChatSay(a[0], a[1], a[2]);
+    case 21: return encodeChatQuick(a[0], a[1], a[2]);
+    case 22: return encodeChatReport(a[0], a[1], a[2], a[3]);
+    case 23: return encodeChatClass(a[0], a[1], a[2]);
+    case 24: return encodeModerate(a[0], a[1], a[2], a[3], a[4], a[5]);
     default: throw new Error(`no encoder for ${type}`);
   }
 }
@@ -88,7 +94,7 @@ for (const vec of vectors) {
     assert.equal(hex(msg.moves), v[5]);
     assert.deepEqual(msg.enters, v[6].map(([id, pseudonym, x, y, role, colour = 0, shape = 0]) => ({ id, pseudonym, x, y, role, colour, shape })));
     assert.deepEqual(msg.leaves, v[7]);
-    const known = v[8].filter((e) => e[0] >= 1 && e[0] <= 18);
+    const known = v[8].filter((e) => (e[0] >= 1 && e[0] <= 18) || (e[0] >= 20 && e[0] <= 26));
     assert.equal(msg.events.length, known.length, "every known event kind is decoded, unknown ones skipped");
     if (!vec.decode_only) assert.equal(known.length, v[8].length, "the encoder writes known kinds only");
     assert.equal(msg.crowd, v[9]);
@@ -377,4 +383,33 @@ test("HELLO with a staff ticket writes the look and an empty key before it", () 
   assert.deepEqual(v, [1, "", "", 0, 0, "", "Tk7pQ2vX9mR4sL8wN3bY6cF1"]);
   // A resume never carries it (the page sends the ticket only with an empty token).
   assert.deepEqual(decodeValue(encodeHello("", "tok", 0, 0, "", "")), [1, "", "tok"]);
+});
+
+test("chat and moderation events decode to their fields", () => {
+  const ev = (name) => decodeServer(unhex(vectors.find((v) => v.name === name).hex)).events;
+  const [ines, tom, past, removed, state, blocked, err] = ev("update_chat");
+  assert.deepEqual(ines, {
+    kind: "chat", messageId: 4503599627370497, channel: 0, avatarId: 9, pseudonym: "Inès", role: 0,
+    text: "On se retrouve au quai ?", phrase: 0, at: 1637568000, past: false,
+  });
+  assert.deepEqual([tom.channel, tom.text, tom.phrase], [1, "", 1]);
+  assert.equal(past.past, true);
+  assert.deepEqual(removed, { kind: "chatRemoved", messageId: 4503599627370400 });
+  assert.deepEqual(state, { kind: "chatState", classOn: true, nearbyFree: false, mutedUntil: 1637568030 });
+  assert.deepEqual(blocked, { kind: "chatBlocked", req: 12, reason: "phone", hint: "Pas de numéro de téléphone dans le tchat." });
+  assert.equal(err.code, 20);
+  const [report, closed, moderated] = ev("update_moderation");
+  assert.equal(report.kind, "report");
+  assert.deepEqual([report.reportId, report.reason, report.at, report.reporter, report.avatarId, report.pseudonym, report.messageId],
+    [77, 2, 1637568010, "Léa", 9, "Inès", 4503599627370497]);
+  assert.deepEqual(report.evidence.map((m) => [m.messageId, m.pseudonym, m.text]), [
+    [4503599627370400, "Léa", "Je suis devant l'usine."], [4503599627370497, "Inès", "On se retrouve au quai ?"],
+  ]);
+  assert.deepEqual(closed, { kind: "reportClosed", reportId: 76 });
+  assert.deepEqual(moderated, { kind: "moderated", req: 16, action: 2 });
+  // An unknown block reason reads as "other"; a short record is an error.
+  const upd = (events) => encode([65, 1, 0, 0, 0, new Uint8Array(0), [], [], events, 0, 0]);
+  assert.equal(decodeServer(upd([[23, 1, "later-reason", "x"]])).events[0].reason, "other");
+  assert.throws(() => decodeServer(upd([[20, 1, 0, 9, "Inès", 0, "x", 0, 1]])), ProtocolError);
+  assert.throws(() => decodeServer(upd([[24, 1, 0, 1, "Léa", 9, "Inès", 0, [[1, 0, 9]]]])), ProtocolError);
 });
