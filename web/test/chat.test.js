@@ -11,25 +11,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as pjoin } from "node:path";
-import { startServer, launchBrowser, newPage, shot, pseudo, repoDir, waitFor } from "./helpers.js";
+import { startServer, launchBrowser, newPage, shot, pseudo, repoDir, waitFor, axe } from "./helpers.js";
 
 const T = { timeout: 180_000 };
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-async function axe(page, where, include = null) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async (sel) => {
-    const r = await window.axe.run(sel ? { include: [sel] } : document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
-  }, include);
-  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad, [], `${where}: ${JSON.stringify(bad)}`);
-}
 
 const keyDir = mkdtempSync(pjoin(tmpdir(), "fairchat-"));
 process.on("exit", () => rmSync(keyDir, { recursive: true, force: true }));

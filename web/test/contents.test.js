@@ -7,13 +7,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join as pjoin } from "node:path";
-import { startServer, launchBrowser, newPage, join, shot, sleep, pseudo, repoDir } from "./helpers.js";
+import { startServer, launchBrowser, newPage, join, shot, sleep, pseudo, repoDir, axe } from "./helpers.js";
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const T = { timeout: 240_000 };
 
 let srv;
@@ -53,15 +50,6 @@ async function waitFor(fn, what, ms = 30_000, every = 150) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function axe(page, where) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
-  });
-  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad, [], `${where}: ${JSON.stringify(bad)}`);
-}
 
 before(async () => {
   // The zone's hotspots and the spawn, from a first server on the default

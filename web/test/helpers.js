@@ -2,7 +2,9 @@
 // launch headless Chromium through playwright-core, record requests.
 
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { join as pjoin, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -220,4 +222,18 @@ export async function waitFor(fn, what, ms = 30_000, every = 150) {
     await sleep(every);
   }
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+// axe runs axe-core on the page (or only inside the selector include) and
+// fails on any serious or critical violation, naming where.
+export async function axe(page, where, include = null) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(async (sel) => {
+    const r = await window.axe.run(sel ? { include: [sel] } : document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+  }, include);
+  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad, [], `${where}: ${JSON.stringify(bad)}`);
 }

@@ -6,23 +6,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join as pjoin } from "node:path";
-import { startServer, launchBrowser, newPage, join, shot, sleep, pseudo, repoDir } from "./helpers.js";
+import { startServer, launchBrowser, newPage, join, shot, sleep, pseudo, repoDir, axe } from "./helpers.js";
 
 const T = { timeout: 150_000 };
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-async function axe(page, where) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
-  });
-  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad, [], `${where}: ${JSON.stringify(bad)}`);
-}
 const contents = JSON.parse(readFileSync(pjoin(repoDir, "world/content/default/contents.json"), "utf8"));
 const contentOf = (id) => contents.contents.find((c) => c.hotspot === id);
 

@@ -8,12 +8,9 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as pjoin } from "node:path";
-import { createRequire } from "node:module";
-import { startServer, launchBrowser, newPage, join, shot, sleep, pseudo, repoDir } from "./helpers.js";
+import { startServer, launchBrowser, newPage, join, shot, sleep, pseudo, repoDir, axe } from "./helpers.js";
 import { bot, bots } from "./bots.js";
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const T = { timeout: 120_000 };
 
 let srv;
@@ -59,15 +56,6 @@ async function waitFor(fn, what, ms = 20_000, every = 150) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function axe(page, where) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
-  });
-  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad, [], `${where}: ${JSON.stringify(bad)}`);
-}
 
 /** No point médian anywhere in the visible text. */
 async function noPointMedian(page, where) {
