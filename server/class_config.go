@@ -12,7 +12,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/usine-extraordinaire/fairworld/server/class"
-	"github.com/usine-extraordinaire/fairworld/server/pseudonym"
+	"github.com/usine-extraordinaire/fairworld/server/moderation"
 	"github.com/usine-extraordinaire/fairworld/server/staff"
 )
 
@@ -101,28 +101,29 @@ const (
 	maxClassName = 40
 )
 
-// classNameChecker checks class names with the pseudonym deny-list (insults,
-// slurs); titles are allowed in a class name. The moderation package will
-// take this over (one call site: checkClassName). Its checker is built at
-// the first class created, not at the node's start (which it would slow
-// by the deny-list's parsing). Safe for concurrent use.
+// classNameChecker checks class names with the moderation package's name
+// rules (docs/PROTOCOL.md §3, "Classes"): the word lists (insults, slurs,
+// across words too) and the contact details (a phone number, an e-mail, a
+// handle, a link); titles are allowed in a class name. Its filter is
+// built at the first class created, not at the node's start (which it
+// would slow by the word lists' parsing). Safe for concurrent use.
 type classNameChecker struct {
-	once  sync.Once
-	words *pseudonym.Checker
-	err   error
+	once   sync.Once
+	filter *moderation.Filter
+	err    error
 }
 
 func newClassNameChecker() (*classNameChecker, error) { return &classNameChecker{}, nil }
 
-func (k *classNameChecker) checker() (*pseudonym.Checker, error) {
-	k.once.Do(func() { k.words, k.err = pseudonym.New(pseudonym.Config{MinLen: 1, MaxLen: 64}) })
-	return k.words, k.err
+func (k *classNameChecker) checker() (*moderation.Filter, error) {
+	k.once.Do(func() { k.filter, k.err = moderation.New(moderation.Config{}) })
+	return k.filter, k.err
 }
 
 // checkClassName returns a class name's display form (NFKC, white space
 // collapsed), or false when it is refused: a length outside 3..40, a
 // character that is not a letter, a mark, a digit, a space or - _ . ',
-// or a word of the deny-list.
+// a word of the word lists or contact details.
 func (k *classNameChecker) checkClassName(raw string) (string, bool) {
 	if !utf8.ValidString(raw) {
 		return "", false
@@ -146,12 +147,11 @@ func (k *classNameChecker) checkClassName(raw string) (string, bool) {
 	if words == "" {
 		return "", false
 	}
-	pc, err := k.checker()
+	f, err := k.checker()
 	if err != nil {
-		return "", false // cannot happen: the built-in list parses (New checks it at start)
+		return "", false // cannot happen: the built-in lists parse
 	}
-	var pe *pseudonym.Error
-	if _, _, err := pc.Check(words); errors.As(err, &pe) && pe.Rule == pseudonym.RuleDenied {
+	if f.Name(d) != moderation.OK {
 		return "", false
 	}
 	return d, true

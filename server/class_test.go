@@ -26,9 +26,18 @@ func TestClassJoinCodes(t *testing.T) {
 		t.Fatalf("CLASS %+v", info)
 	}
 	// Refused names and levels.
-	for _, n := range []string{"ab", "Classe de connard", "La classe 🦊", string(make([]byte, 50))} {
+	for _, n := range []string{"ab", "Classe de connard", "La classe de c.o.n.n.a.r.d", "La classe 🦊", string(make([]byte, 50)),
+		"4e B appelez 06 12 34 56 78", "3e A snap leo.2011", "5e C www.jeux.fr"} {
 		req, _ := tc.CreateClass(n, "4e")
 		waitError(t, tl, req, protocol.ErrBadClass)
+	}
+	// Ordinary names pass (the moderation package's name rules); another
+	// teacher makes them, this one leads the class the pupils join.
+	tc2, tl2 := signIn(t, in, in, keys.token(t, protocol.RoleTeacher, "M. Martin"))
+	for _, n := range []string{"3e B de Mme Durand", "2de pro MELEC", "Tle STI2D", "Classe de 5e C - collège Jean Moulin", "CAP 1re année"} {
+		if got := newClass(t, tc2, tl2, n); got.Name != n {
+			t.Fatalf("class %q named %q", n, got.Name)
+		}
 	}
 	req, _ := tc.CreateClass("4e C", "CM2")
 	waitError(t, tl, req, protocol.ErrBadClass)
