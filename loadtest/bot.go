@@ -4,9 +4,11 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/usine-extraordinaire/fairworld/client"
+	"github.com/usine-extraordinaire/fairworld/protocol"
 	"github.com/usine-extraordinaire/fairworld/world/zone"
 )
 
@@ -25,6 +27,9 @@ type bot struct {
 
 	open      string    // the hotspot this bot has open, if any
 	openUntil time.Time // when to close it
+
+	chatEvery time.Duration  // Config.ChatEvery; zero: never chats
+	chatSaid  *atomic.Uint64 // the collector's count of phrases said
 }
 
 // Timing of the behaviour, chosen to look like visitors: an intent every few
@@ -39,6 +44,13 @@ const (
 func (b *bot) run(ctx context.Context) {
 	t := time.NewTimer(b.uniform(0, legMax)) // desynchronise the bots
 	defer t.Stop()
+	var chat <-chan time.Time // nil (never ready) when the bot does not chat
+	ct := time.NewTimer(time.Hour)
+	defer ct.Stop()
+	if b.chatEvery > 0 {
+		ct.Reset(b.uniform(0, b.chatEvery))
+		chat = ct.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -47,7 +59,17 @@ func (b *bot) run(ctx context.Context) {
 			return
 		case now := <-t.C:
 			t.Reset(b.act(now))
+		case <-chat:
+			b.say()
+			ct.Reset(b.uniform(b.chatEvery/2, b.chatEvery*3/2))
 		}
+	}
+}
+
+// say says one of the quick phrases nearby, at random.
+func (b *bot) say() {
+	if _, err := b.c.Quick(protocol.ChannelNearby, uint8(1+b.rng.IntN(protocol.QuickPhrasesCount))); err == nil && b.chatSaid != nil {
+		b.chatSaid.Add(1)
 	}
 }
 

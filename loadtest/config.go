@@ -60,6 +60,13 @@ type Config struct {
 
 	Idle bool // bots connect and do nothing (server memory per idle connection)
 
+	// ChatEvery, when positive, makes every bot of the mix that moves or
+	// stands (walkers, standing visitors, groups, the agora; not idle tabs,
+	// echo bots or probes) say a quick phrase nearby (CHAT_QUICK, channel
+	// 1) about that often: each wait is uniform in [½, 1½] × ChatEvery.
+	// Zero means the bots never chat.
+	ChatEvery time.Duration
+
 	// LocalAddrs are source IPs to spread connections over (loopback has
 	// ~28k ephemeral ports per source/destination pair). Empty means the
 	// system's choice.
@@ -132,8 +139,8 @@ func (c *Config) withDefaults() (Config, error) {
 	case o.Retries < 0:
 		o.Retries = 0
 	}
-	if o.Ramp < 0 || o.Density < 0 || o.ViewRadius < 0 || o.Duration < 0 || o.Warmup < 0 {
-		return o, fmt.Errorf("loadtest: negative ramp, density, view radius, duration or warmup")
+	if o.Ramp < 0 || o.Density < 0 || o.ViewRadius < 0 || o.Duration < 0 || o.Warmup < 0 || o.ChatEvery < 0 {
+		return o, fmt.Errorf("loadtest: negative ramp, density, view radius, duration, warmup or chat interval")
 	}
 	if o.Ramp == 0 {
 		o.Ramp = 100

@@ -20,7 +20,7 @@ func TestRunFairMix(t *testing.T) {
 	in := servertest.Start(t, nil)
 	sum, err := Run(t.Context(), Config{
 		URL: in.URL, N: 12, Echo: 2, Stand: 10, Group: 10, GroupSize: 5, Agora: 10, IdleTabs: 4, Probes: 3,
-		Ramp: 400, Duration: 8 * time.Second, Prefix: "mix", Seed: 3,
+		Ramp: 400, Duration: 8 * time.Second, Prefix: "mix", Seed: 3, ChatEvery: 2 * time.Second,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +33,10 @@ func TestRunFairMix(t *testing.T) {
 	}
 	if sum.Kinds["group"] != 10 || sum.Kinds["probe"] != 3 || sum.Kinds["agora"] != 10 {
 		t.Errorf("kinds %v", sum.Kinds)
+	}
+	// The chat in the mix: phrases said, heard nearby, never over the chat rate.
+	if sum.ChatSaid == 0 || sum.Events["chat"] == 0 || sum.Events["error_chat_rate_limited"] != 0 {
+		t.Errorf("chat: %d said, %d received, %d rate-limited", sum.ChatSaid, sum.Events["chat"], sum.Events["error_chat_rate_limited"])
 	}
 	p := sum.Probe
 	if p == nil || p.Checks == 0 {

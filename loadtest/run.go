@@ -370,6 +370,9 @@ func (r *runner) start(ctx context.Context, i int) {
 		return
 	}
 	b := &bot{c: c, rng: rng, z: r.z, kind: kd, agora: r.agora}
+	if kd != kindEcho && kd != kindIdle {
+		b.chatEvery, b.chatSaid = r.cfg.ChatEvery, &r.col.chatSaid
+	}
 	if r.plan != nil && kd == kindWalker {
 		box := r.plan.Box(i)
 		b.box = &box

@@ -27,8 +27,9 @@ type collector struct {
 	peak      atomic.Int64
 	retries   atomic.Int64
 
-	events   [8]atomic.Uint64 // by protocol.EventKind (unknown kinds in 0)
-	errCodes [8]atomic.Uint64 // ERROR events by protocol.ErrorCode (others in 0)
+	events   [32]atomic.Uint64 // by protocol.EventKind (unknown kinds in 0)
+	chatSaid atomic.Uint64     // quick phrases the bots said (Config.ChatEvery)
+	errCodes [32]atomic.Uint64 // ERROR events by protocol.ErrorCode (others in 0)
 
 	mu        sync.Mutex
 	clients   []*client.Client // guarded by mu: every client ever connected, for their counters
@@ -83,7 +84,11 @@ func (c *collector) botEnded(err error) {
 // onUpdate counts an UPDATE's events; it runs on the clients' read goroutines.
 func (c *collector) onUpdate(u *protocol.Update) {
 	for _, e := range u.Events {
-		c.events[int(e.Kind())%len(c.events)].Add(1)
+		k := int(e.Kind())
+		if k >= len(c.events) {
+			k = 0
+		}
+		c.events[k].Add(1)
 		if e, ok := e.(protocol.ErrorEvent); ok {
 			k := int(e.Code)
 			if k >= len(c.errCodes) {

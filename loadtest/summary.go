@@ -61,7 +61,8 @@ type Summary struct {
 	PairTimeouts uint64  `json:"pair_timeouts,omitempty"` // MOVEs not seen within a second
 	PairSkipped  uint64  `json:"pair_skipped,omitempty"`  // cycles with the walker out of the watcher's view
 
-	Events        map[string]uint64 `json:"events"` // events received by kind, and ERROR events by code
+	Events        map[string]uint64 `json:"events"`              // events received by kind, and ERROR events by code
+	ChatSaid      uint64            `json:"chat_said,omitempty"` // quick phrases said nearby (Config.ChatEvery), the whole run
 	EventsDropped uint64            `json:"events_dropped"`
 
 	// From the server's /metrics (Config.ServerMetrics), over the same window.
@@ -122,9 +123,12 @@ func (s *Summary) rates(a, b *sample, clientSeconds, visibleMean, crowdMean floa
 
 func (s *Summary) events(c *collector) {
 	s.Events = make(map[string]uint64)
+	s.ChatSaid = c.chatSaid.Load()
 	names := map[protocol.EventKind]string{
 		protocol.EventHotspotContent: "hotspot_content", protocol.EventHotspotDiscovered: "hotspot_discovered",
 		protocol.EventHotspotViewers: "hotspot_viewers", protocol.EventError: "error", protocol.EventPath: "path",
+		protocol.EventProgress: "progress", protocol.EventBadge: "badge", protocol.EventBadgeNotice: "badge_notice",
+		protocol.EventChat: "chat", protocol.EventChatState: "chat_state", protocol.EventChatBlocked: "chat_blocked",
 	}
 	for k := range c.events {
 		if n := c.events[k].Load(); n > 0 {
@@ -171,6 +175,9 @@ func (s *Summary) WriteText(w io.Writer) {
 		ev[k] = int(v)
 	}
 	fmt.Fprintf(w, "  events: %s; %d dropped\n", countList(ev), s.EventsDropped)
+	if s.ChatSaid > 0 {
+		fmt.Fprintf(w, "  chat: %d quick phrases said nearby, %d chat messages received\n", s.ChatSaid, s.Events["chat"])
+	}
 	if s.ServerNote != "" {
 		fmt.Fprintf(w, "  %s: %.0f moves received per server CPU second; %.1f KiB RSS per connection\n",
 			s.ServerNote, s.MovesPerServerCPU, s.ServerRSSPerConn/1024)

@@ -80,6 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.GroupSize, "group-size", 30, "bots per group, leader included")
 	fs.IntVar(&cfg.Agora, "agora", 0, "extra bots standing in the agora's crowd")
 	fs.IntVar(&cfg.IdleTabs, "idle-tabs", 0, "extra bots connected and doing nothing (tabs left open)")
+	fs.DurationVar(&cfg.ChatEvery, "chat-every", 0, "every bot that moves or stands says a quick phrase nearby about this often (0: never)")
 	fs.IntVar(&cfg.Probes, "probes", 0, "extra bots checking what they receive against the walkers of this process near them (positions, enters and leaves)")
 	fs.Float64Var(&cfg.NearRadius, "near", 20, "for -probes: avatars within this many metres are sent every tick")
 	fs.IntVar(&cfg.FarEvery, "far-every", 4, "for -probes: avatars beyond -near are sent at least every this many ticks")

@@ -58,6 +58,7 @@ func presets() map[string]loadfair.Config {
 			Name: "quick", Nodes: 3, Ramp: 300, Hold: 40 * time.Second, Retries: 4,
 			Mix:      loadfair.Mix{Walk: 300, Stand: 1500, Group: 300, GroupSize: 30, Agora: 600, Idle: 280, Echo: 10, Probes: 10},
 			NodeArgs: []string{"-join-rate", "400"},
+			BotsArgs: []string{"-chat-every", "60s"}, // a quick phrase nearby a minute per visitor
 		},
 		// Monday morning: 30,000 joins in 5 minutes through the fair-wide
 		// join rate (150 a second, 300 saved up, whatever the number of
@@ -68,6 +69,7 @@ func presets() map[string]loadfair.Config {
 			Mix:      loadfair.Mix{Walk: 2_960, Stand: 27_000, Echo: 20, Probes: 20},
 			Burst:    loadfair.Burst{N: 5_000, At: 310 * time.Second, Within: 10 * time.Second},
 			NodeArgs: []string{"-join-rate", "150", "-join-burst", "300"},
+			BotsArgs: []string{"-chat-every", "60s"},
 		},
 		// 100,000 connections: 10 % walking (groups included), 2,000 at the
 		// agora, the rest standing at hotspots and booths.
@@ -77,6 +79,7 @@ func presets() map[string]loadfair.Config {
 			NodeArgs: []string{"-join-rate", "500"},
 			Targets:  loadfair.Targets{MaxTickOverShare: 0.01, MaxEchoP99ms: 100},
 			NodeEnv:  []string{"GOMEMLIMIT=3GiB"},
+			BotsArgs: []string{"-chat-every", "60s"},
 		},
 	}
 }
@@ -101,7 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, er
 		}
 		cfg = p
 	}
-	nodeArgs := strings.Join(cfg.NodeArgs, " ")
+	nodeArgs, botsArgs := strings.Join(cfg.NodeArgs, " "), strings.Join(cfg.BotsArgs, " ")
 	out := fs.String("out", "", "directory for report.json and the plots; empty: the run's directory")
 	fs.StringVar(&cfg.Name, "name", cfg.Name, "the run's name in the report")
 	fs.StringVar(&cfg.Dir, "dir", "", "directory for logs and the cluster's files; empty: a new temporary one (kept)")
@@ -127,7 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, er
 	fs.StringVar(&cfg.Fairserver, "fairserver", "", "the fairserver binary (empty: built)")
 	fs.StringVar(&cfg.Bots, "bots", "", "the bots binary (empty: built)")
 	verbose := fs.Bool("v", false, "the harness's own logs on stderr")
-	botsArgs := fs.String("bots-args", "", "more flags for every load process, separated by spaces (e.g. -v: the probes' findings in its log)")
+	fs.StringVar(&botsArgs, "bots-args", botsArgs, "more flags for every load process, separated by spaces (e.g. -v: the probes' findings in its log; the presets' -chat-every 60s)")
 	if err := fs.Parse(args); err != nil {
 		return false, err
 	}
@@ -135,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, er
 		return false, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	cfg.NodeArgs = strings.Fields(nodeArgs)
-	cfg.BotsArgs = strings.Fields(*botsArgs)
+	cfg.BotsArgs = strings.Fields(botsArgs)
 	cfg.Live = stderr
 	if *verbose {
 		cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
