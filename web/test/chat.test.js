@@ -10,25 +10,12 @@
 // and the moderation page; no third-party request.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join as pjoin } from "node:path";
-import { startServer, launchBrowser, newPage, shot, pseudo, repoDir, waitFor, axe } from "./helpers.js";
+import { startServer, launchBrowser, newPage, shot, pseudo, repoDir, waitFor, axe, stafftoken, staffDir } from "./helpers.js";
 
 const T = { timeout: 180_000 };
 
 
-const keyDir = mkdtempSync(pjoin(tmpdir(), "fairchat-"));
-process.on("exit", () => rmSync(keyDir, { recursive: true, force: true }));
-let stafftoken = "";
-function stafftokenCmd(...args) {
-  if (!stafftoken) {
-    stafftoken = pjoin(keyDir, "stafftoken");
-    execFileSync("go", ["build", "-o", stafftoken, "./cmd/stafftoken"], { cwd: repoDir, stdio: "inherit", timeout: 300_000 });
-  }
-  return execFileSync(stafftoken, args, { cwd: keyDir, encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "ignore"] }).trim();
-}
 
 let srv;
 let browser;
@@ -36,10 +23,10 @@ const pages = [];
 const tokens = {};
 
 before(async () => {
-  const keys = pjoin(keyDir, "fair-staff");
-  stafftokenCmd("keygen", "-out", keys);
-  tokens.teacher = stafftokenCmd("issue", "-key", `${keys}.key`, "-role", "teacher", "-id", "t-0042", "-name", "Mme Durand", "-ttl", "2h");
-  tokens.moderator = stafftokenCmd("issue", "-key", `${keys}.key`, "-role", "moderator", "-id", "m-0007", "-name", "Sam Modo", "-ttl", "2h");
+  const keys = pjoin(staffDir, "fair-staff");
+  stafftoken("keygen", "-out", keys);
+  tokens.teacher = stafftoken("issue", "-key", `${keys}.key`, "-role", "teacher", "-id", "t-0042", "-name", "Mme Durand", "-ttl", "2h");
+  tokens.moderator = stafftoken("issue", "-key", `${keys}.key`, "-role", "moderator", "-id", "m-0007", "-name", "Sam Modo", "-ttl", "2h");
   srv = await startServer(["-staff-key", `${keys}.pub`]);
   browser = await launchBrowser({ webgl: false }); // the 2D view: the test is about the chat, not the drawing
 });

@@ -8,11 +8,8 @@
 // connection; axe-core on the teacher's page; no third-party request.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join as pjoin } from "node:path";
-import { startServer, launchBrowser, newPage, join, shot, sleep, pseudo, repoDir, axe } from "./helpers.js";
+import { startServer, launchBrowser, newPage, join, shot, sleep, pseudo, repoDir, axe, stafftoken, staffDir } from "./helpers.js";
 
 const T = { timeout: 180_000 };
 
@@ -28,17 +25,6 @@ async function waitFor(fn, what, ms = 30_000, every = 150) {
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
-// The staff key pair and a teacher's token, made by the organisers' command.
-const keyDir = mkdtempSync(pjoin(tmpdir(), "fairstaff-"));
-process.on("exit", () => rmSync(keyDir, { recursive: true, force: true }));
-let stafftoken = "";
-function stafftokenCmd(...args) {
-  if (!stafftoken) {
-    stafftoken = pjoin(keyDir, "stafftoken");
-    execFileSync("go", ["build", "-o", stafftoken, "./cmd/stafftoken"], { cwd: repoDir, stdio: "inherit", timeout: 300_000 });
-  }
-  return execFileSync(stafftoken, args, { cwd: keyDir, encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "ignore"] }).trim();
-}
 
 let srv;
 let browser;
@@ -46,9 +32,9 @@ const pages = [];
 let teacherToken = "";
 
 before(async () => {
-  const keys = pjoin(keyDir, "fair-staff");
-  stafftokenCmd("keygen", "-out", keys);
-  teacherToken = stafftokenCmd("issue", "-key", `${keys}.key`, "-role", "teacher", "-id", "t-0042", "-name", "Mme Durand", "-ttl", "2h");
+  const keys = pjoin(staffDir, "fair-staff");
+  stafftoken("keygen", "-out", keys);
+  teacherToken = stafftoken("issue", "-key", `${keys}.key`, "-role", "teacher", "-id", "t-0042", "-name", "Mme Durand", "-ttl", "2h");
   srv = await startServer(["-staff-key", `${keys}.pub`, "-test-reading-scale", "0.05"]);
   browser = await launchBrowser({ webgl: false }); // the 2D view: the test is about the class, not the drawing
 });

@@ -237,3 +237,18 @@ export async function axe(page, where, include = null) {
   const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
   assert.deepEqual(bad, [], `${where}: ${JSON.stringify(bad)}`);
 }
+
+// stafftoken runs the organisers' command (cmd/stafftoken, built once into
+// a temporary directory removed at exit) with args, in that directory, and
+// returns what it printed: a key pair (keygen) or a token (issue).
+const staffDir = mkdtempSync(pjoin(tmpdir(), "fairstaff-"));
+process.on("exit", () => rmSync(staffDir, { recursive: true, force: true }));
+let stafftokenBin = "";
+export function stafftoken(...args) {
+  if (!stafftokenBin) {
+    stafftokenBin = pjoin(staffDir, "stafftoken");
+    execFileSync("go", ["build", "-o", stafftokenBin, "./cmd/stafftoken"], { cwd: repoDir, stdio: "inherit", timeout: 300_000 });
+  }
+  return execFileSync(stafftokenBin, args, { cwd: staffDir, encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "ignore"] }).trim();
+}
+export { staffDir };
