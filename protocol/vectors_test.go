@@ -95,7 +95,7 @@ func vectorCases() []vectorCase {
 			},
 			Crowd: 0, Online: 3}}},
 		{name: "update_crowd", view: [][]uint32{{9, 1900, 1104}}, server: &ServerMessage{Type: TypeUpdate, Update: Update{
-			Tick: 1204, Ack: 8, SelfX: 1936, SelfY: 1024, Crowd: 1430, Online: 2212}}},
+			Tick: 1204, Ack: 8, SelfX: 1936, SelfY: 1024, Crowd: 1400, Online: 2200}}},
 		{name: "update_content_temoignage", server: &ServerMessage{Type: TypeUpdate, Update: Update{
 			Tick: 1205, Ack: 8, SelfX: 1936, SelfY: 1024, Online: 3,
 			Events: []Event{HotspotContent{Req: 5, HotspotID: "h-007", Title: "Inès, soudeuse", Text: "Je soude des cuves.", Media: "/media/p/h-007.svg",

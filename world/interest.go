@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/usine-extraordinaire/fairworld/protocol"
 )
 
 // Interest policy, scores being squared distances (smaller is better):
@@ -269,7 +271,7 @@ sparse:
 	if !exhaustive {
 		nIn = max(nIn, w.estimateInR(g.px, g.py, g.r2)-1) // not the viewer
 	}
-	a.crowd = uint32(max(nIn-inSel, 0))
+	a.crowd = protocol.RoundCount(uint32(max(nIn-inSel, 0))) // the wire's rounding (§4): a crowd of 1,430 changing by one sends nothing
 
 	// Diff against the current set.
 	ent := sc.enters[:0]

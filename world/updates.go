@@ -36,6 +36,10 @@ func (w *World) Updates(fn func(id ID, u *protocol.Update)) {
 		if w.online == 0 {
 			w.online = uint32(w.live - w.nremote)
 		}
+		// Rounded as the wire says (§4): from 1,000 on, one more visitor
+		// changes nothing, so idle visitors get an UPDATE every 1,000 joins
+		// or leaves, not every second.
+		w.online = protocol.RoundCount(w.online)
 	}
 	online := w.online
 	prev, cur := w.updAt, w.ch.steps

@@ -445,3 +445,40 @@ func TestRandomWalkKeepsClientsConsistent(t *testing.T) {
 		}
 	}
 }
+
+// From 1,000 on the online count is rounded (protocol.RoundCount): the
+// fair's count moving inside one step sends idle visitors nothing, and
+// crossing to the next sends each one UPDATE within the second.
+func TestOnlineRoundedSendsNothingWithinAStep(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, openZone(200, 200, nil), Config{})
+	mustJoin(t, w, 1, 100, 100)
+	mustJoin(t, w, 2, 105, 100)
+	w.SetOnline(98_347)
+	// Two seconds: the count is taken once a second, then sent on each
+	// viewer's own tick of the second after.
+	second := func() map[ID][]uint32 {
+		got := map[ID][]uint32{}
+		for range 2 * w.Config().TickRate {
+			for id, u := range step(w) {
+				got[id] = append(got[id], u.Online)
+			}
+		}
+		return got
+	}
+	second() // the joins and the first count
+	for _, n := range []uint32{98_348, 98_100, 98_499, 97_500} {
+		w.SetOnline(n)
+		if got := second(); len(got) != 0 {
+			t.Fatalf("online %d (shown 98,000) sent %v", n, got)
+		}
+	}
+	w.SetOnline(98_500)
+	if got := second(); len(got[1]) != 1 || len(got[2]) != 1 || got[1][0] != 99_000 {
+		t.Fatalf("online 98,500 (shown 99,000): updates in two seconds %v, want one each of 99000", got)
+	}
+	w.SetOnline(999) // exact below 1,000
+	if got := second(); len(got[1]) != 1 || got[1][0] != 999 {
+		t.Fatalf("online 999: %v", got)
+	}
+}

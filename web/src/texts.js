@@ -7,6 +7,13 @@ export const CHALLENGES = {
   "developpement-durable": { label: "Développement durable", color: "#009E73", dark: "#006B4E" },
 };
 export const challengeLabel = (c) => (CHALLENGES[c] ? CHALLENGES[c].label : "Découverte");
+/** A count as the page says it: exact below 1,000; « environ 98 000 » from
+ * 1,000 on, where the server rounds it (PROTOCOL.md §4). French groups
+ * thousands with a narrow no-break space. */
+export function approx(n) {
+  if (n < 1000) return String(n);
+  return `environ ${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f")}`;
+}
 
 /** A témoignage speaker's role, in their gender. */
 export function roleLabel(role, gender) {
@@ -54,7 +61,8 @@ export const T = {
   unreachable: "Impossible d'aller à cet endroit.",
   unknownHotspot: "Ce contenu n'est plus disponible.",
   discovered: (who, title) => `${who} a découvert « ${title} »`,
-  online: (n) => (n <= 1 ? `${n} visiteur en ligne` : `${n} visiteurs en ligne`),
+  // From 1,000 on the server rounds both counts (PROTOCOL.md §4): say so.
+  online: (n) => (n <= 1 ? `${n} visiteur en ligne` : `${approx(n)} visiteurs en ligne`),
   /** Who is near: the names of the nearest, then how many more. */
   around: (names, more) => {
     const s = more > 1 ? "s" : "";
@@ -63,7 +71,7 @@ export const T = {
     const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} et ${names[names.length - 1]}` : names[0];
     return `Près de toi : ${list}.`;
   },
-  crowd: (n) => (n > 0 ? `Il y a foule : ${n} visiteur${n > 1 ? "s" : ""} de plus dans les environs, trop pour les montrer tous.` : ""),
+  crowd: (n) => (n > 0 ? `Il y a foule : ${approx(n)} visiteur${n > 1 ? "s" : ""} de plus autour de toi, trop pour les montrer tous.` : ""),
   viewers: (n) => (n <= 1 ? "Personne d'autre ne regarde ce contenu." : `${n} personnes regardent ce contenu.`),
   nearbyEmpty: "Aucun contenu à moins de 30 m. Marche vers les stands pour en trouver.",
   seen: "déjà vu",
