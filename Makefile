@@ -5,6 +5,7 @@
 #   make loadtest-quick   3,000 bots over 3 nodes, under a minute of load: pass/fail on correctness (part of make test)
 #   make loadtest-monday  30,000 joins in 5 minutes through the fair-wide join rate, then a burst of 5,000
 #   make loadtest-100k    100,000 connections held 5 minutes over 6 nodes (about 10 minutes; loads the whole machine)
+#   make loadtest-idle100k 100,000 idle visitors spread over the zone, memory per connection (loads the whole machine)
 #   make bench   the benchmarks
 #   make figures-nodes   one node, then three over Redis, under the same bots (docs/PERFORMANCE.md § Several nodes)
 #   make screenshots   refresh docs/img/ (the page at quality high, with bots)
@@ -13,7 +14,7 @@ GO      ?= go
 NPM     ?= npm
 WEB_SRC := $(wildcard web/src/*) web/build.mjs web/package.json web/package-lock.json
 
-.PHONY: run cluster figures-nodes web test test-go test-web deps bench fuzz check-zone screenshots clean loadtest-quick loadtest-monday loadtest-100k
+.PHONY: run cluster figures-nodes web test test-go test-web deps bench fuzz check-zone screenshots clean loadtest-quick loadtest-monday loadtest-100k loadtest-idle100k
 
 run: web/dist/index.html
 	$(GO) run ./cmd/fairserver $(ARGS)
@@ -73,6 +74,14 @@ loadtest-100k: web/dist/index.html
 	$(GO) build -o bin/fairserver ./cmd/fairserver
 	$(GO) build -o bin/bots ./cmd/bots
 	./bin/loadfair -preset 100k -fairserver bin/fairserver -bots bin/bots -out docs/load/100k
+
+# Memory per connection (docs/PERFORMANCE.md): 100,000 idle visitors spread over the zone, 6 nodes.
+loadtest-idle100k: web/dist/index.html
+	./scripts/test-deps.sh cluster
+	$(GO) build -o bin/loadfair ./cmd/loadfair
+	$(GO) build -o bin/fairserver ./cmd/fairserver
+	$(GO) build -o bin/bots ./cmd/bots
+	./bin/loadfair -preset idle100k -fairserver bin/fairserver -bots bin/bots -out docs/load/idle100k
 
 test-go:
 	$(GO) test -race -count=1 ./...

@@ -81,13 +81,26 @@ func presets() map[string]loadfair.Config {
 			NodeEnv:  []string{"GOMEMLIMIT=3GiB"},
 			BotsArgs: []string{"-chat-every", "60s"},
 		},
+		// Memory per connection: 100,000 idle visitors spread over the
+		// zone (appearing all over it: SpreadSpawn), held 60 s after the
+		// last join, the nodes' RSS over their connections at most 12 KiB
+		// with GOMEMLIMIT on each node (about 10 KiB a connection plus
+		// 20 MiB: docs/PERFORMANCE.md).
+		"idle100k": {
+			Name: "idle100k", Nodes: 6, Ramp: 400, Hold: 70 * time.Second, Retries: 10,
+			Mix:         loadfair.Mix{Idle: 100_000},
+			SpreadSpawn: true,
+			NodeArgs:    []string{"-join-rate", "500"},
+			NodeEnv:     []string{"GOMEMLIMIT=190MiB"},
+			Targets:     loadfair.Targets{MaxKiBPerConn: 12},
+		},
 	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, error) {
 	fs := flag.NewFlagSet("loadfair", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	preset := fs.String("preset", "", "a named run: quick, monday or 100k (other flags override it)")
+	preset := fs.String("preset", "", "a named run: quick, monday, 100k or idle100k (other flags override it)")
 	// Parse -preset first, then the rest over it.
 	for i, a := range args {
 		if (a == "-preset" || a == "--preset") && i+1 < len(args) {
@@ -100,7 +113,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, er
 	if *preset != "" {
 		p, ok := presets()[*preset]
 		if !ok {
-			return false, fmt.Errorf("no preset %q (quick, monday, 100k)", *preset)
+			return false, fmt.Errorf("no preset %q (quick, monday, 100k, idle100k)", *preset)
 		}
 		cfg = p
 	}

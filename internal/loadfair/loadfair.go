@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,6 +65,11 @@ type Config struct {
 	// is refused with 4004 and retried with jitter).
 	Burst Burst
 
+	// SpreadSpawn runs the nodes on a copy of the default zone whose spawn
+	// area is the whole map: new visitors appear all over the zone (an
+	// idle run spread out without walking everyone there).
+	SpreadSpawn bool
+
 	// Targets are judged in the report (zero fields are not judged).
 	Targets Targets
 
@@ -87,6 +93,7 @@ type Burst struct {
 type Targets struct {
 	MaxTickOverShare float64 // on every node, the share of ticks above 25.6 ms (e.g. 0.01)
 	MaxEchoP99ms     float64 // the walking probes' input-to-echo p99
+	MaxKiBPerConn    float64 // the nodes' RSS over their connections at the end of the window, KiB
 }
 
 // procsFor is the default number of load processes.
@@ -163,6 +170,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		log.Info("built", "fairserver", cfg.Fairserver, "bots", cfg.Bots, "took", time.Since(t0).Round(time.Millisecond))
 	}
 
+	if cfg.SpreadSpawn {
+		tmx, err := writeSpreadZone(filepath.Join(cfg.Dir, "zone"))
+		if err != nil {
+			return nil, err
+		}
+		cfg.NodeArgs = append(slices.Clip(cfg.NodeArgs), "-zone", tmx)
+	}
 	c, err := cluster.Start(ctx, cluster.Config{
 		Dir: filepath.Join(cfg.Dir, "cluster"), Nodes: cfg.Nodes, Fairserver: cfg.Fairserver,
 		NodeArgs: cfg.NodeArgs, NodeEnv: cfg.NodeEnv, NoProxy: true, Logger: log,
@@ -241,7 +255,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	// Sample once a second until every load process has ended.
 	s := &sampler{rep: rep, nodes: c.Nodes, metrics: metrics, procs: procs, start: start, base: base,
-		windowFrom: start.Add(rampTime + min(10*time.Second, cfg.Hold/4)), live: cfg.Live}
+		windowFrom: start.Add(rampTime + min(10*time.Second, cfg.Hold/4)), live: cfg.Live,
+		memAt: start.Add(rampTime + cfg.Hold - min(5*time.Second, cfg.Hold/4))}
 	allDone := make(chan struct{})
 	go func() {
 		for _, p := range procs {

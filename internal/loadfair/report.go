@@ -52,6 +52,13 @@ type Report struct {
 	Ceiling        float64 `json:"ceiling_msgs_per_s"` // MessageCeiling
 	CeilingShare   float64 `json:"ceiling_share"`      // (out + in) / ceiling
 	NodesCPU       float64 `json:"nodes_cpu_s_per_s"`
+	// Memory 5 s before the hold's end, all nodes together: their RSS over
+	// their connections (Redis apart), the idle nodes' RSS before the load
+	// included, and the same above it.
+	NodesRSS       float64 `json:"nodes_rss_bytes"`
+	NodesConns     float64 `json:"nodes_connections"`
+	RSSPerConnAll  float64 `json:"nodes_rss_per_conn_bytes"`
+	RSSPerConnLoad float64 `json:"nodes_rss_per_conn_above_idle_bytes"`
 	Refusals       float64 `json:"refusals"` // admission refusals over the whole run, all reasons
 
 	PerNode []NodeReport `json:"per_node"`
@@ -82,7 +89,7 @@ type NodeReport struct {
 	TickMeanms   float64 `json:"tick_mean_ms"`
 	TickBusy     float64 `json:"tick_wall_s_per_s"` // tick wall time per second
 	CPU          float64 `json:"cpu_s_per_s"`       // the node process's CPU (the tick's own CPU time has no metric: see docs/PERFORMANCE.md)
-	RSS          float64 `json:"rss_bytes"`         // at the end of the window
+	RSS          float64 `json:"rss_bytes"`         // 5 s before the hold's end (every bot still connected)
 	RSSPerConn   float64 `json:"rss_per_conn_bytes"`
 	MsgsOutPerS  float64 `json:"msgs_out_per_s"`
 	BytesOutPerS float64 `json:"bytes_out_per_s"`
@@ -231,6 +238,7 @@ func (r *Report) finish(cfg *Config, s *sampler, stopErr error) {
 	if len(a) > 0 && len(b) > 0 {
 		r.Window = b[0].at.Sub(a[0].at).Seconds()
 	}
+	var idle float64 // the nodes' RSS before the load
 	for i, n := range s.nodes {
 		nr := NodeReport{ID: n.ID(), ConnsPeak: s.peak[i]}
 		if r.Window > 0 && a[i].ok && b[i].ok {
@@ -250,15 +258,28 @@ func (r *Report) finish(cfg *Config, s *sampler, stopErr error) {
 			r.MsgsInPerSec += d("fair_gateway_messages_in_total")
 			r.BytesInPerSec += d("fair_gateway_bytes_in_total")
 			r.NodesCPU += nr.CPU
-			nr.RSS = b[i].get("process_resident_memory_bytes")
-			if c := b[i].get("fair_gateway_connections"); c > 0 {
-				nr.RSSPerConn = (nr.RSS - s.base[i].get("process_resident_memory_bytes")) / c
+			m := b // memory: read before the load processes close their bots
+			if s.mem != nil && s.mem[i].ok {
+				m = s.mem
 			}
+			nr.RSS = m[i].get("process_resident_memory_bytes")
+			base := s.base[i].get("process_resident_memory_bytes")
+			c := m[i].get("fair_gateway_connections")
+			if c > 0 {
+				nr.RSSPerConn = (nr.RSS - base) / c
+			}
+			r.NodesRSS += nr.RSS
+			r.NodesConns += c
+			idle += base
 		}
 		if s.last[i].ok {
 			r.Refusals += s.last[i].get("fair_gateway_admission_refusals_total")
 		}
 		r.PerNode = append(r.PerNode, nr)
+	}
+	if r.NodesConns > 0 {
+		r.RSSPerConnAll = r.NodesRSS / r.NodesConns
+		r.RSSPerConnLoad = (r.NodesRSS - idle) / r.NodesConns
 	}
 	r.CeilingShare = (r.MsgsOutPerSec + r.MsgsInPerSec) / MessageCeiling
 	if ra, rb := r.Redis.before, r.Redis.after; ra.ok && rb.ok {
@@ -297,6 +318,9 @@ func (r *Report) finish(cfg *Config, s *sampler, stopErr error) {
 			r.verdict("tick >25.6 ms share, node "+n.ID, n.TickOver, t)
 		}
 	}
+	if t := cfg.Targets.MaxKiBPerConn; t > 0 {
+		r.verdict("nodes' RSS per connection, KiB", r.RSSPerConnAll/1024, t)
+	}
 	if t := cfg.Targets.MaxEchoP99ms; t > 0 {
 		r.verdict("echo p99 ms of the walking probes", r.EchoP99ms, t)
 	}
@@ -326,6 +350,8 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "  node %-3s peak %6.0f conns | ticks %6.0f, >25.6 ms %.2f%%, p50 %.1f ms p99 %.1f ms mean %.2f ms | CPU %.2f s/s (ticks %.2f s/s wall) | RSS %.0f MB, %.1f KiB/conn | out %.0f msg/s %.1f MB/s\n",
 			n.ID, n.ConnsPeak, n.Ticks, n.TickOver*100, n.TickP50ms, n.TickP99ms, n.TickMeanms, n.CPU, n.TickBusy, n.RSS/1e6, n.RSSPerConn/1024, n.MsgsOutPerS, n.BytesOutPerS/1e6)
 	}
+	fmt.Fprintf(w, "  memory: nodes' RSS %.0f MB for %.0f connections: %.2f KiB per connection (%.2f above the idle nodes' %.0f MB), Redis apart\n",
+		r.NodesRSS/1e6, r.NodesConns, r.RSSPerConnAll/1024, r.RSSPerConnLoad/1024, (r.NodesRSS-r.RSSPerConnLoad*r.NodesConns)/1e6)
 	fmt.Fprintf(w, "  redis: RSS %.0f MB, %.3f CPU s/s, %.0f commands/s\n", r.Redis.RSS/1e6, r.Redis.CPU, r.Redis.CommandsPer)
 	fmt.Fprintf(w, "  walking probes' echo: p50 %.1f ms, p99 %.1f ms (%d samples)\n", r.EchoP50ms, r.EchoP99ms, r.EchoN)
 	p := r.Probe

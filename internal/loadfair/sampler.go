@@ -19,10 +19,12 @@ type sampler struct {
 	procs      []*proc
 	start      time.Time
 	windowFrom time.Time
+	memAt      time.Time // when memory is read: the hold's end less 5 s, every bot still connected
 	live       io.Writer
 
 	base       []scrape   // before the first bot
 	winA, winB []scrape   // the steady window's ends
+	mem        []scrape   // the first answers after memAt
 	last       []scrape   // the newest answer of each node
 	hist       [][]scrape // each second's scrapes, the last 6
 	peak       []float64  // connections per node
@@ -51,6 +53,9 @@ func (s *sampler) loop(ctx context.Context, done <-chan struct{}) {
 			if cur[i].ok {
 				s.last[i] = cur[i]
 			}
+		}
+		if s.mem == nil && !s.memAt.IsZero() && time.Now().After(s.memAt) && !s.closing() {
+			s.mem = append([]scrape(nil), s.last...)
 		}
 		if s.winA == nil && time.Now().After(s.windowFrom) {
 			s.winA = append([]scrape(nil), s.last...)
