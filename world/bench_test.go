@@ -19,6 +19,28 @@ type crowdSim struct {
 	rng   *rand.Rand
 	ids   []ID
 	speed float64 // intent length
+	// remote walkers, moved by each tick like a feed would (bench only)
+	remote []remoteWalker
+}
+
+type remoteWalker struct {
+	id     ID
+	p      nav.Point
+	dx, dy float64 // m a tick
+}
+
+// moveRemote moves the remote walkers one tick, turning back at walls.
+func (c *crowdSim) moveRemote() {
+	for i := range c.remote {
+		r := &c.remote[i]
+		n := nav.Point{X: r.p.X + r.dx, Y: r.p.Y + r.dy}
+		if c.w.grid.Collides(n, c.w.cfg.Radius) {
+			r.dx, r.dy = -r.dx, -r.dy
+			continue
+		}
+		r.p = n
+		c.w.MoveRemote(r.id, n)
+	}
 }
 
 // walkers joins n avatars at random walkable points of the whole map, ids
@@ -68,6 +90,7 @@ func benchTick(b *testing.B, w *World, sim *crowdSim) {
 	noop := func(ID, *protocol.Update) {}
 	for range 3 * w.cfg.Refresh * 5 { // warm-up
 		sim.turn(len(sim.ids) / 100)
+		sim.moveRemote()
 		w.Step(tickDt)
 		w.Updates(noop)
 	}
@@ -82,6 +105,7 @@ func benchTick(b *testing.B, w *World, sim *crowdSim) {
 	b.ResetTimer()
 	for range b.N {
 		sim.turn(len(sim.ids) / 100)
+		sim.moveRemote()
 		t0, c0 := time.Now(), threadCPU()
 		w.Step(tickDt)
 		c1 := threadCPU()
@@ -163,6 +187,23 @@ func BenchmarkStepAgora(b *testing.B) {
 		w := newWorld(b, z, Config{})
 		benchTick(b, w, walkersIn(w, 5000, 1, agora, 0.2))
 	})
+	// The nightly talk: 2,000 standing in the agora while 2,000 visitors
+	// walk over the zone, some past the crowd.
+	b.Run("default-zone-talk", func(b *testing.B) {
+		z, err := zone.Default()
+		if err != nil {
+			b.Skip(err)
+		}
+		var agora zone.Rect
+		for _, a := range z.Areas {
+			if a.Kind == "agora" {
+				agora = a.Rect
+			}
+		}
+		w := newWorld(b, z, Config{})
+		walkersIn(w, 2000, 1, agora, 0)
+		benchTick(b, w, walkersIn(w, 2000, 10_000, zone.Rect{W: z.Width, H: z.Height}, 1))
+	})
 }
 
 // BenchmarkStepStanding: 15,000 visitors standing still, all at the
@@ -187,4 +228,56 @@ func BenchmarkStepStanding(b *testing.B) {
 			benchTick(b, w, sim)
 		})
 	}
+}
+
+// BenchmarkStepFair: the 100,000 run's regime on one node's world: 30,000
+// visitors over the default zone, 27,000 standing (crowded everywhere: the
+// zone is small for them) and 3,000 walking among them (10 %).
+func BenchmarkStepFair(b *testing.B) {
+	z, err := zone.Default()
+	if err != nil {
+		b.Skip(err)
+	}
+	w := newWorld(b, z, Config{})
+	all := zone.Rect{W: z.Width, H: z.Height}
+	walkersIn(w, 27000, 1, all, 0) // standing: a zero intent
+	sim := walkersIn(w, 3000, 100_000, all, 1)
+	benchTick(b, w, sim)
+}
+
+// BenchmarkStepFairNode: one node of the 100,000 run (6 nodes, visitors
+// spread over the default zone by a round-robin balancer, so every node's
+// world holds every avatar): 16,700 local (10 % walking) and 83,300
+// remote (10 % walking, moved as the feed would), all standing ones
+// spread uniformly (the run puts them at hotspots and booths: denser
+// there, emptier between).
+func BenchmarkStepFairNode(b *testing.B) {
+	z, err := zone.Default()
+	if err != nil {
+		b.Skip(err)
+	}
+	w := newWorld(b, z, Config{})
+	all := zone.Rect{W: z.Width, H: z.Height}
+	walkersIn(w, 15_030, 1, all, 0)
+	sim := walkersIn(w, 1_670, 100_000, all, 1)
+	rng := rand.New(rand.NewPCG(7, 7))
+	speed := w.cfg.MaxSpeed / float64(w.cfg.TickRate)
+	for i := range 83_300 {
+		var p nav.Point
+		for range 1000 {
+			p = nav.Point{X: rng.Float64() * all.W, Y: rng.Float64() * all.H}
+			if !w.grid.Collides(p, w.cfg.Radius) {
+				break
+			}
+		}
+		id := ID(200_000 + i)
+		if err := w.JoinRemote(id, Identity{Name: "remote", Role: protocol.RoleVisitor}, p); err != nil {
+			b.Fatal(err)
+		}
+		if i%10 == 0 {
+			a := rng.Float64() * 2 * math.Pi
+			sim.remote = append(sim.remote, remoteWalker{id: id, p: p, dx: speed * math.Cos(a), dy: speed * math.Sin(a)})
+		}
+	}
+	benchTick(b, w, sim)
 }
