@@ -226,7 +226,14 @@ func (r *RedisStore) Create(ctx context.Context, display, key string, t Traits) 
 		e.id, r.cfg.Node, avatar, display, key, e.cur, t.String()).Int()
 	if err != nil {
 		r.m.fail("create")
-		r.queueUnlist(mem)
+		// The script may have run and only its answer been lost (a
+		// timeout): the pseudonym would stay reserved, attached to this
+		// node, by a session nobody holds a token of. End it as a visit
+		// is ended (the record of generation 1 and the name if it is this
+		// session's; nothing if the script did not run), then unlist.
+		r.mu.Lock()
+		r.ends = append(r.ends, endOp{tag: e.tag, id: e.id, key: key, gen: 1, attached: true})
+		r.mu.Unlock()
 		return Session{}, unavailable("create", err)
 	}
 	if n == 0 {

@@ -1,10 +1,14 @@
 package presence
 
 import (
+	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/usine-extraordinaire/fairworld/internal/redistest"
 	"github.com/usine-extraordinaire/fairworld/world/nav"
@@ -214,5 +218,61 @@ func TestEveryKeyExpiresOrHasAnOwner(t *testing.T) {
 		if ttl, _ := cl.PTTL(ctx, k).Result(); ttl < 0 && k != "fair:{meta}:ids" && k != "fair:{meta}:epoch" && k != "fair:nodes" && !strings.HasSuffix(k, ":b:sess") {
 			t.Errorf("after every node left, %s has no expiry", k)
 		}
+	}
+}
+
+// loseCreateReply is a go-redis hook that lets the create script run in
+// Redis and then reports a timeout, as when the answer comes after the
+// node's deadline (a Redis or a network late under load).
+type loseCreateReply struct{ armed atomic.Bool }
+
+func (*loseCreateReply) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (*loseCreateReply) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (h *loseCreateReply) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	create := newScripts().create.Hash()
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if a := cmd.Args(); h.armed.Load() && len(a) > 1 && a[0] == "evalsha" && a[1] == create {
+			cmd.SetErr(context.DeadlineExceeded)
+			return context.DeadlineExceeded
+		}
+		return err
+	}
+}
+
+// A create whose answer is lost (the script ran, the node saw a timeout
+// and answered 4014) leaves no pseudonym reserved by a session nobody
+// holds: the visitor who retries with it a few seconds later gets it.
+func TestLostCreateAnswerFreesThePseudonym(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	c := newClock()
+	cl := newRedisClient(t, srv.URL())
+	hook := &loseCreateReply{}
+	cl.AddHook(hook)
+	a := startRedisNodeOn(t, cl, "a", fast(c))
+	hook.armed.Store(true)
+	if _, err := a.Create(ctx, "Léa", "lea", Traits{}); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("create whose answer was lost: %v, want ErrUnavailable", err)
+	}
+	hook.armed.Store(false)
+	// The retry comes 5-15 s later by the protocol (4014); the window
+	// here is shorter than that.
+	var s Session
+	waitFor(t, 3*time.Second, "the pseudonym free again", func() bool {
+		var err error
+		s, err = a.Create(ctx, "Léa", "lea", Traits{})
+		return err == nil
+	})
+	// And nothing of the lost session is left: one session record, the
+	// retry's, and one node-set member.
+	r := newRedisClient(t, srv.URL())
+	pre := "t" + strings.ToLower(t.Name())
+	sess, _ := r.Keys(ctx, pre+":*:s:*").Result()
+	mem, _ := r.SMembers(ctx, pre+":node:a:sess").Result()
+	if len(sess) != 1 || !strings.HasSuffix(sess[0], s.ID) || len(mem) != 1 {
+		t.Fatalf("after the retry: session records %v, node set %v; want only session %s", sess, mem, s.ID)
 	}
 }

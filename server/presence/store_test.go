@@ -81,12 +81,19 @@ type redisNode struct {
 // crash/stop), and waits until it is ready.
 func startRedisNode(t *testing.T, url, node string, cfg RedisConfig) *redisNode {
 	t.Helper()
+	return startRedisNodeOn(t, newRedisClient(t, url), node, cfg)
+}
+
+// startRedisNodeOn is startRedisNode over a client of the test's own (one
+// with a hook, say).
+func startRedisNodeOn(t *testing.T, client redis.UniversalClient, node string, cfg RedisConfig) *redisNode {
+	t.Helper()
 	cfg.Node = node
 	if cfg.Prefix == "" {
 		cfg.Prefix = "t" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "_"))
 	}
 	reg := prometheus.NewRegistry()
-	s, err := NewRedis(newRedisClient(t, url), cfg, reg, testLogger(t).With("node", node))
+	s, err := NewRedis(client, cfg, reg, testLogger(t).With("node", node))
 	if err != nil {
 		t.Fatal(err)
 	}
