@@ -97,6 +97,22 @@ func presets() map[string]loadfair.Config {
 	}
 }
 
+// scaleMix multiplies every behaviour's count by f, groups in whole groups
+// (at least one when there were some); probes and echo bots stay as they
+// are (they measure, they are not the load).
+func scaleMix(m loadfair.Mix, f float64) loadfair.Mix {
+	n := func(v int) int { return int(float64(v)*f + 0.5) }
+	size := m.GroupSize
+	if size == 0 {
+		size = 30
+	}
+	if m.Group > 0 {
+		m.Group = max(1, n(m.Group/size)) * size
+	}
+	m.Walk, m.Stand, m.Agora, m.Idle = n(m.Walk), n(m.Stand), n(m.Agora), n(m.Idle)
+	return m
+}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, error) {
 	fs := flag.NewFlagSet("loadfair", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -142,6 +158,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, er
 	fs.Float64Var(&cfg.Targets.MaxEchoP99ms, "max-echo-p99", cfg.Targets.MaxEchoP99ms, "target: the walking probes' echo p99 in ms (0: not judged)")
 	fs.StringVar(&cfg.Fairserver, "fairserver", "", "the fairserver binary (empty: built)")
 	fs.StringVar(&cfg.Bots, "bots", "", "the bots binary (empty: built)")
+	scale := fs.Float64("scale", 0, "the mix (and burst) times this, probes and echo bots kept (e.g. -preset 100k -scale 0.1: the same fair with 10,000); 0: as given")
 	verbose := fs.Bool("v", false, "the harness's own logs on stderr")
 	fs.StringVar(&botsArgs, "bots-args", botsArgs, "more flags for every load process, separated by spaces (e.g. -v: the probes' findings in its log; the presets' -chat-every 60s)")
 	if err := fs.Parse(args); err != nil {
@@ -149,6 +166,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (bool, er
 	}
 	if fs.NArg() > 0 {
 		return false, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *scale < 0 {
+		return false, fmt.Errorf("-scale %v: want a positive factor", *scale)
+	}
+	if *scale > 0 {
+		cfg.Mix, cfg.Burst.N = scaleMix(cfg.Mix, *scale), int(float64(cfg.Burst.N)**scale+0.5)
+		cfg.Name = fmt.Sprintf("%s×%g", cfg.Name, *scale)
 	}
 	cfg.NodeArgs = strings.Fields(nodeArgs)
 	cfg.BotsArgs = strings.Fields(botsArgs)
