@@ -14,7 +14,7 @@ GO      ?= go
 NPM     ?= npm
 WEB_SRC := $(wildcard web/src/*) web/build.mjs web/package.json web/package-lock.json
 
-.PHONY: run cluster figures-nodes web test test-go test-web deps bench fuzz check-zone screenshots clean loadtest-quick loadtest-monday loadtest-100k loadtest-idle100k
+.PHONY: run cluster figures-nodes web test test-go test-web deps bench fuzz check-zone screenshots clean loadtest-quick loadtest-monday loadtest-100k loadtest-idle100k load-bins
 
 run: web/dist/index.html
 	$(GO) run ./cmd/fairserver $(ARGS)
@@ -52,35 +52,26 @@ test: deps web
 # a correctness smoke test (every bot welcomed, no unexpected disconnect, the
 # probes find nothing wrong), not a speed test. LOADTEST_OUT keeps the report.
 LOADTEST_OUT ?= $(shell mktemp -d /tmp/loadtest-quick.XXXXXX)
-loadtest-quick: web/dist/index.html
+# What every load run needs: Redis and the three binaries (the nodes embed the page).
+load-bins: web/dist/index.html
 	./scripts/test-deps.sh cluster
 	$(GO) build -o bin/loadfair ./cmd/loadfair
 	$(GO) build -o bin/fairserver ./cmd/fairserver
 	$(GO) build -o bin/bots ./cmd/bots
+
+loadtest-quick: load-bins
 	timeout 170 ./bin/loadfair -preset quick -fairserver bin/fairserver -bots bin/bots -out $(LOADTEST_OUT)
 
 # Monday morning (docs/PERFORMANCE.md): 30,000 joins in 5 minutes, then 5,000 in 10 s.
-loadtest-monday: web/dist/index.html
-	./scripts/test-deps.sh cluster
-	$(GO) build -o bin/loadfair ./cmd/loadfair
-	$(GO) build -o bin/fairserver ./cmd/fairserver
-	$(GO) build -o bin/bots ./cmd/bots
+loadtest-monday: load-bins
 	./bin/loadfair -preset monday -fairserver bin/fairserver -bots bin/bots -out docs/load/monday
 
 # 100,000 connections (docs/PERFORMANCE.md); report and plots in docs/load/100k.
-loadtest-100k: web/dist/index.html
-	./scripts/test-deps.sh cluster
-	$(GO) build -o bin/loadfair ./cmd/loadfair
-	$(GO) build -o bin/fairserver ./cmd/fairserver
-	$(GO) build -o bin/bots ./cmd/bots
+loadtest-100k: load-bins
 	./bin/loadfair -preset 100k -fairserver bin/fairserver -bots bin/bots -out docs/load/100k
 
 # Memory per connection (docs/PERFORMANCE.md): 100,000 idle visitors spread over the zone, 6 nodes.
-loadtest-idle100k: web/dist/index.html
-	./scripts/test-deps.sh cluster
-	$(GO) build -o bin/loadfair ./cmd/loadfair
-	$(GO) build -o bin/fairserver ./cmd/fairserver
-	$(GO) build -o bin/bots ./cmd/bots
+loadtest-idle100k: load-bins
 	./bin/loadfair -preset idle100k -fairserver bin/fairserver -bots bin/bots -out docs/load/idle100k
 
 test-go:

@@ -178,12 +178,7 @@ func BenchmarkStepAgora(b *testing.B) {
 		if err != nil {
 			b.Skip(err)
 		}
-		var agora zone.Rect
-		for _, a := range z.Areas {
-			if a.Kind == "agora" {
-				agora = a.Rect
-			}
-		}
+		agora := agoraOf(z)
 		w := newWorld(b, z, Config{})
 		benchTick(b, w, walkersIn(w, 5000, 1, agora, 0.2))
 	})
@@ -194,12 +189,7 @@ func BenchmarkStepAgora(b *testing.B) {
 		if err != nil {
 			b.Skip(err)
 		}
-		var agora zone.Rect
-		for _, a := range z.Areas {
-			if a.Kind == "agora" {
-				agora = a.Rect
-			}
-		}
+		agora := agoraOf(z)
 		w := newWorld(b, z, Config{})
 		walkersIn(w, 2000, 1, agora, 0)
 		benchTick(b, w, walkersIn(w, 2000, 10_000, zone.Rect{W: z.Width, H: z.Height}, 1))
@@ -280,4 +270,14 @@ func BenchmarkStepFairNode(b *testing.B) {
 		}
 	}
 	benchTick(b, w, sim)
+}
+
+// agoraOf is the zone's area of kind agora (the zero Rect if none).
+func agoraOf(z *zone.Zone) zone.Rect {
+	for _, a := range z.Areas {
+		if a.Kind == "agora" {
+			return a.Rect
+		}
+	}
+	return zone.Rect{}
 }
