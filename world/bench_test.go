@@ -281,3 +281,33 @@ func agoraOf(z *zone.Zone) zone.Rect {
 	}
 	return zone.Rect{}
 }
+
+// BenchmarkRenumber: one renumbering of 100,000 slots (16,700 local
+// viewers, the rest remote), as in a node of the 100,000 run; it runs
+// every renumberEvery ticks.
+func BenchmarkRenumber(b *testing.B) {
+	z, err := zone.Default()
+	if err != nil {
+		b.Skip(err)
+	}
+	w := newWorld(b, z, Config{})
+	all := zone.Rect{W: z.Width, H: z.Height}
+	sim := walkersIn(w, 16_700, 1, all, 1)
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := range 83_300 {
+		p := nav.Point{X: rng.Float64() * all.W, Y: rng.Float64() * all.H}
+		if err := w.JoinRemote(ID(200_000+i), Identity{Name: "remote", Role: protocol.RoleVisitor}, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	noop := func(ID, *protocol.Update) {}
+	for range 40 { // the avatars walk out of cell order
+		sim.turn(100)
+		w.Step(tickDt)
+		w.Updates(noop)
+	}
+	b.ResetTimer()
+	for range b.N {
+		w.renumber()
+	}
+}

@@ -1,7 +1,5 @@
 package world
 
-import "github.com/usine-extraordinaire/fairworld/world/nav"
-
 // renumberEvery is how many ticks apart the slots are renumbered in cell
 // order (6.4 s at 20 Hz). Avatars walk a few tens of metres in that time,
 // so slot order stays close to spatial order.
@@ -15,9 +13,6 @@ type renumbering struct {
 	cell  []int32
 	done  []bool
 	tmp   []visEntry // one slot's region of the visible-set block
-	av    []avatar
-	hot   []hotRec
-	pos   []nav.Point
 }
 
 // renumber gives the live local avatars slots 0..L-1 in the order of the
@@ -57,16 +52,10 @@ func (w *World) renumber() {
 		}
 	}
 	r.oldOf = resize(r.oldOf, n)
-	r.av, r.hot, r.pos = resize(r.av, n), resize(r.hot, n), resize(r.pos, n)
 	for s, d := range r.newOf {
-		r.av[d], r.hot[d], r.pos[d] = w.av[s], w.hot[s], w.pos[s]
 		r.oldOf[d] = int32(s)
 	}
-	// Swap: the old arrays become the spares (their avatars' slices are
-	// shared with the new ones until the next renumber overwrites them).
-	w.av, r.av = r.av, w.av
-	w.hot, r.hot = r.hot, w.hot
-	w.pos, r.pos = r.pos, w.pos
+	w.permute()
 
 	live := len(c.lslot)
 	w.free = w.free[:0]
@@ -90,6 +79,36 @@ func (w *World) renumber() {
 	w.repackVis()
 	clear(w.scr.stamp)
 	w.scr.base = 1
+}
+
+// permute moves every slot's avatar, hot record and position to its new
+// number in place, cycle by cycle (slot d takes what was in oldOf[d]): no
+// second copy of the arrays is kept between renumbers (with 100,000
+// avatars in a node's world, 240 + 20 + 16 bytes a slot, that spare was
+// 2 KiB per connection of a node of the 100,000 run).
+func (w *World) permute() {
+	r := &w.ren
+	n := len(w.av)
+	r.done = resize(r.done, n)
+	clear(r.done)
+	for d0 := range n {
+		if r.done[d0] || int(r.oldOf[d0]) == d0 {
+			r.done[d0] = true
+			continue
+		}
+		av, hot, pos := w.av[d0], w.hot[d0], w.pos[d0]
+		d := d0
+		for {
+			r.done[d] = true
+			s := int(r.oldOf[d])
+			if s == d0 {
+				w.av[d], w.hot[d], w.pos[d] = av, hot, pos
+				break
+			}
+			w.av[d], w.hot[d], w.pos[d] = w.av[s], w.hot[s], w.pos[s]
+			d = s
+		}
+	}
 }
 
 // visBlock is the one array that holds the visible sets, each slot's in
