@@ -26,10 +26,7 @@ export class ChatView {
    */
   constructor(handlers) {
     this.h = handlers;
-    // A visitor in no class is shown « Autour de moi » first; joining a
-    // class shows its channel, unless the visitor picked a tab already.
-    this.channel = CHANNEL.NEARBY;
-    this.picked = false;
+    this.channel = CHANNEL.CLASS;
     this.inClass = false;
     this.state = { classOn: true, nearbyFree: false, mutedUntil: 0 };
     this.messages = new Map(); // message id -> {msg, li}
@@ -42,10 +39,7 @@ export class ChatView {
     this.logs = { [CHANNEL.CLASS]: $("chat-log-class"), [CHANNEL.NEARBY]: $("chat-log-nearby") };
 
     for (const [id, ch] of [["chat-tab-class", CHANNEL.CLASS], ["chat-tab-nearby", CHANNEL.NEARBY]]) {
-      $(id).addEventListener("click", () => {
-        this.picked = true;
-        this.show(ch);
-      });
+      $(id).addEventListener("click", () => this.show(ch));
     }
     const quick = $("chat-quick");
     for (let p = 1; p <= PHRASES_SHOWN; p++) {
@@ -91,9 +85,7 @@ export class ChatView {
   setClass(inClass) {
     if (this.inClass === inClass) return;
     this.inClass = inClass;
-    if (inClass && !this.picked) this.channel = CHANNEL.CLASS;
     if (!inClass) {
-      this.channel = CHANNEL.NEARBY;
       // The class channel's messages are the class's: gone with it; the defaults apply again.
       for (const [id, m] of this.messages) if (m.msg.channel === CHANNEL.CLASS) this.drop(id);
       this.state = { ...this.state, classOn: true, nearbyFree: false };

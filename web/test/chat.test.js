@@ -109,22 +109,6 @@ test("a teacher's class: two pupils chat in the class channel, the history reach
   sameHost(lea);
 });
 
-test("a visitor in no class is shown « Autour de moi » first; joining a class from the panel shows its channel", T, async () => {
-  const v = await open();
-  v.name = pseudo("Noa");
-  await v.page.goto(`${srv.url}/`);
-  await v.page.fill("#pseudo", v.name);
-  await v.page.click("#join-btn");
-  await waitFor(() => v.page.evaluate(() => __fair.connected), `${v.name} connected`);
-  assert.equal(await v.page.getAttribute("#chat-tab-nearby", "aria-pressed"), "true");
-  assert.equal(await v.page.getAttribute("#chat-tab-class", "aria-pressed"), "false");
-  await v.page.fill("#class-code", code);
-  await v.page.click("#class-join-btn");
-  await waitFor(() => v.page.evaluate(() => __fair.klass), `${v.name} in the class`);
-  await waitFor(async () => (await v.page.getAttribute("#chat-tab-class", "aria-pressed")) === "true", "the class channel shown");
-  await v.ctx.close();
-});
-
 test("nearby: quick phrases between pupils, free text once the teacher opens it", T, async () => {
   assert.ok(lea && tom, "the first test made the pupils");
   const { page } = lea;
